@@ -1,0 +1,174 @@
+/**
+ * The one place that reads argv and decides exit codes. Command modules are
+ * imported lazily so that `--help` never loads DuckDB.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { exitCodeOf, isKnownError, UsageError } from '../errors.js';
+import type { Format, Report } from '../report/index.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+interface OutputOptions {
+  format?: Format;
+  out?: string;
+}
+
+const formatOption = () =>
+  new Option('--format <format>', 'output format (default: table on a terminal, md when $CI is set)').choices([
+    'table',
+    'md',
+    'json',
+    'csv',
+  ]);
+const outOption = () => new Option('--out <file>', 'write the result to FILE instead of stdout');
+const dbOption = () => new Option('--db <file>', 'database file (default: $AI_PING_DB or ./ai-ping.duckdb)');
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function parseInteger(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, got '${v}'`);
+    return n;
+  };
+}
+
+async function emit(report: Report, opts: OutputOptions): Promise<void> {
+  const { render, defaultFormat } = await import('../report/index.js');
+  const text = await render(report, opts.format ?? defaultFormat());
+  if (opts.out) await writeFile(opts.out, text);
+  else process.stdout.write(text);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('ai-ping')
+    .description(
+      'Where your open-weight LLM demand goes, how providers of the same model differ,\nand what routing would have saved.',
+    )
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ai-ping demo                                   generate demo data, ingest it, show what the tool sees
+  ai-ping ingest logs/*.parquet prices.csv       load request logs and snapshots into ./ai-ping.duckdb
+  ai-ping catalog deepseek-ai/DeepSeek-V3.1      how a model name resolves to model, line and family
+  ai-ping generate --out demo-data --requests 100000 --seed 7
+                                                 write a calibrated synthetic market as Parquet
+
+Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
+    );
+
+  program
+    .command('ingest')
+    .description('load files into the database: request logs, offerings, prices, latency, probes, catalog')
+    .argument('<file...>', 'files, globs, folders or hive-partitioned folders (Parquet, CSV, JSONL, JSON, Arrow IPC, .gz)')
+    .addOption(dbOption())
+    .addOption(new Option('--kind <kind>', 'table to load into (inferred from the columns when omitted)').choices([
+      'requests', 'offerings', 'prices', 'latency', 'probes', 'catalog',
+    ]))
+    .option('--preset <name>', 'map a known real-world layout onto the canonical table')
+    .option('--set <column=value>', 'fill a column the source lacks (repeatable)', collect, [])
+    .option('--map <canonical=source>', 'read a canonical column from a differently named source column (repeatable)', collect, [])
+    .option('--strict', 'fail the whole ingest (exit 2, nothing lands) if any row is rejected')
+    .addOption(formatOption())
+    .addOption(outOption())
+    .addHelpText('after', '\nExample:\n  ai-ping ingest logs/ --set provider=azure --set task=code --map input_tokens=prompt_len')
+    .action(async (files: string[], opts) => {
+      const { ingest, ingestReport } = await import('../commands/ingest.js');
+      const result = await ingest({ ...opts, files, db: opts.db, onWarn: warn, onProgress: progress });
+      await emit(ingestReport(result), opts);
+      if (result.files.some((f) => f.rejected > 0)) {
+        warn(`${result.files.reduce((n, f) => n + f.rejected, 0)} row(s) rejected; see 'rejects' in the database`);
+      }
+    });
+
+  program
+    .command('catalog')
+    .description('show how model names resolve (model, line, family, release date) and list unknown names in the database')
+    .argument('[name...]', 'model names as logged')
+    .addOption(dbOption())
+    .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
+    .option('--all', 'list the whole built-in catalog')
+    .addOption(formatOption())
+    .addOption(outOption())
+    .addHelpText('after', '\nExample:\n  ai-ping catalog accounts/fireworks/models/deepseek-v3p1 Qwen/Qwen3-32B-FP8')
+    .action(async (names: string[], opts) => {
+      const { catalog, catalogReport } = await import('../commands/catalog.js');
+      await emit(catalogReport(await catalog({ ...opts, names })), opts);
+    });
+
+  program
+    .command('generate')
+    .description('write a synthetic, calibrated Q4 2025 market (all canonical tables) for demos and tests')
+    .requiredOption('--out <dir>', 'folder to write the tables into')
+    .option('--requests <n>', 'number of requests', parseInteger('--requests'), 300_000)
+    .option('--seed <s>', 'random seed (same seed, same data)', parseInteger('--seed'), 42)
+    .addOption(
+      new Option('--format <format>', 'data files as parquet or csv; table, md or json set the summary format')
+        .choices(['parquet', 'csv', 'table', 'md', 'json'])
+        .default('parquet'),
+    )
+    .addHelpText('after', '\nExample:\n  ai-ping generate --out demo-data --requests 1000000 --seed 7 --format csv')
+    .action(async (opts) => {
+      const { generate, generateReport } = await import('../commands/generate.js');
+      const dataFormat = opts.format === 'csv' ? 'csv' : 'parquet';
+      const result = await generate({ dir: opts.out, requests: opts.requests, seed: opts.seed, dataFormat, onProgress: progress });
+      const summaryFormat = ['table', 'md', 'json'].includes(opts.format) ? opts.format : undefined;
+      await emit(generateReport(result), { format: summaryFormat });
+    });
+
+  program
+    .command('demo')
+    .description('generate demo data, ingest it and show what ai-ping can tell from it')
+    .option('--dir <dir>', 'keep the demo data and database in DIR (default: a temporary folder)')
+    .option('--requests <n>', 'number of demo requests', parseInteger('--requests'), 300_000)
+    .option('--seed <s>', 'random seed', parseInteger('--seed'), 42)
+    .addOption(formatOption())
+    .addOption(outOption())
+    .addHelpText('after', '\nExample:\n  ai-ping demo --dir ./demo')
+    .action(async (opts) => {
+      const { demo, demoReport } = await import('../commands/demo.js');
+      await emit(demoReport(await demo({ ...opts, onProgress: progress })), opts);
+    });
+
+  return program;
+}
+
+function warn(msg: string): void {
+  process.stderr.write(`warning: ${msg}\n`);
+}
+
+function progress(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (process.env.NO_COLOR) {
+    const { default: chalk } = await import('chalk');
+    chalk.level = 0;
+  }
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are successes; every other parse failure is bad usage.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isKnownError(e)) {
+      process.stderr.write(`ai-ping: ${e.message}\n`);
+      return exitCodeOf(e);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,141 @@
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { InputError } from '../errors.js';
+import { SCHEMA_VERSION, schemaDdl } from './schema.js';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+/** Default database path: $AI_PING_DB, else ./ai-ping.duckdb. */
+export function defaultDbPath(): string {
+  return process.env.AI_PING_DB || 'ai-ping.duckdb';
+}
+
+/** Quote an identifier (column, table) for SQL text; values always go in as parameters. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** BIGINT / HUGEINT results become numbers; dates stay Date objects. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(plain);
+  return v;
+}
+
+export class Store {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  /**
+   * Opens (creating if needed) a database file, or ':memory:'. Maps DuckDB's
+   * lock and version failures onto clear input errors.
+   */
+  static async open(path: string, opts: { readOnly?: boolean; init?: boolean } = {}): Promise<Store> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/lock/i.test(msg)) {
+        const pid = /PID (\d+)/.exec(msg)?.[1];
+        throw new InputError(
+          `database ${path} is in use by another process${pid ? ` (PID ${pid})` : ''}; wait for it to finish or use another --db`,
+        );
+      }
+      if (/No such file|does not exist/i.test(msg) && opts.readOnly) {
+        throw new InputError(`database ${path} does not exist; run 'ai-ping ingest' first or pass --db`);
+      }
+      throw new InputError(`cannot open database ${path}: ${firstLine(msg)}`);
+    }
+    const conn = await instance.connect();
+    const store = new Store(path, instance, conn);
+    try {
+      await store.run("SET TimeZone = 'UTC'");
+      if (opts.init !== false) await store.ensureSchema(!opts.readOnly);
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private async ensureSchema(writable: boolean): Promise<void> {
+    const hasMeta = await this.one<{ n: number }>(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'",
+    );
+    if (hasMeta?.n) {
+      const v = await this.one<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'");
+      const version = Number(v?.value ?? 0);
+      if (version > SCHEMA_VERSION) {
+        throw new InputError(
+          `database ${this.path} has schema version ${version}, newer than this ai-ping understands (${SCHEMA_VERSION}); upgrade ai-ping`,
+        );
+      }
+      if (version === SCHEMA_VERSION) return;
+    }
+    if (!writable) return;
+    await this.transaction(async () => {
+      for (const sql of schemaDdl()) await this.run(sql);
+      await this.run(
+        "INSERT OR REPLACE INTO meta VALUES ('schema_version', $1)",
+        [String(SCHEMA_VERSION)],
+      );
+    });
+  }
+
+  async run(sql: string, params?: Params): Promise<number> {
+    const r = await this.conn.run(sql, params);
+    return r.rowsChanged;
+  }
+
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((r) => {
+      const o: Row = {};
+      for (const [k, v] of Object.entries(r)) o[k] = plain(v);
+      return o as T;
+    });
+  }
+
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.run('COMMIT');
+      return out;
+    } catch (e) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export function firstLine(s: string): string {
+  return s.split('\n')[0];
+}
+
+/** Opens a store, runs fn, always closes. */
+export async function withStore<T>(
+  path: string,
+  fn: (s: Store) => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
+  const store = await Store.open(path, opts);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The canonical tables of the spec, described once. DDL, validation SQL and
+ * kind inference are all derived from these definitions.
+ */
+export type ColumnType = 'string' | 'timestamp' | 'date' | 'int' | 'float' | 'bool';
+
+export interface ColumnDef {
+  name: string;
+  type: ColumnType;
+  required?: boolean;
+  /** Value used when the source lacks the column or the cell is empty. */
+  default?: string;
+  /** Allowed values (lower-cased) for a string column. */
+  values?: readonly string[];
+  /** Numbers must be >= 0 (all token counts, prices and timings). */
+  nonNegative?: boolean;
+}
+
+export type TableKind = 'requests' | 'offerings' | 'prices' | 'latency' | 'probes' | 'catalog';
+
+export interface TableDef {
+  kind: TableKind;
+  columns: readonly ColumnDef[];
+  /**
+   * Identity of a row: re-ingesting a row with the same key is a duplicate.
+   * `request_id` for requests; the whole row for measurement tables.
+   */
+  key: 'request_id' | 'row';
+}
+
+const tokens = (name: string, required = false): ColumnDef => ({ name, type: 'int', required, nonNegative: true });
+const money = (name: string, required = false): ColumnDef => ({ name, type: 'float', required, nonNegative: true });
+const ms = (name: string): ColumnDef => ({ name, type: 'float', nonNegative: true });
+
+export const TABLES: Record<TableKind, TableDef> = {
+  requests: {
+    kind: 'requests',
+    key: 'request_id',
+    columns: [
+      { name: 'request_id', type: 'string' },
+      { name: 'ts', type: 'timestamp', required: true },
+      { name: 'model', type: 'string', required: true },
+      { name: 'provider', type: 'string', required: true },
+      { name: 'task', type: 'string' },
+      { name: 'app', type: 'string' },
+      tokens('input_tokens', true),
+      tokens('output_tokens', true),
+      tokens('cached_tokens'),
+      ms('ttft_ms'),
+      ms('latency_ms'),
+      { name: 'status', type: 'string', default: 'ok', values: ['ok', 'error'] },
+      { name: 'error_type', type: 'string' },
+      { name: 'features', type: 'string' },
+      money('cost'),
+      { name: 'currency', type: 'string', default: 'CNY' },
+    ],
+  },
+  offerings: {
+    kind: 'offerings',
+    key: 'row',
+    columns: [
+      { name: 'provider', type: 'string', required: true },
+      { name: 'model', type: 'string', required: true },
+      { name: 'official', type: 'bool', default: 'false' },
+      { name: 'listed_from', type: 'date' },
+      { name: 'listed_to', type: 'date' },
+      tokens('context_length'),
+      tokens('max_output_tokens'),
+      { name: 'features', type: 'string' },
+      { name: 'quantization', type: 'string' },
+    ],
+  },
+  prices: {
+    kind: 'prices',
+    key: 'row',
+    columns: [
+      { name: 'ts', type: 'timestamp', required: true },
+      { name: 'provider', type: 'string', required: true },
+      { name: 'model', type: 'string', required: true },
+      money('input_price', true),
+      money('output_price', true),
+      money('cached_input_price'),
+      { name: 'currency', type: 'string', default: 'CNY' },
+    ],
+  },
+  latency: {
+    kind: 'latency',
+    key: 'row',
+    columns: [
+      { name: 'ts', type: 'timestamp', required: true },
+      { name: 'provider', type: 'string', required: true },
+      { name: 'model', type: 'string', required: true },
+      ms('ttft_ms'),
+      { name: 'tps', type: 'float', nonNegative: true },
+      ms('latency_ms'),
+      { name: 'ok', type: 'bool', required: true },
+      { name: 'error_type', type: 'string' },
+      tokens('input_tokens'),
+      { name: 'region', type: 'string' },
+    ],
+  },
+  probes: {
+    kind: 'probes',
+    key: 'row',
+    columns: [
+      { name: 'ts', type: 'timestamp', required: true },
+      { name: 'provider', type: 'string', required: true },
+      { name: 'model', type: 'string', required: true },
+      { name: 'feature', type: 'string', required: true },
+      { name: 'passed', type: 'bool', required: true },
+      { name: 'error_code', type: 'string' },
+      { name: 'error_message', type: 'string' },
+    ],
+  },
+  catalog: {
+    kind: 'catalog',
+    key: 'row',
+    columns: [
+      { name: 'alias', type: 'string', required: true },
+      { name: 'model', type: 'string', required: true },
+      { name: 'family', type: 'string' },
+      { name: 'line', type: 'string' },
+      { name: 'release_date', type: 'date' },
+    ],
+  },
+};
+
+export const TABLE_KINDS = Object.keys(TABLES) as TableKind[];
+
+export function isTableKind(s: string): s is TableKind {
+  return (TABLE_KINDS as string[]).includes(s);
+}
+
+const SQL_TYPES: Record<ColumnType, string> = {
+  string: 'VARCHAR',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  int: 'BIGINT',
+  float: 'DOUBLE',
+  bool: 'BOOLEAN',
+};
+
+export function sqlType(t: ColumnType): string {
+  return SQL_TYPES[t];
+}
+
+/** Bump when the DDL changes; a database from a newer version is refused. */
+export const SCHEMA_VERSION = 1;
+
+export function schemaDdl(): string[] {
+  const ddl = TABLE_KINDS.map((kind) => {
+    const def = TABLES[kind];
+    const cols = def.columns.map((c) => `${c.name} ${sqlType(c.type)}`);
+    // Measurement tables keep a content hash of the canonical values as their identity.
+    if (def.key === 'row') cols.push('row_key VARCHAR');
+    cols.push('ingest_id BIGINT');
+    return `CREATE TABLE IF NOT EXISTS ${kind} (${cols.join(', ')})`;
+  });
+  return [
+    'CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)',
+    ...ddl,
+    `CREATE TABLE IF NOT EXISTS rejects (ingest_id BIGINT, file VARCHAR, kind VARCHAR, row_number BIGINT,
+      field VARCHAR, reason VARCHAR, raw_row VARCHAR)`,
+    `CREATE TABLE IF NOT EXISTS ingests (ingest_id BIGINT, file VARCHAR, content_hash VARCHAR, kind VARCHAR,
+      read BIGINT, accepted BIGINT, duplicates BIGINT, rejected BIGINT, ingested_at TIMESTAMP)`,
+  ];
+}
