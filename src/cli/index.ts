@@ -72,7 +72,6 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .addOption(new Option('--kind <kind>', 'table to load into (inferred from the columns when omitted)').choices([
       'requests', 'offerings', 'prices', 'latency', 'probes', 'catalog',
     ]))
-    .option('--preset <name>', 'map a known real-world layout onto the canonical table')
     .option('--set <column=value>', 'fill a column the source lacks (repeatable)', collect, [])
     .option('--map <canonical=source>', 'read a canonical column from a differently named source column (repeatable)', collect, [])
     .option('--strict', 'fail the whole ingest (exit 2, nothing lands) if any row is rejected')
@@ -83,9 +82,8 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
       const { ingest, ingestReport } = await import('../commands/ingest.js');
       const result = await ingest({ ...opts, files, db: opts.db, onWarn: warn, onProgress: progress });
       await emit(ingestReport(result), opts);
-      if (result.files.some((f) => f.rejected > 0)) {
-        warn(`${result.files.reduce((n, f) => n + f.rejected, 0)} row(s) rejected; see 'rejects' in the database`);
-      }
+      const rejected = result.files.reduce((n, f) => n + f.rejected, 0);
+      if (rejected > 0) warn(`${rejected} row(s) rejected and kept in the database's 'rejects' table`);
     });
 
   program
@@ -144,8 +142,9 @@ function warn(msg: string): void {
   process.stderr.write(`warning: ${msg}\n`);
 }
 
+/** Progress lines go to stderr, and only when a person is watching it. */
 function progress(msg: string): void {
-  process.stderr.write(`${msg}\n`);
+  if (process.stderr.isTTY) process.stderr.write(`${msg}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {

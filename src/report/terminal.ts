@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import { alignments, formatCell, type Report } from './index.js';
 
 export function renderTerminal(report: Report): string {
+  const color = chalk.level > 0;
   const out: string[] = [];
   for (const s of report.sections) {
     if (s.title) out.push(chalk.bold(s.title));
@@ -10,7 +11,7 @@ export function renderTerminal(report: Report): string {
     const t = new Table({
       head: s.columns,
       colAligns: al,
-      style: { head: process.env.NO_COLOR ? [] : ['cyan'], border: process.env.NO_COLOR ? [] : ['grey'] },
+      style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
     });
     for (const r of s.rows) t.push(r.map(formatCell));
     out.push(t.toString(), '');

@@ -1,0 +1,146 @@
+/**
+ * The built-in catalog of well-known open-weight models and their public release dates.
+ *
+ * Canonical name rule: the maker's own repository name without the organisation
+ * (`Qwen3-32B`, `Qwen3-235B-A22B-Instruct-2507`, `Llama-3.3-70B-Instruct`, `gemma-3-27b-it`).
+ *
+ * A line is one succession in which versions replace each other: same maker, same size
+ * and same mode (a `-Thinking` sibling is its own line); distills and fine-tunes are
+ * their own model and line.
+ */
+export interface BuiltinModel {
+  model: string;
+  family: string;
+  line: string;
+  /** 'YYYY-MM-DD', the public release. */
+  releaseDate: string;
+  /** Provider spellings that normalisation cannot derive from the model name. */
+  aliases?: string[];
+}
+
+const m = (model: string, family: string, line: string, releaseDate: string, aliases?: string[]): BuiltinModel =>
+  aliases ? { model, family, line, releaseDate, aliases } : { model, family, line, releaseDate };
+
+const deepseek: BuiltinModel[] = [
+  // `deepseek-chat` / `deepseek-reasoner` point at whatever is current: deliberately no alias.
+  m('DeepSeek-V3', 'DeepSeek', 'DeepSeek-V3', '2024-12-26', ['deepseek-v3-241226']),
+  m('DeepSeek-V3-0324', 'DeepSeek', 'DeepSeek-V3', '2025-03-24', ['deepseek-v3-250324']),
+  m('DeepSeek-V3.1', 'DeepSeek', 'DeepSeek-V3', '2025-08-21', ['deepseek-v3-1-250821']),
+  m('DeepSeek-V3.1-Terminus', 'DeepSeek', 'DeepSeek-V3', '2025-09-22'),
+  m('DeepSeek-V3.2-Exp', 'DeepSeek', 'DeepSeek-V3', '2025-09-29'),
+  m('DeepSeek-V3.2', 'DeepSeek', 'DeepSeek-V3', '2025-12-01', ['deepseek-v3-2-251201']),
+  m('DeepSeek-V3.2-Speciale', 'DeepSeek', 'DeepSeek-V3.2-Speciale', '2025-12-01'),
+  m('DeepSeek-R1', 'DeepSeek', 'DeepSeek-R1', '2025-01-20', ['deepseek-r1-250120']),
+  m('DeepSeek-R1-0528', 'DeepSeek', 'DeepSeek-R1', '2025-05-28', ['deepseek-r1-250528']),
+  ...['Qwen-1.5B', 'Qwen-7B', 'Qwen-14B', 'Qwen-32B', 'Llama-8B', 'Llama-70B'].map((base) =>
+    m(`DeepSeek-R1-Distill-${base}`, 'DeepSeek', `DeepSeek-R1-Distill-${base}`, '2025-01-20'),
+  ),
+];
+
+const qwen25 = (size: string) => m(`Qwen2.5-${size}-Instruct`, 'Qwen', `Qwen-${size}`, '2024-09-19');
+const qwen3 = (size: string) => m(`Qwen3-${size}`, 'Qwen', `Qwen-${size}`, '2025-04-29');
+
+const qwen: BuiltinModel[] = [
+  ...['0.5B', '1.5B', '3B', '7B', '14B', '32B', '72B'].map(qwen25),
+  m('Qwen2.5-Coder-32B-Instruct', 'Qwen', 'Qwen-Coder-32B', '2024-11-12'),
+  ...['0.6B', '1.7B', '4B', '8B', '14B', '32B', '30B-A3B', '235B-A22B'].map(qwen3),
+  m('Qwen3-235B-A22B-Instruct-2507', 'Qwen', 'Qwen-235B-A22B', '2025-07-21'),
+  m('Qwen3-235B-A22B-Thinking-2507', 'Qwen', 'Qwen-235B-A22B-Thinking', '2025-07-25'),
+  m('Qwen3-30B-A3B-Instruct-2507', 'Qwen', 'Qwen-30B-A3B', '2025-07-29'),
+  m('Qwen3-30B-A3B-Thinking-2507', 'Qwen', 'Qwen-30B-A3B-Thinking', '2025-07-30'),
+  m('Qwen3-4B-Instruct-2507', 'Qwen', 'Qwen-4B', '2025-08-06'),
+  m('Qwen3-4B-Thinking-2507', 'Qwen', 'Qwen-4B-Thinking', '2025-08-06'),
+  // The first Qwen3-Coder release was only the 480B model, so the bare name is unambiguous.
+  m('Qwen3-Coder-480B-A35B-Instruct', 'Qwen', 'Qwen-Coder-480B-A35B', '2025-07-22', ['qwen3-coder']),
+  m('Qwen3-Coder-30B-A3B-Instruct', 'Qwen', 'Qwen-Coder-30B-A3B', '2025-07-31'),
+  m('Qwen3-Next-80B-A3B-Instruct', 'Qwen', 'Qwen-Next-80B-A3B', '2025-09-11'),
+  m('Qwen3-Next-80B-A3B-Thinking', 'Qwen', 'Qwen-Next-80B-A3B-Thinking', '2025-09-11'),
+];
+
+const glm: BuiltinModel[] = [
+  m('glm-4-9b-chat', 'GLM', 'GLM-4-9B', '2024-06-05'),
+  m('GLM-4-32B-0414', 'GLM', 'GLM-4-32B', '2025-04-14'),
+  m('GLM-4.5', 'GLM', 'GLM-4', '2025-07-28', ['zai-glm-4.5']),
+  m('GLM-4.6', 'GLM', 'GLM-4', '2025-09-30', ['zai-glm-4.6']),
+  m('GLM-4.7', 'GLM', 'GLM-4', '2025-12-22', ['zai-glm-4.7']),
+  m('GLM-4.5-Air', 'GLM', 'GLM-4.5-Air', '2025-07-28', ['zai-glm-4.5-air']),
+];
+
+const kimi: BuiltinModel[] = [
+  m('Kimi-K2-Instruct', 'Kimi', 'Kimi-K2', '2025-07-11', [
+    'K2-0711',
+    'kimi-k2-0711',
+    'kimi-k2-0711-preview',
+    'kimi-k2-250711',
+    'Moonshot-Kimi-K2-Instruct',
+  ]),
+  m('Kimi-K2-Instruct-0905', 'Kimi', 'Kimi-K2', '2025-09-05', ['K2-0905', 'kimi-k2-0905-preview', 'kimi-k2-250905']),
+  m('Kimi-K2-Thinking', 'Kimi', 'Kimi-K2-Thinking', '2025-11-06'),
+];
+
+const minimax: BuiltinModel[] = [
+  // M1 was published as two checkpoints with different thinking budgets; both are the M1 release.
+  m('MiniMax-M1', 'MiniMax', 'MiniMax-M', '2025-06-16', ['MiniMax-M1-80k', 'MiniMax-M1-40k']),
+  m('MiniMax-M2', 'MiniMax', 'MiniMax-M', '2025-10-27'),
+  m('MiniMax-M2.1', 'MiniMax', 'MiniMax-M', '2025-12-23'),
+];
+
+const llama: BuiltinModel[] = [
+  m('Meta-Llama-3-8B-Instruct', 'Llama', 'Llama-8B', '2024-04-18', ['llama3-8b-8192']),
+  m('Meta-Llama-3-70B-Instruct', 'Llama', 'Llama-70B', '2024-04-18', ['llama3-70b-8192']),
+  m('Llama-3.1-8B-Instruct', 'Llama', 'Llama-8B', '2024-07-23'),
+  m('Llama-3.1-70B-Instruct', 'Llama', 'Llama-70B', '2024-07-23'),
+  m('Llama-3.1-405B-Instruct', 'Llama', 'Llama-405B', '2024-07-23'),
+  m('Llama-3.2-1B-Instruct', 'Llama', 'Llama-1B', '2024-09-25'),
+  m('Llama-3.2-3B-Instruct', 'Llama', 'Llama-3B', '2024-09-25'),
+  m('Llama-3.3-70B-Instruct', 'Llama', 'Llama-70B', '2024-12-06'),
+  // Only one Scout and one Maverick exist, so the short names are unambiguous.
+  m('Llama-4-Scout-17B-16E-Instruct', 'Llama', 'Llama-4-Scout', '2025-04-05', ['Llama-4-Scout']),
+  m('Llama-4-Maverick-17B-128E-Instruct', 'Llama', 'Llama-4-Maverick', '2025-04-05', ['Llama-4-Maverick']),
+];
+
+const gptOss: BuiltinModel[] = [
+  m('gpt-oss-20b', 'gpt-oss', 'gpt-oss-20b', '2025-08-05'),
+  m('gpt-oss-120b', 'gpt-oss', 'gpt-oss-120b', '2025-08-05'),
+];
+
+const mistral: BuiltinModel[] = [
+  m('Mixtral-8x7B-Instruct-v0.1', 'Mistral', 'Mixtral-8x7B', '2023-12-11', ['Mixtral-8x7B-Instruct', 'open-mixtral-8x7b']),
+  m('Mixtral-8x22B-Instruct-v0.1', 'Mistral', 'Mixtral-8x22B', '2024-04-17', ['Mixtral-8x22B-Instruct', 'open-mixtral-8x22b']),
+  m('Mistral-7B-Instruct-v0.3', 'Mistral', 'Mistral-7B', '2024-05-22'),
+  m('Mistral-Nemo-Instruct-2407', 'Mistral', 'Mistral-Nemo', '2024-07-18', ['open-mistral-nemo-2407']),
+  m('Mistral-Large-Instruct-2411', 'Mistral', 'Mistral-Large', '2024-11-18'),
+  m('Mistral-Small-24B-Instruct-2501', 'Mistral', 'Mistral-Small', '2025-01-30', ['mistral-small-2501']),
+  m('Mistral-Small-3.1-24B-Instruct-2503', 'Mistral', 'Mistral-Small', '2025-03-17', [
+    'Mistral-Small-3.1-24B-Instruct',
+    'mistral-small-2503',
+  ]),
+  m('Mistral-Small-3.2-24B-Instruct-2506', 'Mistral', 'Mistral-Small', '2025-06-20', [
+    'Mistral-Small-3.2-24B-Instruct',
+    'mistral-small-2506',
+  ]),
+  m('Devstral-Small-2505', 'Mistral', 'Devstral-Small', '2025-05-21'),
+  m('Devstral-Small-2507', 'Mistral', 'Devstral-Small', '2025-07-10'),
+];
+
+const gemma: BuiltinModel[] = [
+  m('gemma-2-2b-it', 'Gemma', 'Gemma-2B', '2024-07-31'),
+  m('gemma-2-9b-it', 'Gemma', 'Gemma-9B', '2024-06-27'),
+  m('gemma-2-27b-it', 'Gemma', 'Gemma-27B', '2024-06-27'),
+  m('gemma-3-1b-it', 'Gemma', 'Gemma-1B', '2025-03-12'),
+  m('gemma-3-4b-it', 'Gemma', 'Gemma-4B', '2025-03-12'),
+  m('gemma-3-12b-it', 'Gemma', 'Gemma-12B', '2025-03-12'),
+  m('gemma-3-27b-it', 'Gemma', 'Gemma-27B', '2025-03-12'),
+];
+
+export const BUILTIN_MODELS: readonly BuiltinModel[] = [
+  ...deepseek,
+  ...qwen,
+  ...glm,
+  ...kimi,
+  ...minimax,
+  ...llama,
+  ...gptOss,
+  ...mistral,
+  ...gemma,
+];

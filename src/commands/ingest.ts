@@ -1,0 +1,82 @@
+import { existsSync, rmSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { ingestFiles, type FileCounts } from '../ingest/index.js';
+import type { Report } from '../report/index.js';
+import { defaultDbPath, withStore } from '../store/db.js';
+import { isTableKind, TABLES, type TableKind } from '../store/schema.js';
+
+export interface IngestOptions {
+  files: string[];
+  db?: string;
+  kind?: string;
+  set?: string[];
+  map?: string[];
+  strict?: boolean;
+  onWarn?: (msg: string) => void;
+  onProgress?: (msg: string) => void;
+}
+
+export interface IngestResult {
+  db: string;
+  files: FileCounts[];
+}
+
+/** Parses repeated `key=value` options into an object. */
+export function parsePairs(option: string, pairs: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0) throw new UsageError(`${option} expects column=value, got '${p}'`);
+    out[p.slice(0, i).trim()] = p.slice(i + 1);
+  }
+  return out;
+}
+
+function checkColumns(option: string, pairs: Record<string, string>, kind?: TableKind): void {
+  const known = new Set(
+    (kind ? [TABLES[kind]] : Object.values(TABLES)).flatMap((t) => t.columns.map((c) => c.name)),
+  );
+  for (const k of Object.keys(pairs)) {
+    if (!known.has(k)) {
+      throw new UsageError(`${option} ${k}=…: '${k}' is not a canonical column${kind ? ` of ${kind}` : ''}`);
+    }
+  }
+}
+
+export async function ingest(o: IngestOptions): Promise<IngestResult> {
+  if (o.kind !== undefined && !isTableKind(o.kind)) throw new UsageError(`unknown --kind '${o.kind}'`);
+  const kind = o.kind as TableKind | undefined;
+  const set = parsePairs('--set', o.set);
+  const map = parsePairs('--map', o.map);
+  checkColumns('--set', set, kind);
+  checkColumns('--map', map, kind);
+  const db = o.db ?? defaultDbPath();
+  const existed = db === ':memory:' || existsSync(db);
+  try {
+    const files = await withStore(db, (store) =>
+      ingestFiles(store, o.files, { kind, set, map, strict: o.strict, onProgress: o.onProgress }),
+    );
+    for (const f of files) {
+      for (const r of f.rejects) o.onWarn?.(`${f.file}: row ${r.row}: ${r.reason}`);
+      if (f.rejected > f.rejects.length) o.onWarn?.(`${f.file}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);
+    }
+    return { db, files };
+  } catch (e) {
+    // A failed first ingest leaves no empty database behind.
+    if (!existed) for (const p of [db, `${db}.wal`]) rmSync(p, { force: true });
+    throw e;
+  }
+}
+
+export function ingestReport(r: IngestResult): Report {
+  return {
+    json: { files: r.files.map(({ file, kind, read, accepted, duplicates, rejected }) => ({ file, kind, read, accepted, duplicates, rejected })) },
+    sections: [
+      {
+        columns: ['file', 'kind', 'read', 'accepted', 'duplicates', 'rejected'],
+        rows: r.files.map((f) => [f.file, f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
+      },
+    ],
+    notes: [`database: ${r.db}`],
+  };
+}

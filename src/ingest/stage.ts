@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tableFromIPC, Type, type Table } from 'apache-arrow';
+import { InputError } from '../errors.js';
+import { firstLine, ident, type Store } from '../store/db.js';
+import type { SourceFile } from './sources.js';
+
+export interface StagedColumn {
+  name: string;
+  type: string;
+}
+
+export const STAGE = 'stage_raw';
+
+function readerSql(format: SourceFile['format']): string {
+  switch (format) {
+    case 'parquet':
+      return 'read_parquet($1, hive_partitioning = false, union_by_name = false)';
+    case 'csv':
+      // Text cells stay text: validation parses them and names what is wrong.
+      return `read_csv($1, all_varchar = true, header = true, null_padding = true, hive_partitioning = false,
+        ignore_errors = true, store_rejects = true, rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans')`;
+    case 'json':
+      return `read_json($1, format = 'auto', records = 'auto', hive_partitioning = false,
+        maximum_object_size = 268435456, sample_size = -1)`;
+    case 'arrow':
+      throw new Error('arrow files are staged through apache-arrow');
+  }
+}
+
+/**
+ * Loads one file into the temp table `stage_raw`, in file order, with a 1-based
+ * `__row` column. Returns the source columns. Unreadable files raise InputError.
+ */
+export async function stageFile(store: Store, src: SourceFile): Promise<{ columns: StagedColumn[]; csvRejects: CsvReject[] }> {
+  await store.run(`DROP TABLE IF EXISTS ${STAGE}`);
+  let csvRejects: CsvReject[] = [];
+  try {
+    if (src.format === 'arrow') {
+      await stageArrow(store, src.path);
+    } else {
+      // A fresh table keeps insertion order, so rowid is the record's position in the file.
+      await store.run(`CREATE TEMP TABLE ${STAGE} AS SELECT * FROM ${readerSql(src.format)}`, [src.path]);
+      if (src.format === 'csv') csvRejects = await takeCsvRejects(store);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${src.path}: cannot read as ${src.format}: ${firstLine((e as Error).message)}`);
+  }
+  const columns = await store.all<StagedColumn>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+     WHERE table_name = $1 ORDER BY ordinal_position`,
+    [STAGE],
+  );
+  if (columns.length === 0) throw new InputError(`${src.path}: no columns found`);
+  return { columns, csvRejects };
+}
+
+export interface CsvReject {
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+/** Lines the CSV reader itself could not parse (unterminated quotes, bad encoding). */
+async function takeCsvRejects(store: Store): Promise<CsvReject[]> {
+  const rows = await store.all<{ line: number; reason: string; raw: string }>(
+    `SELECT line, error_message AS reason, csv_line AS raw FROM csv_reject_errors ORDER BY line`,
+  );
+  await store.run('DROP TABLE IF EXISTS csv_reject_errors');
+  await store.run('DROP TABLE IF EXISTS csv_reject_scans');
+  return rows.map((r) => ({ line: Number(r.line), reason: firstLine(String(r.reason)), raw: String(r.raw ?? '') }));
+}
+
+function arrowCell(v: unknown, typeId: Type): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  if ((typeId === Type.Timestamp || typeId === Type.Date) && typeof v === 'number') return new Date(v).toISOString();
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  return String(v);
+}
+
+/** Arrow IPC (file or stream format) read with apache-arrow, staged as text cells. */
+async function stageArrow(store: Store, file: string): Promise<void> {
+  let table: Table;
+  try {
+    let bytes: Buffer = readFileSync(file);
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    table = tableFromIPC(bytes);
+  } catch (e) {
+    throw new InputError(`${file}: cannot read as Arrow IPC: ${firstLine((e as Error).message)}`);
+  }
+  const fields = table.schema.fields;
+  if (fields.length === 0) throw new InputError(`${file}: no columns found`);
+  await store.run(`CREATE TEMP TABLE ${STAGE} (${fields.map((f) => `${ident(f.name)} VARCHAR`).join(', ')})`);
+  const appender = await store.conn.createAppender(STAGE, 'temp');
+  try {
+    const columns = fields.map((f, i) => ({ vec: table.getChildAt(i)!, typeId: f.typeId }));
+    for (let r = 0; r < table.numRows; r++) {
+      for (const c of columns) {
+        const cell = arrowCell(c.vec.get(r), c.typeId);
+        if (cell === null) appender.appendNull();
+        else appender.appendVarchar(cell);
+      }
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * SQL that turns staged source rows into canonical, typed rows and names every
+ * problem per row. Built from the table definitions; values enter as parameters
+ * and identifiers through `ident`, so nothing from the input becomes SQL text.
+ */
+import { InputError } from '../errors.js';
+import { ident } from '../store/db.js';
+import { TABLES, type ColumnDef, type TableDef, type TableKind, TABLE_KINDS, sqlType } from '../store/schema.js';
+import type { StagedColumn } from './stage.js';
+
+/** Common alternative spellings of canonical column names. */
+const SYNONYMS: Record<string, string[]> = {
+  request_id: ['id', 'requestid'],
+  ts: ['timestamp', 'time', 'created_at', 'start_time'],
+  input_tokens: ['prompt_tokens'],
+  output_tokens: ['completion_tokens'],
+  cached_tokens: ['cache_read_tokens', 'cached_prompt_tokens'],
+  provider: ['provider_name'],
+  model: ['model_name'],
+};
+
+export interface ColumnSources {
+  /** canonical column → constant value (from --set, or a hive partition folder) */
+  set: Record<string, string>;
+  /** canonical column → source column name (from --map) */
+  map: Record<string, string>;
+}
+
+type Source =
+  | { kind: 'column'; name: string; type: string }
+  | { kind: 'param'; index: number }
+  | { kind: 'none' };
+
+function findColumn(columns: StagedColumn[], name: string): StagedColumn | undefined {
+  return columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+/** Where each canonical column of `def` comes from in this file. */
+export function resolveSources(
+  def: TableDef,
+  columns: StagedColumn[],
+  sources: ColumnSources,
+  file: string,
+): { sources: Map<string, Source>; params: string[] } {
+  const out = new Map<string, Source>();
+  const params: string[] = [];
+  for (const c of def.columns) {
+    if (c.name in sources.set) {
+      params.push(sources.set[c.name]);
+      out.set(c.name, { kind: 'param', index: params.length });
+      continue;
+    }
+    const mapped = sources.map[c.name];
+    if (mapped !== undefined) {
+      const col = findColumn(columns, mapped);
+      if (!col) {
+        throw new InputError(
+          `${file}: --map ${c.name}=${mapped}: the file has no column '${mapped}' (columns: ${columns.map((x) => x.name).join(', ')})`,
+        );
+      }
+      out.set(c.name, { kind: 'column', name: col.name, type: col.type });
+      continue;
+    }
+    const col = [c.name, ...(SYNONYMS[c.name] ?? [])].map((n) => findColumn(columns, n)).find(Boolean);
+    out.set(c.name, col ? { kind: 'column', name: col.name, type: col.type } : { kind: 'none' });
+  }
+  return { sources: out, params };
+}
+
+export function missingRequired(def: TableDef, sources: Map<string, Source>): string[] {
+  return def.columns.filter((c) => c.required && sources.get(c.name)?.kind === 'none').map((c) => c.name);
+}
+
+/** Columns that only one kind of table has; they decide the kind of an unlabelled file. */
+function matchedColumns(def: TableDef, columns: StagedColumn[], sources: ColumnSources, file: string): number {
+  const { sources: s } = resolveSources(def, columns, sources, file);
+  if (missingRequired(def, s).length > 0) return -1;
+  return def.columns.filter((c) => s.get(c.name)?.kind === 'column').length;
+}
+
+/**
+ * The table kind whose required columns are all present and which explains the
+ * most source columns. Ambiguity is an error that asks for --kind.
+ */
+export function inferKind(columns: StagedColumn[], sources: ColumnSources, file: string): TableKind {
+  const scored = TABLE_KINDS.map((kind) => ({ kind, score: matchedColumns(TABLES[kind], columns, sources, file) }))
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score);
+  const names = columns.map((c) => c.name).join(', ');
+  if (scored.length === 0) {
+    throw new InputError(
+      `${file}: cannot tell which table this is (columns: ${names}); pass --kind, or --map/--set the missing required columns`,
+    );
+  }
+  if (scored.length > 1 && scored[0].score === scored[1].score) {
+    throw new InputError(
+      `${file}: columns fit both '${scored[0].kind}' and '${scored[1].kind}' (columns: ${names}); pass --kind`,
+    );
+  }
+  return scored[0].kind;
+}
+
+const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const TIME_TYPES = /^(TIMESTAMP.*|DATE)$/;
+
+function lit(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude. */
+function epochToTimestamp(n: string): string {
+  return `CASE WHEN abs(${n}) < 1e11 THEN make_timestamp(CAST(round(${n} * 1e6) AS BIGINT))
+    WHEN abs(${n}) < 1e14 THEN make_timestamp(CAST(round(${n} * 1e3) AS BIGINT))
+    WHEN abs(${n}) < 1e17 THEN make_timestamp(CAST(round(${n}) AS BIGINT))
+    WHEN abs(${n}) < 1e20 THEN make_timestamp(CAST(round(${n} / 1e3) AS BIGINT)) END`;
+}
+
+const TS_MIN = "TIMESTAMP '1970-01-01'";
+const TS_MAX = "TIMESTAMP '2100-01-01'";
+
+interface ColumnSql {
+  /** the cell as found: typed if the source is typed, else trimmed text (NULL when empty) */
+  raw: string;
+  /** the parsed value (DOUBLE for numbers, so checks see fractions before the integer cast) */
+  value: string;
+  /** the stored value, computed from the parsed value `v_<name>` */
+  stored: string;
+  /** CASE yielding a reason string, or NULL when the cell is fine */
+  problem: string;
+}
+
+/**
+ * SQL for one canonical column, used in three stacked projections: `r_<name>`
+ * (raw), `v_<name>` (parsed), then checks and the stored value.
+ */
+function columnSql(c: ColumnDef, source: Source): ColumnSql {
+  const typedSource = source.kind === 'column' && source.type !== 'VARCHAR';
+  const srcType = typedSource ? source.type : 'VARCHAR';
+  const raw =
+    source.kind === 'column'
+      ? typedSource
+        ? `s.${ident(source.name)}`
+        : `NULLIF(trim(s.${ident(source.name)}), '')`
+      : source.kind === 'param'
+        ? `NULLIF(trim(CAST($${source.index} AS VARCHAR)), '')`
+        : 'CAST(NULL AS VARCHAR)';
+  const r = `r_${c.name}`;
+  const v = `v_${c.name}`;
+  const shown = `left(CAST(${r} AS VARCHAR), 80)`;
+  const quoted = (what: string) => `'''' || ${shown} || ''' ${what}'`;
+  const def = c.default !== undefined ? lit(c.default) : null;
+  let value: string;
+  let stored = v;
+  const checks: string[] = [];
+  switch (c.type) {
+    case 'string': {
+      const text = typedSource ? `CAST(${r} AS VARCHAR)` : r;
+      const base = c.values ? `lower(${text})` : text;
+      value = def ? `coalesce(${base}, ${def})` : base;
+      if (c.values) {
+        checks.push(`WHEN ${v} NOT IN (${c.values.map(lit).join(', ')}) THEN ${quoted(`is not a known value (expected ${c.values.join(' or ')})`)}`);
+      }
+      break;
+    }
+    case 'int':
+    case 'float': {
+      value = NUMERIC_TYPES.test(srcType) ? `CAST(${r} AS DOUBLE)` : `TRY_CAST(${r} AS DOUBLE)`;
+      if (c.type === 'int') stored = `CAST(${v} AS BIGINT)`;
+      checks.push(`WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${quoted('is not a number')}`);
+      checks.push(`WHEN NOT isfinite(${v}) THEN ${quoted('is not a finite number')}`);
+      if (c.type === 'int' && !INTEGER_TYPES.test(srcType)) {
+        checks.push(`WHEN ${v} <> trunc(${v}) THEN ${quoted('is not a whole number')}`);
+      }
+      if (c.nonNegative) checks.push(`WHEN ${v} < 0 THEN ${quoted('is negative')}`);
+      break;
+    }
+    case 'bool': {
+      if (srcType === 'BOOLEAN') value = r;
+      else {
+        const text = `lower(CAST(${r} AS VARCHAR))`;
+        value = `CASE WHEN ${text} IN ('true', 't', '1', 'yes', 'y', '1.0') THEN true
+          WHEN ${text} IN ('false', 'f', '0', 'no', 'n', '0.0') THEN false END`;
+      }
+      if (def) stored = `coalesce(${v}, ${def} = 'true')`;
+      checks.push(`WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${quoted('is not true/false')}`);
+      break;
+    }
+    case 'timestamp': {
+      if (TIME_TYPES.test(srcType)) value = `CAST(${r} AS TIMESTAMP)`;
+      else if (NUMERIC_TYPES.test(srcType)) value = epochToTimestamp(`CAST(${r} AS DOUBLE)`);
+      else {
+        value = `CASE WHEN regexp_full_match(${r}, '-?[0-9]+(\\.[0-9]*)?') THEN ${epochToTimestamp(`CAST(${r} AS DOUBLE)`)}
+          ELSE CAST(TRY_CAST(${r} AS TIMESTAMPTZ) AS TIMESTAMP) END`;
+      }
+      checks.push(`WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${quoted('is not a timestamp')}`);
+      checks.push(`WHEN ${v} < ${TS_MIN} OR ${v} >= ${TS_MAX} THEN ${quoted('is outside 1970-01-01 .. 2099-12-31')}`);
+      break;
+    }
+    case 'date': {
+      if (TIME_TYPES.test(srcType)) value = `CAST(${r} AS DATE)`;
+      else {
+        const text = `CAST(${r} AS VARCHAR)`;
+        value = `coalesce(TRY_CAST(${text} AS DATE), CAST(TRY_CAST(${text} AS TIMESTAMPTZ) AS DATE))`;
+      }
+      checks.push(`WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${quoted('is not a date')}`);
+      break;
+    }
+  }
+  if (c.required) checks.unshift(`WHEN ${r} IS NULL THEN 'missing required value'`);
+  const problem = checks.length ? `CASE ${checks.join('\n      ')} END` : '';
+  return { raw, value, stored, problem };
+}
+
+export interface ValidationSql {
+  /** SELECT over the stage yielding __row, the canonical columns and `problems` (a list of 'field: reason'). */
+  sql: string;
+  params: string[];
+}
+
+export function validationSql(
+  kind: TableKind,
+  columns: StagedColumn[],
+  sources: ColumnSources,
+  file: string,
+  stage: string,
+): ValidationSql {
+  const def = TABLES[kind];
+  const { sources: resolved, params } = resolveSources(def, columns, sources, file);
+  const missing = missingRequired(def, resolved);
+  if (missing.length) {
+    throw new InputError(
+      `${file}: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} for ${kind} ` +
+        `(columns: ${columns.map((c) => c.name).join(', ')}); rename with --map ${missing[0]}=SOURCE or fill with --set ${missing[0]}=VALUE`,
+    );
+  }
+  const parts = def.columns.map((c) => ({ c, sql: columnSql(c, resolved.get(c.name)!) }));
+  const problems = parts.filter((p) => p.sql.problem).map((p) => `'${p.c.name}: ' || (${p.sql.problem})`);
+  if (kind === 'requests') {
+    problems.push(
+      `CASE WHEN v_cached_tokens > v_input_tokens THEN 'cached_tokens: ' || CAST(v_cached_tokens AS BIGINT) || ' exceeds input_tokens ' || CAST(v_input_tokens AS BIGINT) END`,
+    );
+  }
+  const sql = `
+SELECT __row, ${parts.map((p) => `${p.sql.stored} AS ${p.c.name}`).join(', ')},
+  list_filter([${problems.join(',\n    ')}], x -> x IS NOT NULL) AS problems
+FROM (
+  SELECT *, ${parts.map((p) => `${p.sql.value} AS v_${p.c.name}`).join(',\n    ')}
+  FROM (SELECT s.rowid - (SELECT min(rowid) FROM ${stage}) + 1 AS __row, ${parts.map((p) => `${p.sql.raw} AS r_${p.c.name}`).join(', ')}
+        FROM ${stage} s) s
+)`;
+  return { sql, params };
+}
