@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { InputError } from '../errors.js';
-import { Store } from '../store/db.js';
+import { ident, Store } from '../store/db.js';
 import { TABLES, type TableKind } from '../store/schema.js';
 import { expandSources, type SourceFile } from './sources.js';
-import { STAGE, stageFile } from './stage.js';
-import { inferKind, validationSql, type ColumnSources } from './validate.js';
+import { closeSource, openSource, type Source } from './stage.js';
+import { inferKind, validationSql, type ColumnSources, type ValidationSql } from './validate.js';
 
 export interface IngestFilesOptions {
   kind?: TableKind;
@@ -47,94 +47,132 @@ export function fileHash(path: string): Promise<string> {
   });
 }
 
-/** Identity of a measurement row: a hash over its canonical values. */
-function rowKeySql(kind: TableKind): string {
-  const cols = TABLES[kind].columns.map((c) => `coalesce(CAST(${c.name} AS VARCHAR), '\\N')`);
-  return `md5(concat_ws('\u001f', ${cols.join(', ')}))`;
+const SEP = "'\u001f'";
+const asText = (cols: string[]) => cols.map((c) => `coalesce(CAST(${c} AS VARCHAR), '\\N')`).join(', ');
+
+/**
+ * The valid rows of a file with their identity `key`. Requests keep their
+ * logged id; within the file, a repeated id keeps its first valid row; a request
+ * without an id gets a hash of its content plus its occurrence among identical
+ * rows. Measurement rows are identified by a hash of their values. Branches that
+ * a file does not need are left out, so the common case is one scan.
+ */
+function keyedRowsSql(kind: TableKind, v: string, has: { dupIds: boolean; nullIds: boolean }): string {
+  const cols = TABLES[kind].columns.map((c) => c.name);
+  const valid = `(SELECT * FROM (${v}) WHERE len(problems) = 0)`;
+  if (kind !== 'requests') {
+    return `SELECT * FROM (
+      SELECT *, row_number() OVER (PARTITION BY key ORDER BY __row) AS occurrence
+      FROM (SELECT *, md5(concat_ws(${SEP}, ${asText(cols)})) AS key FROM ${valid})
+    ) WHERE occurrence = 1`;
+  }
+  const content = asText(cols.filter((c) => c !== 'request_id'));
+  const branches = [
+    `SELECT *, request_id AS key FROM ${valid} WHERE request_id IS NOT NULL
+       ${has.dupIds ? 'AND request_id NOT IN (SELECT key FROM dup_ids WHERE key IS NOT NULL)' : ''}`,
+  ];
+  if (has.dupIds) {
+    branches.push(`SELECT * EXCLUDE (occurrence), request_id AS key FROM (
+      SELECT *, row_number() OVER (PARTITION BY request_id ORDER BY __row) AS occurrence
+      FROM ${valid} WHERE request_id IN (SELECT key FROM dup_ids WHERE key IS NOT NULL)) WHERE occurrence = 1`);
+  }
+  if (has.nullIds) {
+    branches.push(`SELECT * EXCLUDE (h), h || '-' || row_number() OVER (PARTITION BY h ORDER BY __row) AS key
+      FROM (SELECT *, md5(concat_ws(${SEP}, ${content})) AS h FROM ${valid} WHERE request_id IS NULL)`);
+  }
+  return branches.join('\nUNION ALL BY NAME\n');
+}
+
+/** Ids that occur more than once in the file, and whether any row lacks an id: one scan of that column. */
+async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<{ dupIds: boolean; nullIds: boolean }> {
+  await store.run('DROP TABLE IF EXISTS dup_ids');
+  await store.run(
+    `CREATE TEMP TABLE dup_ids AS SELECT key FROM (SELECT ${v.raw.request_id} AS key FROM ${source.relation} s)
+     GROUP BY key HAVING count(*) > 1 OR key IS NULL`,
+    { ...source.params, ...v.params },
+  );
+  const r = (await store.one<{ dup: number; nul: number }>(
+    'SELECT count(key) AS dup, count(*) - count(key) AS nul FROM dup_ids',
+  ))!;
+  return { dupIds: r.dup > 0, nullIds: r.nul > 0 };
 }
 
 /**
- * Ingests one staged file inside the caller's transaction: validates set-wise,
- * records rejects, skips rows already stored, appends the rest.
+ * Ingests one file inside the caller's transaction: appends the valid rows not
+ * stored yet in one set-wise INSERT, then, only if some rows did not land,
+ * finds and records the rejected ones.
  */
 async function ingestOne(store: Store, src: SourceFile, ingestId: number, opts: IngestFilesOptions): Promise<FileCounts> {
   const hash = fileHash(src.path);
-  const { columns, csvRejects } = await stageFile(store, src);
+  const source = await openSource(store, src);
   const sources: ColumnSources = { set: { ...src.partitions, ...opts.set }, map: opts.map ?? {} };
-  const kind = opts.kind ?? inferKind(columns, sources, src.path);
+  const kind = opts.kind ?? inferKind(source.columns, sources, src.path);
   const def = TABLES[kind];
-  const { sql, params } = validationSql(kind, columns, sources, src.path, STAGE);
-  await store.run('DROP TABLE IF EXISTS stage_checked');
-  await store.run(`CREATE TEMP TABLE stage_checked AS ${sql}`, params);
+  const v = validationSql(kind, source.columns, sources, src.path, source.relation);
+  const params = { ...source.params, ...v.params };
+  const has = kind === 'requests' ? await scanIds(store, source, v) : { dupIds: false, nullIds: false };
+  const cols = def.columns.map((c) => c.name);
+  const stored = def.key === 'row' ? [...cols, 'row_key'] : cols;
+  const selected = def.key === 'row' ? [...cols, 'key'] : cols.map((c) => (c === 'request_id' ? 'key' : c));
+  const existingKey = def.key === 'row' ? 'row_key' : 'request_id';
 
-  const counts = await store.one<{ read: number; bad: number }>(
-    'SELECT count(*) AS read, count(*) FILTER (WHERE len(problems) > 0) AS bad FROM stage_checked',
+  // Row order in the table does not matter (rows carry their own keys), and
+  // not preserving it lets the insert run fully in parallel.
+  await store.run('SET preserve_insertion_order = false');
+  const accepted = await store.run(
+    `INSERT INTO ${kind} (${[...stored, 'ingest_id'].join(', ')})
+     SELECT ${selected.join(', ')}, $ingest_id FROM (${keyedRowsSql(kind, v.sql, has)}) k
+     WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${existingKey} = k.key)`,
+    { ...params, ingest_id: String(ingestId) },
   );
+  await store.run('RESET preserve_insertion_order');
+  const read = (await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${source.relation} s`, source.params))!.n;
+
+  let rejected = 0;
+  const samples: RejectSample[] = [];
   const contentHash = await hash;
+  if (accepted < read) {
+    await store.run('DROP TABLE IF EXISTS bad_rows');
+    await store.run(`CREATE TEMP TABLE bad_rows AS SELECT __row, problems FROM (${v.sql}) WHERE len(problems) > 0`, params);
+    rejected = (await store.one<{ n: number }>('SELECT count(*) AS n FROM bad_rows'))!.n;
+    samples.push(
+      ...(await store.all<RejectSample>(
+        `SELECT __row AS row, split_part(problems[1], ':', 1) AS field, array_to_string(problems, '; ') AS reason
+         FROM bad_rows ORDER BY __row LIMIT ${SAMPLE_REJECTS}`,
+      )),
+    );
+  }
+  samples.push(
+    ...source.csvRejects.slice(0, SAMPLE_REJECTS).map((r) => ({ row: r.line, field: '', reason: `line ${r.line}: ${r.reason}` })),
+  );
   // A re-ingested file does not record its rejects twice.
-  const seenBefore = await store.one<{ n: number }>(
+  const seenBefore = (await store.one<{ n: number }>(
     'SELECT count(*) AS n FROM ingests WHERE content_hash = $1 AND kind = $2',
     [contentHash, kind],
-  );
-  if (!seenBefore?.n) {
+  ))!.n;
+  if (!seenBefore && rejected > 0) {
+    const rawRow = `to_json(struct_pack(${source.columns.map((c) => `${ident(c.name)} := s.${ident(c.name)}`).join(', ')}))`;
     await store.run(
       `INSERT INTO rejects
-       SELECT $1, $2, $3, c.__row, split_part(c.problems[1], ':', 1), array_to_string(c.problems, '; '), to_json(s)::VARCHAR
-       FROM stage_checked c JOIN ${STAGE} s ON s.rowid - (SELECT min(rowid) FROM ${STAGE}) + 1 = c.__row
-       WHERE len(c.problems) > 0`,
-      [ingestId, src.path, kind],
+       SELECT $ingest_id, $path, $kind, b.__row, split_part(b.problems[1], ':', 1), array_to_string(b.problems, '; '), ${rawRow}::VARCHAR
+       FROM ${source.relation} s JOIN bad_rows b ON b.__row = s.__row`,
+      { ...source.params, ingest_id: String(ingestId), path: src.path, kind },
     );
-    for (const r of csvRejects) {
+  }
+  if (!seenBefore) {
+    for (const r of source.csvRejects) {
       await store.run('INSERT INTO rejects VALUES ($1, $2, $3, $4, NULL, $5, $6)', [
         ingestId, src.path, kind, r.line, `line ${r.line}: ${r.reason}`, r.raw,
       ]);
     }
   }
-  const samples = await store.all<RejectSample>(
-    `SELECT __row AS row, split_part(problems[1], ':', 1) AS field, array_to_string(problems, '; ') AS reason
-     FROM stage_checked WHERE len(problems) > 0 ORDER BY __row LIMIT ${SAMPLE_REJECTS}`,
-  );
-  samples.push(...csvRejects.slice(0, SAMPLE_REJECTS).map((r) => ({ row: r.line, field: '', reason: `line ${r.line}: ${r.reason}` })));
-
-  const cols = def.columns.map((c) => c.name);
-  let accepted: number;
-  if (def.key === 'request_id') {
-    // Without a logged id: a hash of the content plus the occurrence among identical rows.
-    const content = cols.filter((c) => c !== 'request_id').map((c) => `coalesce(CAST(${c} AS VARCHAR), '\\N')`);
-    accepted = await store.run(
-      `INSERT INTO requests
-       SELECT ${cols.map((c) => (c === 'request_id' ? 'key' : c)).join(', ')}, $1
-       FROM (
-         SELECT *, row_number() OVER (PARTITION BY key ORDER BY __row) AS occurrence
-         FROM (
-           SELECT *, coalesce(request_id, md5(concat_ws('\u001f', ${content.join(', ')})) || '-' ||
-             row_number() OVER (PARTITION BY request_id IS NULL, md5(concat_ws('\u001f', ${content.join(', ')})) ORDER BY __row)) AS key
-           FROM stage_checked WHERE len(problems) = 0
-         )
-       ) k
-       WHERE occurrence = 1 AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.request_id = k.key)`,
-      [ingestId],
-    );
-  } else {
-    accepted = await store.run(
-      `INSERT INTO ${kind}
-       SELECT ${cols.join(', ')}, row_key, $1
-       FROM (
-         SELECT *, row_number() OVER (PARTITION BY row_key ORDER BY __row) AS occurrence
-         FROM (SELECT *, ${rowKeySql(kind)} AS row_key FROM stage_checked WHERE len(problems) = 0)
-       ) k
-       WHERE occurrence = 1 AND NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.row_key = k.row_key)`,
-      [ingestId],
-    );
-  }
-  const rejected = counts!.bad + csvRejects.length;
-  const read = counts!.read + csvRejects.length;
+  rejected += source.csvRejects.length;
   const result: FileCounts = {
     file: src.path,
     kind,
-    read,
+    read: read + source.csvRejects.length,
     accepted,
-    duplicates: read - rejected - accepted,
+    duplicates: read - (rejected - source.csvRejects.length) - accepted,
     rejected,
     rejects: samples,
   };
@@ -142,8 +180,8 @@ async function ingestOne(store: Store, src: SourceFile, ingestId: number, opts: 
     'INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)',
     [ingestId, src.path, contentHash, kind, result.read, result.accepted, result.duplicates, result.rejected],
   );
-  await store.run(`DROP TABLE IF EXISTS ${STAGE}`);
-  await store.run('DROP TABLE IF EXISTS stage_checked');
+  await closeSource(store);
+  for (const t of ['dup_ids', 'bad_rows']) await store.run(`DROP TABLE IF EXISTS ${t}`);
   return result;
 }
 

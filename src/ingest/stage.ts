@@ -28,32 +28,56 @@ function readerSql(format: SourceFile['format']): string {
   }
 }
 
+export interface Source {
+  /** a parenthesised relation: the file's columns plus `__row`, its 1-based row number */
+  relation: string;
+  /** named parameters the relation uses */
+  params: Record<string, string>;
+  columns: StagedColumn[];
+  /** lines the CSV reader could not parse */
+  csvRejects: CsvReject[];
+}
+
 /**
- * Loads one file into the temp table `stage_raw`, in file order, with a 1-based
- * `__row` column. Returns the source columns. Unreadable files raise InputError.
+ * Opens one file as a relation. Parquet is read in place (it numbers its own
+ * rows); other formats are staged into the temp table `stage_raw` first, in file
+ * order. Unreadable files raise InputError naming the file.
  */
-export async function stageFile(store: Store, src: SourceFile): Promise<{ columns: StagedColumn[]; csvRejects: CsvReject[] }> {
+export async function openSource(store: Store, src: SourceFile): Promise<Source> {
   await store.run(`DROP TABLE IF EXISTS ${STAGE}`);
   let csvRejects: CsvReject[] = [];
+  let relation: string;
+  let params: Record<string, string> = {};
   try {
-    if (src.format === 'arrow') {
-      await stageArrow(store, src.path);
+    if (src.format === 'parquet') {
+      params = { file: src.path };
+      relation = `(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS __row
+        FROM read_parquet($file, file_row_number = true, hive_partitioning = false))`;
+      await store.all(`SELECT * FROM ${relation} LIMIT 0`, params);
     } else {
-      // A fresh table keeps insertion order, so rowid is the record's position in the file.
-      await store.run(`CREATE TEMP TABLE ${STAGE} AS SELECT * FROM ${readerSql(src.format)}`, [src.path]);
-      if (src.format === 'csv') csvRejects = await takeCsvRejects(store);
+      if (src.format === 'arrow') await stageArrow(store, src.path);
+      else {
+        // A fresh table keeps insertion order, so rowid order is file order.
+        await store.run(`CREATE TEMP TABLE ${STAGE} AS SELECT * FROM ${readerSql(src.format)}`, [src.path]);
+        if (src.format === 'csv') csvRejects = await takeCsvRejects(store);
+      }
+      relation = `(SELECT *, rowid - (SELECT min(rowid) FROM ${STAGE}) + 1 AS __row FROM ${STAGE})`;
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${src.path}: cannot read as ${src.format}: ${firstLine((e as Error).message)}`);
   }
-  const columns = await store.all<StagedColumn>(
-    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
-     WHERE table_name = $1 ORDER BY ordinal_position`,
-    [STAGE],
-  );
+  const columns = (
+    await store.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation}`, params)
+  )
+    .filter((c) => c.column_name !== '__row')
+    .map((c) => ({ name: c.column_name, type: c.column_type }));
   if (columns.length === 0) throw new InputError(`${src.path}: no columns found`);
-  return { columns, csvRejects };
+  return { relation, params, columns, csvRejects };
+}
+
+export async function closeSource(store: Store): Promise<void> {
+  await store.run(`DROP TABLE IF EXISTS ${STAGE}`);
 }
 
 export interface CsvReject {

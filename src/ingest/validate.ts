@@ -28,7 +28,7 @@ export interface ColumnSources {
 
 type Source =
   | { kind: 'column'; name: string; type: string }
-  | { kind: 'param'; index: number }
+  | { kind: 'param'; name: string }
   | { kind: 'none' };
 
 function findColumn(columns: StagedColumn[], name: string): StagedColumn | undefined {
@@ -41,13 +41,13 @@ export function resolveSources(
   columns: StagedColumn[],
   sources: ColumnSources,
   file: string,
-): { sources: Map<string, Source>; params: string[] } {
+): { sources: Map<string, Source>; params: Record<string, string> } {
   const out = new Map<string, Source>();
-  const params: string[] = [];
+  const params: Record<string, string> = {};
   for (const c of def.columns) {
     if (c.name in sources.set) {
-      params.push(sources.set[c.name]);
-      out.set(c.name, { kind: 'param', index: params.length });
+      params[`set_${c.name}`] = sources.set[c.name];
+      out.set(c.name, { kind: 'param', name: `set_${c.name}` });
       continue;
     }
     const mapped = sources.map[c.name];
@@ -143,7 +143,7 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
         ? `s.${ident(source.name)}`
         : `NULLIF(trim(s.${ident(source.name)}), '')`
       : source.kind === 'param'
-        ? `NULLIF(trim(CAST($${source.index} AS VARCHAR)), '')`
+        ? `NULLIF(trim(CAST($${source.name} AS VARCHAR)), '')`
         : 'CAST(NULL AS VARCHAR)';
   const r = `r_${c.name}`;
   const v = `v_${c.name}`;
@@ -213,9 +213,12 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
 }
 
 export interface ValidationSql {
-  /** SELECT over the stage yielding __row, the canonical columns and `problems` (a list of 'field: reason'). */
+  /** SELECT over the source yielding __row, the canonical columns and `problems` (a list of 'field: reason'). */
   sql: string;
-  params: string[];
+  /** named parameters the SQL uses (values from --set and partition folders) */
+  params: Record<string, string>;
+  /** the raw-cell expression of each canonical column over the source aliased `s` */
+  raw: Record<string, string>;
 }
 
 export function validationSql(
@@ -223,7 +226,8 @@ export function validationSql(
   columns: StagedColumn[],
   sources: ColumnSources,
   file: string,
-  stage: string,
+  /** a relation with the source columns and `__row`, the 1-based row number in the file */
+  relation: string,
 ): ValidationSql {
   const def = TABLES[kind];
   const { sources: resolved, params } = resolveSources(def, columns, sources, file);
@@ -246,8 +250,8 @@ SELECT __row, ${parts.map((p) => `${p.sql.stored} AS ${p.c.name}`).join(', ')},
   list_filter([${problems.join(',\n    ')}], x -> x IS NOT NULL) AS problems
 FROM (
   SELECT *, ${parts.map((p) => `${p.sql.value} AS v_${p.c.name}`).join(',\n    ')}
-  FROM (SELECT s.rowid - (SELECT min(rowid) FROM ${stage}) + 1 AS __row, ${parts.map((p) => `${p.sql.raw} AS r_${p.c.name}`).join(', ')}
-        FROM ${stage} s) s
+  FROM (SELECT s.__row, ${parts.map((p) => `${p.sql.raw} AS r_${p.c.name}`).join(', ')}
+        FROM ${relation} s) s
 )`;
-  return { sql, params };
+  return { sql, params, raw: Object.fromEntries(parts.map((p) => [p.c.name, p.sql.raw])) };
 }

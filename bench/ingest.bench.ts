@@ -1,0 +1,85 @@
+/**
+ * Ingest benchmark: N requests from one Parquet file through `ai-ping ingest`,
+ * against a plain DuckDB `CREATE TABLE … AS SELECT * FROM read_parquet(…)` of
+ * the same file on the same machine. Each side runs in its own process so peak
+ * memory (max RSS) is measured per side. Usage: npm run bench [-- --requests N]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Store } from '../src/store/db.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, '../../bin/ai-ping.js');
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Runs a node child; wall time in seconds, and its peak RSS as reported by the preloaded rss.js. */
+function measure(args: string[]): { seconds: number; peakMb: number } {
+  const rssFile = path.join(os.tmpdir(), `ai-ping-rss-${process.pid}-${Date.now()}`);
+  const t0 = process.hrtime.bigint();
+  execFileSync(process.execPath, ['--import', path.join(here, 'rss.js'), ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, AI_PING_RSS_FILE: rssFile },
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  rmSync(rssFile, { force: true });
+  return { seconds, peakMb };
+}
+
+async function makeParquet(file: string, n: number): Promise<void> {
+  const store = await Store.open(':memory:', { init: false });
+  try {
+    await store.run(`COPY (
+      SELECT 'req-' || i AS request_id,
+        TIMESTAMP '2025-10-01' + INTERVAL 1 SECOND * (i * 7919 % 7948800) AS ts,
+        ['DeepSeek-V3.2', 'Qwen3-32B', 'GLM-4.6', 'Kimi-K2-Instruct-0905', 'MiniMax-M2'][1 + i % 5] AS model,
+        ['provider-a', 'provider-b', 'provider-c', 'deepseek-official'][1 + i % 4] AS provider,
+        ['code', 'chat', 'doc-analysis', 'agent', 'reasoning'][1 + (i // 3) % 5] AS task,
+        'app-' || (i % 7) AS app,
+        (100 + (i * 31) % 20000)::BIGINT AS input_tokens,
+        (10 + (i * 17) % 4000)::BIGINT AS output_tokens,
+        ((i * 13) % 100)::BIGINT AS cached_tokens,
+        (200 + (i * 7) % 3000)::DOUBLE AS ttft_ms,
+        (2000 + (i * 11) % 60000)::DOUBLE AS latency_ms,
+        CASE WHEN i % 50 = 0 THEN 'error' ELSE 'ok' END AS status,
+        CASE WHEN i % 50 = 0 THEN 'timeout' END AS error_type,
+        CASE WHEN i % 9 = 0 THEN 'tools,stream' ELSE 'stream' END AS features,
+        ((i * 31) % 20000) * 2e-6 AS cost,
+        'CNY' AS currency
+      FROM range(${n}) t(i)
+    ) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+  } finally {
+    store.close();
+  }
+}
+
+const n = arg('--requests', 10_000_000);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ai-ping-bench-'));
+try {
+  const parquet = path.join(dir, 'requests.parquet');
+  process.stderr.write(`writing ${n.toLocaleString('en-US')} requests to ${parquet} …\n`);
+  await makeParquet(parquet, n);
+  process.stderr.write(`  ${(statSync(parquet).size / 1e6).toFixed(0)} MB\n`);
+
+  const plainDb = path.join(dir, 'plain.duckdb');
+  const plainScript = path.join(here, 'plain-ctas.js');
+  const plain = measure([plainScript, plainDb, parquet]);
+  const ours = measure([cli, 'ingest', parquet, '--db', path.join(dir, 'ours.duckdb'), '--kind', 'requests', '--format', 'json']);
+  const ratio = ours.seconds / plain.seconds;
+  const rows = [
+    ['plain DuckDB CTAS', plain.seconds.toFixed(2), plain.peakMb.toFixed(0)],
+    ['ai-ping ingest', ours.seconds.toFixed(2), ours.peakMb.toFixed(0)],
+  ];
+  console.log(`ingest benchmark: ${n.toLocaleString('en-US')} requests, ${os.cpus().length} cores`);
+  for (const r of rows) console.log(`  ${r[0].padEnd(20)} ${r[1].padStart(8)} s   peak ${r[2].padStart(6)} MB`);
+  console.log(`  ratio ${ratio.toFixed(2)}x (target <= 1.30x)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

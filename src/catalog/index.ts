@@ -1,0 +1,221 @@
+/**
+ * The catalog in use: the built-in catalog with user rows (database `catalog` table, then a
+ * `--catalog` file) applied on top, and the bridge that puts resolutions into DuckDB so
+ * analysis queries can join request rows to models set-wise.
+ */
+import { dateValue } from '@duckdb/node-api';
+import { InputError } from '../errors.js';
+import { ident, type Store } from '../store/db.js';
+import { BUILTIN_MODELS } from './builtin.js';
+import {
+  parseName,
+  resolveName,
+  type Catalog,
+  type CatalogModel,
+  type LookupTables,
+  type Resolution,
+} from './normalize.js';
+
+export { BUILTIN_MODELS, type BuiltinModel } from './builtin.js';
+export {
+  nameKey,
+  parseName,
+  resolveName,
+  unknownResolution,
+  type Catalog,
+  type CatalogModel,
+  type MatchedBy,
+  type ModelInfo,
+  type Resolution,
+} from './normalize.js';
+
+/** A catalog row as ingested or read from a catalog file (canonical `catalog` columns). */
+export interface CatalogRow {
+  alias: string;
+  model: string;
+  family?: string | null;
+  line?: string | null;
+  release_date?: string | Date | null;
+}
+
+const emptyTables = (): LookupTables => ({ exact: new Map(), keys: new Map() });
+
+/**
+ * Builds the catalog from the built-in models and user rows, applied in order (a later row
+ * wins). A row maps its alias to its model, overriding any built-in resolution of that
+ * spelling; its model is taken as a built-in model when the spelling matches one, and its
+ * non-empty family/line/release_date set that model's attributes, so every alias of a
+ * model agrees. A new model with empty fields is its own family and line.
+ */
+export function buildCatalog(userRows: readonly CatalogRow[] = []): Catalog {
+  const models = new Map<string, CatalogModel>();
+  const names = emptyTables();
+  const userAliases = emptyTables();
+  const add = (tables: LookupTables, spelling: string, model: string, user: boolean, replace: boolean) => {
+    const exact = spelling.trim().toLowerCase();
+    const key = parseName(spelling).fullKey;
+    if (replace || !tables.exact.has(exact)) tables.exact.set(exact, { model, user });
+    if (key && (replace || !tables.keys.has(key))) tables.keys.set(key, { model, user });
+  };
+
+  for (const b of BUILTIN_MODELS) {
+    models.set(b.model, {
+      model: b.model,
+      family: b.family,
+      line: b.line,
+      releaseDate: b.releaseDate,
+      aliases: [...(b.aliases ?? [])],
+      source: 'builtin',
+    });
+    add(names, b.model, b.model, false, false);
+  }
+  for (const b of BUILTIN_MODELS) for (const a of b.aliases ?? []) add(names, a, b.model, false, false);
+  // Canonical spellings of built-in models, for recognising them in a user row's model field.
+  const builtinByKey = new Map<string, string>();
+  for (const b of BUILTIN_MODELS) builtinByKey.set(parseName(b.model).fullKey, b.model);
+
+  for (const row of userRows) {
+    const rawModel = text(row.model);
+    const alias = text(row.alias) ?? rawModel;
+    if (!rawModel || !alias) continue;
+    const model =
+      models.get(rawModel)?.source === 'builtin' ? rawModel : (builtinByKey.get(parseName(rawModel).fullKey) ?? rawModel);
+    const current = models.get(model);
+    const next: CatalogModel = current
+      ? { ...current, aliases: [...current.aliases] }
+      : { model, family: model, line: model, releaseDate: null, aliases: [], source: 'user' };
+    const family = text(row.family);
+    const line = text(row.line);
+    const releaseDate = isoDate(row.release_date, alias);
+    if (family) next.family = family;
+    if (line) next.line = line;
+    if (releaseDate) next.releaseDate = releaseDate;
+    if (alias !== model && !next.aliases.includes(alias)) next.aliases.push(alias);
+    models.set(model, next);
+    add(userAliases, alias, model, true, true);
+    // A new model's own name resolves too, below any explicit alias.
+    add(names, model, model, next.source === 'user', false);
+  }
+  return { models, names, userAliases };
+}
+
+/** One resolution per distinct name, in first-seen order. */
+export function resolveNames(names: Iterable<string>, catalog: Catalog): Resolution[] {
+  const seen = new Set<string>();
+  const out: Resolution[] = [];
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push(resolveName(name, catalog));
+  }
+  return out;
+}
+
+/** The catalog's models ordered by family, line, release date and name. */
+export function catalogModels(catalog: Catalog): CatalogModel[] {
+  return [...catalog.models.values()].sort(
+    (a, b) =>
+      cmp(a.family, b.family) ||
+      cmp(a.line, b.line) ||
+      cmp(a.releaseDate ?? '', b.releaseDate ?? '') ||
+      cmp(a.model, b.model),
+  );
+}
+
+export const MODEL_MAP_DDL = `CREATE OR REPLACE TEMP TABLE model_map (
+  name VARCHAR, model VARCHAR, family VARCHAR, line VARCHAR, release_date DATE, variant VARCHAR, known BOOLEAN
+)`;
+
+/**
+ * Creates (or replaces) the TEMP table `model_map` with one row per distinct name, so
+ * queries can `JOIN model_map ON model_map.name = requests.model`. Returns the resolutions.
+ */
+export async function loadModelMap(store: Store, names: Iterable<string>, catalog: Catalog): Promise<Resolution[]> {
+  const resolutions = resolveNames(names, catalog);
+  await store.run(MODEL_MAP_DDL);
+  const appender = await store.conn.createAppender('model_map', 'main', 'temp');
+  try {
+    for (const r of resolutions) {
+      appender.appendVarchar(r.name);
+      appender.appendVarchar(r.model);
+      appender.appendVarchar(r.family);
+      appender.appendVarchar(r.line);
+      if (r.releaseDate) appender.appendDate(dateValue(epochDays(r.releaseDate)));
+      else appender.appendNull();
+      if (r.variant) appender.appendVarchar(r.variant);
+      else appender.appendNull();
+      appender.appendBoolean(r.known);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return resolutions;
+}
+
+/** Tables whose `model` column holds names as logged. */
+export const MODEL_NAME_TABLES = ['requests', 'offerings', 'prices', 'latency', 'probes'] as const;
+
+export interface NameCount {
+  name: string;
+  rows: number;
+}
+
+/** Every distinct model name in the database's tables, with the number of rows using it. */
+export async function modelNamesInStore(store: Store): Promise<NameCount[]> {
+  const present = await existingTables(store);
+  const parts = MODEL_NAME_TABLES.filter((t) => present.has(t)).map(
+    (t) => `SELECT model AS name, count(*) AS n FROM ${ident(t)} WHERE model IS NOT NULL GROUP BY model`,
+  );
+  if (!parts.length) return [];
+  return store.all<NameCount>(
+    `SELECT name, sum(n)::BIGINT AS rows FROM (${parts.join(' UNION ALL ')}) GROUP BY name ORDER BY name`,
+  );
+}
+
+/** Rows of the ingested `catalog` table, in ingest order (a later ingest overrides an earlier one). */
+export async function catalogRowsFromStore(store: Store): Promise<CatalogRow[]> {
+  if (!(await existingTables(store)).has('catalog')) return [];
+  return store.all<CatalogRow>(
+    `SELECT alias, model, family, line, release_date FROM ${ident('catalog')} ORDER BY ingest_id NULLS FIRST, rowid`,
+  );
+}
+
+async function existingTables(store: Store): Promise<Set<string>> {
+  const rows = await store.all<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = current_database()",
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+function text(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const s = String(v).trim();
+  return s ? s : undefined;
+}
+
+function isoDate(v: string | Date | null | undefined, alias: string): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) throw new InputError(`catalog row '${alias}': invalid release_date`);
+    return v.toISOString().slice(0, 10);
+  }
+  const s = String(v).trim();
+  if (!s) return null;
+  const day = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/.exec(s)?.[1];
+  const t = day ? Date.parse(`${day}T00:00:00Z`) : NaN;
+  // Round-trip so that 2025-02-30 is refused rather than rolled over into March.
+  if (!day || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== day) {
+    throw new InputError(`catalog row '${alias}': release_date '${s}' is not a date (YYYY-MM-DD)`);
+  }
+  return day;
+}
+
+function epochDays(isoDay: string): number {
+  return Math.round(Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
