@@ -57,9 +57,9 @@ const asText = (cols: string[]) => cols.map((c) => `coalesce(CAST(${c} AS VARCHA
  * rows. Measurement rows are identified by a hash of their values. Branches that
  * a file does not need are left out, so the common case is one scan.
  */
-function keyedRowsSql(kind: TableKind, v: string, has: { dupIds: boolean; nullIds: boolean }): string {
+function keyedRowsSql(kind: TableKind, v: ValidationSql, has: { dupIds: boolean; nullIds: boolean }): string {
   const cols = TABLES[kind].columns.map((c) => c.name);
-  const valid = `(SELECT * FROM (${v}) WHERE len(problems) = 0)`;
+  const valid = `(${v.valid})`;
   if (kind !== 'requests') {
     return `SELECT * FROM (
       SELECT *, row_number() OVER (PARTITION BY key ORDER BY __row) AS occurrence
@@ -86,9 +86,11 @@ function keyedRowsSql(kind: TableKind, v: string, has: { dupIds: boolean; nullId
 /** Ids that occur more than once in the file, and whether any row lacks an id: one scan of that column. */
 async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<{ dupIds: boolean; nullIds: boolean }> {
   await store.run('DROP TABLE IF EXISTS dup_ids');
+  // Sorting and comparing neighbours is cheaper here than a hash aggregate over every id.
   await store.run(
-    `CREATE TEMP TABLE dup_ids AS SELECT key FROM (SELECT ${v.raw.request_id} AS key FROM ${source.relation} s)
-     GROUP BY key HAVING count(*) > 1 OR key IS NULL`,
+    `CREATE TEMP TABLE dup_ids AS SELECT DISTINCT key FROM (
+       SELECT key, lag(key) OVER (ORDER BY key) AS prev FROM (SELECT ${v.raw.request_id} AS key FROM ${source.relation} s)
+     ) WHERE key = prev OR key IS NULL`,
     { ...source.params, ...v.params },
   );
   const r = (await store.one<{ dup: number; nul: number }>(
@@ -115,14 +117,16 @@ async function ingestOne(store: Store, src: SourceFile, ingestId: number, opts: 
   const stored = def.key === 'row' ? [...cols, 'row_key'] : cols;
   const selected = def.key === 'row' ? [...cols, 'key'] : cols.map((c) => (c === 'request_id' ? 'key' : c));
   const existingKey = def.key === 'row' ? 'row_key' : 'request_id';
+  // Into an empty table nothing can be a stored duplicate: skip that join.
+  const empty = !(await store.one(`SELECT 1 AS x FROM ${kind} LIMIT 1`));
 
   // Row order in the table does not matter (rows carry their own keys), and
   // not preserving it lets the insert run fully in parallel.
   await store.run('SET preserve_insertion_order = false');
   const accepted = await store.run(
     `INSERT INTO ${kind} (${[...stored, 'ingest_id'].join(', ')})
-     SELECT ${selected.join(', ')}, $ingest_id FROM (${keyedRowsSql(kind, v.sql, has)}) k
-     WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${existingKey} = k.key)`,
+     SELECT ${selected.join(', ')}, $ingest_id FROM (${keyedRowsSql(kind, v, has)}) k
+     ${empty ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${existingKey} = k.key)`}`,
     { ...params, ingest_id: String(ingestId) },
   );
   await store.run('RESET preserve_insertion_order');
@@ -133,7 +137,7 @@ async function ingestOne(store: Store, src: SourceFile, ingestId: number, opts: 
   const contentHash = await hash;
   if (accepted < read) {
     await store.run('DROP TABLE IF EXISTS bad_rows');
-    await store.run(`CREATE TEMP TABLE bad_rows AS SELECT __row, problems FROM (${v.sql}) WHERE len(problems) > 0`, params);
+    await store.run(`CREATE TEMP TABLE bad_rows AS ${v.invalid}`, params);
     rejected = (await store.one<{ n: number }>('SELECT count(*) AS n FROM bad_rows'))!.n;
     samples.push(
       ...(await store.all<RejectSample>(

@@ -141,7 +141,9 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
     source.kind === 'column'
       ? typedSource
         ? `s.${ident(source.name)}`
-        : `NULLIF(trim(s.${ident(source.name)}), '')`
+        : c.verbatim
+          ? `NULLIF(s.${ident(source.name)}, '')`
+          : `NULLIF(trim(s.${ident(source.name)}), '')`
       : source.kind === 'param'
         ? `NULLIF(trim(CAST($${source.name} AS VARCHAR)), '')`
         : 'CAST(NULL AS VARCHAR)';
@@ -213,14 +215,21 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
 }
 
 export interface ValidationSql {
-  /** SELECT over the source yielding __row, the canonical columns and `problems` (a list of 'field: reason'). */
-  sql: string;
+  /** the valid rows: `__row` and the canonical columns, typed */
+  valid: string;
+  /** the rejected rows: `__row` and `problems`, a list of 'field: reason' */
+  invalid: string;
   /** named parameters the SQL uses (values from --set and partition folders) */
   params: Record<string, string>;
   /** the raw-cell expression of each canonical column over the source aliased `s` */
   raw: Record<string, string>;
 }
 
+/**
+ * The valid and the rejected rows of a source, from three stacked projections:
+ * raw cells, parsed values, then checks. The valid rows only test that every
+ * check passes; the reasons are spelled out for rejected rows alone.
+ */
 export function validationSql(
   kind: TableKind,
   columns: StagedColumn[],
@@ -239,19 +248,24 @@ export function validationSql(
     );
   }
   const parts = def.columns.map((c) => ({ c, sql: columnSql(c, resolved.get(c.name)!) }));
-  const problems = parts.filter((p) => p.sql.problem).map((p) => `'${p.c.name}: ' || (${p.sql.problem})`);
+  const problems = parts.filter((p) => p.sql.problem).map((p) => ({ field: p.c.name, sql: p.sql.problem }));
   if (kind === 'requests') {
-    problems.push(
-      `CASE WHEN v_cached_tokens > v_input_tokens THEN 'cached_tokens: ' || CAST(v_cached_tokens AS BIGINT) || ' exceeds input_tokens ' || CAST(v_input_tokens AS BIGINT) END`,
-    );
+    problems.push({
+      field: 'cached_tokens',
+      sql: `CASE WHEN v_cached_tokens > v_input_tokens THEN CAST(v_cached_tokens AS BIGINT) || ' exceeds input_tokens ' || CAST(v_input_tokens AS BIGINT) END`,
+    });
   }
-  const sql = `
-SELECT __row, ${parts.map((p) => `${p.sql.stored} AS ${p.c.name}`).join(', ')},
-  list_filter([${problems.join(',\n    ')}], x -> x IS NOT NULL) AS problems
-FROM (
+  const parsed = `(
   SELECT *, ${parts.map((p) => `${p.sql.value} AS v_${p.c.name}`).join(',\n    ')}
   FROM (SELECT s.__row, ${parts.map((p) => `${p.sql.raw} AS r_${p.c.name}`).join(', ')}
         FROM ${relation} s) s
 )`;
-  return { sql, params, raw: Object.fromEntries(parts.map((p) => [p.c.name, p.sql.raw])) };
+  const valid = `SELECT __row, ${parts.map((p) => `${p.sql.stored} AS ${p.c.name}`).join(', ')}
+FROM ${parsed}
+WHERE ${problems.map((p) => `(${p.sql}) IS NULL`).join('\n  AND ') || 'true'}`;
+  const invalid = `SELECT * FROM (
+  SELECT __row, list_filter([${problems.map((p) => `'${p.field}: ' || (${p.sql})`).join(',\n    ')}], x -> x IS NOT NULL) AS problems
+  FROM ${parsed}
+) WHERE len(problems) > 0`;
+  return { valid, invalid, params, raw: Object.fromEntries(parts.map((p) => [p.c.name, p.sql.raw])) };
 }

@@ -22,6 +22,14 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** AI_PING_DEBUG=sql prints each statement's time on stderr. */
+const DEBUG_SQL = process.env.AI_PING_DEBUG === 'sql';
+
+function debugSql(sql: string, t0: number): void {
+  const ms = (performance.now() - t0).toFixed(0).padStart(6);
+  process.stderr.write(`[sql ${ms} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
+}
+
 export class Store {
   private constructor(
     readonly path: string,
@@ -87,12 +95,16 @@ export class Store {
   }
 
   async run(sql: string, params?: Params): Promise<number> {
+    const t0 = DEBUG_SQL ? performance.now() : 0;
     const r = await this.conn.run(sql, params);
+    if (DEBUG_SQL) debugSql(sql, t0);
     return r.rowsChanged;
   }
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const t0 = DEBUG_SQL ? performance.now() : 0;
     const reader = await this.conn.runAndReadAll(sql, params);
+    if (DEBUG_SQL) debugSql(sql, t0);
     return reader.getRowObjectsJS().map((r) => {
       const o: Row = {};
       for (const [k, v] of Object.entries(r)) o[k] = plain(v);

@@ -14,6 +14,8 @@ export interface ColumnDef {
   values?: readonly string[];
   /** Numbers must be >= 0 (all token counts, prices and timings). */
   nonNegative?: boolean;
+  /** Opaque identifier compared exactly: not trimmed. */
+  verbatim?: boolean;
 }
 
 export type TableKind = 'requests' | 'offerings' | 'prices' | 'latency' | 'probes' | 'catalog';
@@ -37,7 +39,7 @@ export const TABLES: Record<TableKind, TableDef> = {
     kind: 'requests',
     key: 'request_id',
     columns: [
-      { name: 'request_id', type: 'string' },
+      { name: 'request_id', type: 'string', verbatim: true },
       { name: 'ts', type: 'timestamp', required: true },
       { name: 'model', type: 'string', required: true },
       { name: 'provider', type: 'string', required: true },

@@ -1,0 +1,330 @@
+/**
+ * The generator's SQL, set-wise over `range(n)`. Every random number is
+ * u01(key, salt): a hash of (seed, key, salt) mapped to (0, 1), so the same seed gives
+ * the same data whatever the thread schedule. Tunables are DuckDB variables
+ * (see tables.ts); the small plan tables are g_tasks, g_bands, g_offerings, ….
+ */
+
+export const MACROS = [
+  `CREATE OR REPLACE MACRO u01(k, salt) AS
+     ((hash(getvariable('seed')::BIGINT, k, salt) >> 11)::DOUBLE + 0.5) / 9007199254740992.0`,
+  // Box–Muller: a standard normal from two independent uniforms.
+  `CREATE OR REPLACE MACRO nrm(k, salt) AS
+     sqrt(-2.0 * ln(u01(k, salt || '.r'))) * cos(2.0 * pi() * u01(k, salt || '.a'))`,
+  `CREATE OR REPLACE MACRO hour_of(ts) AS (epoch_ms(ts) - getvariable('t0_ms')::BIGINT) // 3600000`,
+  // Prompt length slows the first token a little: 1.0 at 1k tokens, 1.6 at 16k.
+  `CREATE OR REPLACE MACRO prefill_factor(input_tokens) AS 0.8 + 0.2 * sqrt(input_tokens / 1000.0)`,
+];
+
+/**
+ * The hidden true service of every offering, hour by hour: health (ok, degraded:
+ * some measurements fail, down: an outage) and the median TTFT and TPS around which
+ * both the latency measurements and the logged requests scatter.
+ */
+export const OFFERING_HOURS = `
+CREATE OR REPLACE TABLE g_oh AS
+WITH hrs AS (
+  SELECT o.oid, o.provider, o.model, o.ttft_ms, o.tps, o.degraded_rate, r.h,
+         epoch_ms(getvariable('t0_ms')::BIGINT + r.h * 3600000) AS h_ts
+  FROM g_offerings o, range(getvariable('hours')::BIGINT) AS r(h)
+  WHERE getvariable('t0_ms')::BIGINT + r.h * 3600000 >= o.from_ms
+    AND getvariable('t0_ms')::BIGINT + r.h * 3600000 < o.to_ms
+), flagged AS (
+  SELECT hrs.*,
+    EXISTS (SELECT 1 FROM g_outages x WHERE x.provider = hrs.provider AND hrs.h_ts >= x.from_ts AND hrs.h_ts < x.to_ts) AS down,
+    0.5 + 0.5 * cos(2 * pi() * ((h % 24) - getvariable('peak_hour')) / 24) AS load,
+    h // 24 AS day
+  FROM hrs
+), typical AS (
+  SELECT oid, provider, model, h,
+    CASE WHEN down THEN 'down'
+         WHEN u01(oid * 100000 + h, 'degraded') < degraded_rate THEN 'degraded'
+         ELSE 'ok' END AS health,
+    ttft_ms * (0.85 + 0.3 * load)
+      * exp(0.08 * nrm(oid * 1000 + day, 'day-ttft') + 0.05 * nrm(oid * 100000 + h, 'hour-ttft')) AS ttft_typical,
+    tps * (1.1 - 0.2 * load)
+      * exp(0.06 * nrm(oid * 1000 + day, 'day-tps') + 0.04 * nrm(oid * 100000 + h, 'hour-tps')) AS tps_typical
+  FROM flagged
+)
+SELECT oid, provider, model, h, health,
+  ttft_typical * CASE health WHEN 'ok' THEN 1 ELSE 1.8 END AS ttft_true,
+  tps_typical * CASE health WHEN 'ok' THEN 1 ELSE 0.7 END AS tps_true
+FROM typical`;
+
+/**
+ * Latency measurements: each offering about every 12.5 minutes (10–15 minutes
+ * apart) while listed, none during monitoring gaps. In a degraded hour the first
+ * measurement fails, and others at random; in an outage all fail.
+ */
+export const LATENCY = `
+CREATE OR REPLACE TABLE g_lat AS
+WITH slots AS (
+  SELECT o.oid, o.provider, o.model, o.to_ms, r.k,
+    o.from_ms + round((r.k + 0.5) * getvariable('meas_every_ms')
+      + (2 * u01(o.oid * 1000000 + r.k, 'meas-jitter') - 1) * getvariable('meas_jitter_ms'))::BIGINT AS ts_ms
+  FROM g_offerings o,
+    range(ceil((getvariable('t1_ms') - getvariable('t0_ms')) / getvariable('meas_every_ms'))::BIGINT) AS r(k)
+), kept AS (
+  SELECT s.oid, s.provider, s.model, s.k, epoch_ms(s.ts_ms) AS ts, (s.ts_ms - getvariable('t0_ms')::BIGINT) // 3600000 AS h
+  FROM slots s
+  WHERE s.ts_ms < s.to_ms
+    AND NOT EXISTS (SELECT 1 FROM g_gaps g WHERE g.provider = s.provider AND epoch_ms(s.ts_ms) >= g.from_ts AND epoch_ms(s.ts_ms) < g.to_ts)
+), measured AS (
+  SELECT kept.*, oh.health, oh.ttft_true, oh.tps_true, pi.input_tokens,
+    kept.k = min(kept.k) OVER (PARTITION BY kept.oid, kept.h) AS first_in_hour,
+    kept.oid * 1000000 + kept.k AS key
+  FROM kept
+  JOIN g_oh oh ON oh.oid = kept.oid AND oh.h = kept.h
+  JOIN g_probe_inputs pi ON pi.k = floor(u01(kept.oid * 1000000 + kept.k, 'meas-input') * 4)::BIGINT
+), judged AS (
+  SELECT measured.*,
+    health = 'down' OR (health = 'degraded'
+      AND (first_in_hour OR u01(key, 'meas-fail') < getvariable('degraded_meas_fail'))) AS failed,
+    u01(key, 'meas-error') AS ue
+  FROM measured
+), typed AS (
+  SELECT judged.*,
+    CASE WHEN NOT failed THEN NULL
+         WHEN health = 'down' THEN CASE WHEN ue < 0.6 THEN 'server' ELSE 'timeout' END
+         WHEN ue < 0.4 THEN 'rate_limit' WHEN ue < 0.7 THEN 'timeout' ELSE 'server' END AS error_type
+  FROM judged
+)
+SELECT ts, provider, model, oid, h, input_tokens, NOT failed AS ok, error_type,
+  CASE WHEN failed THEN NULL
+       ELSE ttft_true * prefill_factor(input_tokens) * exp(0.2 * nrm(key, 'meas-ttft')) END AS ttft_raw,
+  CASE WHEN failed THEN NULL ELSE tps_true * exp(0.1 * nrm(key, 'meas-tps')) END AS tps_raw,
+  CASE error_type
+    WHEN 'timeout' THEN 30000.0
+    WHEN 'rate_limit' THEN 50 + 250 * u01(key, 'meas-error-ms')
+    WHEN 'server' THEN 200 + 2800 * u01(key, 'meas-error-ms') END AS failed_latency_ms
+FROM typed`;
+
+/**
+ * Request skeletons: time (demand growing over the quarter, a diurnal cycle), task,
+ * app, lognormal token counts, cached prompt tokens and the features needed.
+ */
+export const REQUEST_BASE = `
+CREATE OR REPLACE TABLE g_req_base AS
+WITH b AS (
+  SELECT range AS i,
+    (sqrt(1 + getvariable('growth') * (2 + getvariable('growth')) * u01(range, 'day')) - 1) / getvariable('growth') AS x,
+    u01(range, 'time-of-day') AS v,
+    u01(range, 'task') AS ut,
+    u01(range, 'app') AS ua
+  FROM range(getvariable('n')::BIGINT)
+), t AS (
+  SELECT i, ut, ua,
+    least(floor(x * getvariable('days')), getvariable('days') - 1)::BIGINT AS day,
+    -- A monotone warp of the time of day: arrival density peaks at peak_hour.
+    v - getvariable('diurnal') / (2 * pi()) * sin(2 * pi() * (v - getvariable('peak_hour') / 24.0)) AS f
+  FROM b
+), timed AS (
+  SELECT i, ut, ua,
+    epoch_ms(getvariable('t0_ms')::BIGINT + day * 86400000 + floor((f - floor(f)) * 86400000)::BIGINT) AS ts
+  FROM t
+), tasked AS (
+  SELECT timed.i, timed.ts, timed.ua, k.task, k.p_stream, k.p_tools, k.p_json, k.cache_p, k.cache_lo, k.cache_hi,
+    least(k.in_max, greatest(1, round(exp(ln(k.in_med) + k.in_sig * nrm(timed.i, 'input')))))::BIGINT AS input_tokens,
+    least(k.out_max, greatest(1, round(exp(ln(k.out_med) + k.out_sig * nrm(timed.i, 'output')))))::BIGINT AS output_tokens
+  FROM timed ASOF JOIN g_tasks k ON timed.ut >= k.lo
+)
+SELECT tk.i, tk.ts, tk.task, a.app, tk.input_tokens, tk.output_tokens,
+  CASE WHEN u01(tk.i, 'cache') < tk.cache_p
+       THEN floor(tk.input_tokens * (tk.cache_lo + (tk.cache_hi - tk.cache_lo) * u01(tk.i, 'cache-fraction')))::BIGINT
+       ELSE 0 END AS cached_tokens,
+  u01(tk.i, 'needs-tools') < tk.p_tools AS need_tools,
+  u01(tk.i, 'needs-json') < tk.p_json AS need_json,
+  u01(tk.i, 'needs-stream') < tk.p_stream AS need_stream
+FROM tasked tk ASOF JOIN g_apps a ON a.task = tk.task AND tk.ua >= a.lo`;
+
+/**
+ * Families by construction: requests in a random order, each family taking the next
+ * band of cumulative tokens, so token shares match the plan up to one request.
+ * Requests made before a late family exists get keys below its band.
+ */
+export const REQUEST_FAMILY = `
+CREATE OR REPLACE TABLE g_req_family AS
+WITH keyed AS (
+  SELECT r.*, u01(r.i, 'family') * c.cap AS fkey
+  FROM g_req_base r ASOF JOIN g_caps c ON r.ts >= c.from_ts
+), placed AS (
+  SELECT keyed.*,
+    (sum(input_tokens + output_tokens) OVER (ORDER BY fkey, i ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      - (input_tokens + output_tokens) / 2.0)
+      / (SELECT sum(input_tokens + output_tokens) FROM g_req_base) AS fpos
+  FROM keyed
+)
+SELECT p.* EXCLUDE (fkey, fpos),
+  CASE WHEN b.avail_ts <= p.ts THEN b.family ELSE (SELECT family FROM g_bands ORDER BY lo LIMIT 1) END AS family
+FROM placed p ASOF JOIN g_bands b ON p.fpos >= b.lo`;
+
+/**
+ * Line within the family (weighted by task, among lines already released), then the
+ * version within the line (newest, or an older one with the decaying superseded
+ * share), then the spelling the log uses.
+ */
+export const REQUEST_MODEL = `
+CREATE OR REPLACE TABLE g_req_model AS
+WITH chosen AS (
+  SELECT r.i, arg_max(w.line, ln(u01(r.i * 64 + w.line_id, 'line')) / w.weight) AS line
+  FROM g_req_family r
+  JOIN g_line_weights w ON w.family = r.family AND w.task = r.task AND w.avail_ts <= r.ts AND w.weight > 0
+  GROUP BY r.i
+), lined AS (
+  SELECT r.*, c.line FROM g_req_family r JOIN chosen c USING (i)
+), epoch AS (
+  SELECT l.*, e.epoch_from, e.newest,
+    e.s_floor + (e.s_start - e.s_floor)
+      * exp(-(epoch_ms(l.ts) - epoch_ms(e.epoch_from)) / 86400000.0 / e.tau_days) AS superseded,
+    u01(l.i, 'version') AS uv,
+    u01(l.i, 'older-version') AS uo
+  FROM lined l ASOF JOIN g_epochs e ON e.line = l.line AND l.ts >= e.epoch_from
+), versioned AS (
+  SELECT ep.* EXCLUDE (newest, superseded, uv, uo, epoch_from),
+    CASE WHEN ep.uv >= ep.superseded THEN ep.newest ELSE o.model END AS model,
+    u01(ep.i, 'alias') AS ual
+  FROM epoch ep ASOF LEFT JOIN g_epoch_older o ON o.line = ep.line AND o.epoch_from = ep.epoch_from AND ep.uo >= o.lo
+)
+SELECT v.* EXCLUDE (ual), a.alias AS logged_model
+FROM versioned v ASOF JOIN g_alias a ON a.model = v.model AND v.ual >= a.lo`;
+
+/**
+ * The provider that served each request (weighted by traffic among listed offerings
+ * that fit it) and what happened: outages fail everything, degraded hours fail more,
+ * and each provider has its own background failure rate.
+ */
+export const REQUEST_SERVED = `
+CREATE OR REPLACE TABLE g_req AS
+WITH candidates AS (
+  SELECT r.i, o.oid, o.traffic,
+    o.context_length >= r.input_tokens + r.output_tokens
+      AND (NOT r.need_tools OR o.has_tools) AND (NOT r.need_json OR o.has_json) AND (NOT r.need_stream OR o.has_stream) AS capable
+  FROM g_req_model r
+  JOIN g_offerings o ON o.model = r.model AND o.traffic > 0 AND r.ts >= o.from_ts AND r.ts < o.to_ts
+), served AS (
+  SELECT i, arg_max(oid, CASE WHEN capable THEN 0 ELSE -1e12 END + ln(u01(i * 256 + oid, 'route')) / traffic) AS oid
+  FROM candidates GROUP BY i
+), outcome AS (
+  SELECT r.*, o.oid, o.provider, hour_of(r.ts) AS h, oh.health, o.error_rate,
+    o.context_length >= r.input_tokens + r.output_tokens AS fits,
+    (NOT r.need_tools OR o.has_tools) AND (NOT r.need_json OR o.has_json) AND (NOT r.need_stream OR o.has_stream) AS supports,
+    u01(r.i, 'failure') AS uf,
+    u01(r.i, 'error-type') AS ue
+  FROM g_req_model r
+  JOIN served s USING (i)
+  JOIN g_offerings o ON o.oid = s.oid
+  JOIN g_oh oh ON oh.oid = o.oid AND oh.h = hour_of(r.ts)
+), failed AS (
+  SELECT outcome.*,
+    CASE WHEN NOT fits THEN 'context_length'
+         WHEN NOT supports THEN 'bad_request'
+         WHEN health = 'down' THEN CASE WHEN ue < 0.6 THEN 'server' ELSE 'timeout' END
+         WHEN uf < error_rate + CASE WHEN health = 'degraded' THEN getvariable('degraded_fail') ELSE 0 END
+           THEN CASE WHEN ue < 0.45 THEN 'rate_limit' WHEN ue < 0.7 THEN 'timeout' ELSE 'server' END
+    END AS error_type
+  FROM outcome
+)
+SELECT i, ts, task, app, family, line, model, logged_model, oid, provider, h,
+  input_tokens,
+  -- Rejected requests produce nothing; broken ones stop part-way.
+  CASE WHEN error_type IS NULL THEN output_tokens
+       WHEN error_type IN ('rate_limit', 'context_length', 'bad_request') THEN 0
+       ELSE floor(output_tokens * u01(i, 'partial-output'))::BIGINT END AS output_tokens,
+  cached_tokens, need_tools, need_json, need_stream, error_type
+FROM failed`;
+
+/** Logged timings (around the serving provider's true speed that hour), status and billed cost. */
+export const REQUEST_OUTPUT = `
+CREATE OR REPLACE TABLE o_requests AS
+WITH priced AS (
+  SELECT r.*, p.input_price, p.output_price, p.cached_input_price
+  FROM g_req r ASOF LEFT JOIN g_prices p ON p.provider = r.provider AND p.model = r.model AND p.ts <= r.ts
+), timed AS (
+  SELECT pr.*,
+    oh.ttft_true * prefill_factor(pr.input_tokens) * exp(0.25 * nrm(pr.i, 'ttft')) AS ttft,
+    1000.0 * pr.output_tokens / (oh.tps_true * exp(0.15 * nrm(pr.i, 'tps'))) AS decode_ms,
+    u01(pr.i, 'error-ms') AS ue,
+    u01(pr.i, 'timings-missing') < getvariable('missing_timings') AS no_timings,
+    u01(pr.i, 'cost-missing') < getvariable('missing_cost') AS no_cost
+  FROM priced pr JOIN g_oh oh ON oh.oid = pr.oid AND oh.h = pr.h
+), shaped AS (
+  SELECT timed.*,
+    CASE WHEN no_timings THEN NULL
+         WHEN error_type IN ('rate_limit', 'context_length', 'bad_request') THEN NULL
+         WHEN need_stream AND (error_type IS NULL OR output_tokens > 0) THEN ttft END AS ttft_out,
+    CASE WHEN no_timings THEN NULL
+         WHEN error_type = 'rate_limit' THEN 40 + 400 * ue
+         WHEN error_type IN ('context_length', 'bad_request') THEN 20 + 150 * ue
+         WHEN error_type = 'timeout' THEN greatest(60000, ttft + decode_ms) + 1000 * ue
+         WHEN error_type = 'server' THEN ttft + decode_ms + 50 + 2000 * ue
+         ELSE ttft + decode_ms END AS latency_out
+  FROM timed
+)
+SELECT
+  'req-' || lpad(lower(to_hex(hash(getvariable('seed')::BIGINT, i, 'request-id'))), 16, '0') AS request_id,
+  ts, logged_model AS model, provider, task, app, input_tokens, output_tokens, cached_tokens,
+  round(ttft_out, 1) AS ttft_ms,
+  round(latency_out, 1) AS latency_ms,
+  CASE WHEN error_type IS NULL THEN 'ok' ELSE 'error' END AS status,
+  error_type,
+  nullif(concat_ws(',', CASE WHEN need_tools THEN 'tools' END, CASE WHEN need_json THEN 'json_schema' END,
+    CASE WHEN need_stream THEN 'stream' END), '') AS features,
+  CASE WHEN no_cost THEN NULL
+       WHEN error_type IS NOT NULL THEN 0.0
+       ELSE round(((input_tokens - cached_tokens) * input_price
+         + cached_tokens * coalesce(cached_input_price, input_price)
+         + output_tokens * output_price) / 1e6, 8) END AS cost,
+  getvariable('currency') AS currency
+FROM shaped`;
+
+export const LATENCY_OUTPUT = `
+CREATE OR REPLACE TABLE o_latency AS
+SELECT ts, provider, model,
+  round(ttft_raw, 1) AS ttft_ms,
+  round(tps_raw, 2) AS tps,
+  round(CASE WHEN ok THEN ttft_raw + 1000.0 * getvariable('meas_output') / tps_raw ELSE failed_latency_ms END, 1) AS latency_ms,
+  ok, error_type, input_tokens
+FROM g_lat`;
+
+export const OFFERINGS_OUTPUT = `
+CREATE OR REPLACE TABLE o_offerings AS
+SELECT provider, model, official, listed_from, listed_to, context_length, max_output_tokens, features, quantization
+FROM g_offerings`;
+
+export const PRICES_OUTPUT = `
+CREATE OR REPLACE TABLE o_prices AS
+SELECT ts, provider, model, input_price, output_price, cached_input_price, getvariable('currency') AS currency
+FROM g_prices`;
+
+/** A few probes per offering and feature; they pass exactly when the offering lists the feature. */
+export const PROBES_OUTPUT = `
+CREATE OR REPLACE TABLE o_probes AS
+WITH p AS (
+  SELECT o.provider, o.model, o.features, o.unsupported_code, o.unsupported_message, o.to_ms, f.feature,
+    o.from_ms + d.day * 86400000
+      + floor(u01(o.oid * 1000 + d.day * 10 + f.k, 'probe-time') * 20 * 3600000)::BIGINT AS ts_ms
+  FROM g_offerings o
+  CROSS JOIN g_probe_days d
+  CROSS JOIN (VALUES (0, 'tools'), (1, 'json_schema'), (2, 'stream')) AS f(k, feature)
+)
+SELECT epoch_ms(ts_ms) AS ts, provider, model, feature,
+  list_contains(string_split(features, ','), feature) AS passed,
+  CASE WHEN NOT list_contains(string_split(features, ','), feature) THEN unsupported_code END AS error_code,
+  CASE WHEN NOT list_contains(string_split(features, ','), feature)
+       THEN replace(unsupported_message, '{feature}', feature) END AS error_message
+FROM p
+WHERE ts_ms < to_ms`;
+
+export const CATALOG_OUTPUT = `
+CREATE OR REPLACE TABLE o_catalog AS
+SELECT alias, model, family, line, release_date FROM g_catalog`;
+
+/** Output tables and the order their rows are written in. */
+export const OUTPUT_ORDER: Record<string, string> = {
+  requests: 'ts, request_id',
+  offerings: 'model, provider',
+  prices: 'ts, provider, model',
+  latency: 'ts, provider, model',
+  probes: 'ts, provider, model, feature',
+  catalog: 'family, line, model, alias',
+};
