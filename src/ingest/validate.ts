@@ -71,30 +71,23 @@ export function missingRequired(def: TableDef, sources: Map<string, Source>): st
   return def.columns.filter((c) => c.required && sources.get(c.name)?.kind === 'none').map((c) => c.name);
 }
 
-/** Columns that only one kind of table has; they decide the kind of an unlabelled file. */
-function matchedColumns(def: TableDef, columns: StagedColumn[], sources: ColumnSources, file: string): number {
-  const { sources: s } = resolveSources(def, columns, sources, file);
-  if (missingRequired(def, s).length > 0) return -1;
-  return def.columns.filter((c) => s.get(c.name)?.kind === 'column').length;
-}
-
 /**
- * The table kind whose required columns are all present and which explains the
- * most source columns. Ambiguity is an error that asks for --kind.
+ * The table kind that explains the most source columns; ties ask for --kind.
+ * Required columns are checked afterwards, so a requests log missing
+ * `output_tokens` is reported as such rather than read as some other table.
  */
 export function inferKind(columns: StagedColumn[], sources: ColumnSources, file: string): TableKind {
-  const scored = TABLE_KINDS.map((kind) => ({ kind, score: matchedColumns(TABLES[kind], columns, sources, file) }))
-    .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score);
+  const scored = TABLE_KINDS.map((kind) => {
+    const { sources: s } = resolveSources(TABLES[kind], columns, sources, file);
+    return { kind, score: [...s.values()].filter((x) => x.kind !== 'none').length };
+  }).sort((a, b) => b.score - a.score);
   const names = columns.map((c) => c.name).join(', ');
-  if (scored.length === 0) {
-    throw new InputError(
-      `${file}: cannot tell which table this is (columns: ${names}); pass --kind, or --map/--set the missing required columns`,
-    );
+  if (scored[0].score === 0) {
+    throw new InputError(`${file}: cannot tell which table this is (columns: ${names}); pass --kind`);
   }
-  if (scored.length > 1 && scored[0].score === scored[1].score) {
+  if (scored[0].score === scored[1].score) {
     throw new InputError(
-      `${file}: columns fit both '${scored[0].kind}' and '${scored[1].kind}' (columns: ${names}); pass --kind`,
+      `${file}: columns fit both '${scored[0].kind}' and '${scored[1].kind}' equally (columns: ${names}); pass --kind`,
     );
   }
   return scored[0].kind;

@@ -22,6 +22,15 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Named parameters the statement actually references: SQL assembled from
+ * fragments can share one parameter object, and DuckDB rejects unknown names.
+ */
+function usedParams(sql: string, params?: Params): Params | undefined {
+  if (!params || Array.isArray(params)) return params;
+  return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)));
+}
+
 /** AI_PING_DEBUG=sql prints each statement's time on stderr. */
 const DEBUG_SQL = process.env.AI_PING_DEBUG === 'sql';
 
@@ -96,14 +105,14 @@ export class Store {
 
   async run(sql: string, params?: Params): Promise<number> {
     const t0 = DEBUG_SQL ? performance.now() : 0;
-    const r = await this.conn.run(sql, params);
+    const r = await this.conn.run(sql, usedParams(sql, params));
     if (DEBUG_SQL) debugSql(sql, t0);
     return r.rowsChanged;
   }
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const t0 = DEBUG_SQL ? performance.now() : 0;
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const reader = await this.conn.runAndReadAll(sql, usedParams(sql, params));
     if (DEBUG_SQL) debugSql(sql, t0);
     return reader.getRowObjectsJS().map((r) => {
       const o: Row = {};

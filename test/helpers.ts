@@ -1,0 +1,57 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Store } from '../src/store/db.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root (tests run from dist/test). */
+export const root = path.resolve(here, '../..');
+export const cli = path.join(root, 'bin/ai-ping.js');
+export const fixtures = path.join(root, 'fixtures');
+/** Public real-world data shipped beside the repository. */
+export const sharedData = path.resolve(root, '../shared/data');
+
+export function tmpDir(prefix = 'ai-ping-test-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const cliEnv = (env: Record<string, string> = {}) => {
+  const e: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+  delete e.CI;
+  delete e.AI_PING_DB;
+  delete e.FORCE_COLOR;
+  return e as NodeJS.ProcessEnv;
+};
+
+/** Runs the built CLI synchronously with NO_COLOR=1. */
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: opts.cwd ?? root,
+    env: cliEnv(opts.env),
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the CLI in the background (for kill and lock tests). */
+export function spawnCli(args: string[], opts: { cwd?: string } = {}) {
+  return spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? root, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs queries against a database file and closes it. */
+export async function query<T = Record<string, unknown>>(db: string, sql: string, params?: unknown[]): Promise<T[]> {
+  const store = await Store.open(db, { init: false });
+  try {
+    return await store.all<T>(sql, params as never);
+  } finally {
+    store.close();
+  }
+}

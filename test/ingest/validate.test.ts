@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { ingestFiles, readTable } from '../../src/ingest/index.js';
+import { inferKind } from '../../src/ingest/validate.js';
+import { Store } from '../../src/store/db.js';
+import { fixtures, tmpDir } from '../helpers.js';
+
+const fx = (f: string) => path.join(fixtures, 'ingest', f);
+
+async function withMemory<T>(fn: (s: Store) => Promise<T>): Promise<T> {
+  const s = await Store.open(':memory:');
+  try {
+    return await fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+const iso = (d: unknown) => (d as Date).toISOString();
+
+describe('canonical tables', () => {
+  test('requests: every timestamp form lands as the same UTC instant rules say', async () => {
+    await withMemory(async (s) => {
+      const [c] = await ingestFiles(s, [fx('requests.csv')]);
+      assert.deepEqual([c.read, c.accepted, c.duplicates, c.rejected], [6, 6, 0, 0]);
+      const rows = await s.all<{ request_id: string; ts: Date }>('SELECT request_id, ts FROM requests ORDER BY request_id');
+      assert.deepEqual(
+        rows.map((r) => [r.request_id, iso(r.ts)]),
+        [
+          ['q-001', '2025-10-01T00:00:05.000Z'], // ISO with Z
+          ['q-002', '2025-10-01T00:10:00.000Z'], // no zone: UTC
+          ['q-003', '2025-10-01T00:20:00.000Z'], // +08:00 offset converted
+          ['q-004', '2025-10-01T00:10:00.000Z'], // epoch seconds
+          ['q-005', '2025-10-01T00:11:00.000Z'], // epoch milliseconds
+          ['q-006', '2025-10-01T00:31:00.123Z'], // 7 fraction digits
+        ],
+      );
+    });
+  });
+
+  test('requests: types, defaults and optional columns', async () => {
+    await withMemory(async (s) => {
+      await ingestFiles(s, [fx('requests.csv')]);
+      const r = await s.one<Record<string, unknown>>("SELECT * FROM requests WHERE request_id = 'q-003'");
+      assert.equal(r!.input_tokens, 16000);
+      assert.equal(r!.cached_tokens, null);
+      assert.equal(r!.status, 'error');
+      assert.equal(r!.error_type, 'timeout');
+      assert.equal(r!.features, 'json_schema,stream');
+      assert.equal(r!.latency_ms, null);
+      const g = await s.one<Record<string, unknown>>("SELECT * FROM requests WHERE request_id = 'q-006'");
+      assert.equal(g!.currency, 'CNY', 'currency defaults to CNY');
+      assert.equal(g!.cost, null);
+      const semi = await ingestFiles(s, [fx('requests-semicolon.csv')]);
+      assert.equal(semi[0].accepted, 3, 'semicolon delimiter sniffed');
+      const st = await s.one<{ status: string }>("SELECT status FROM requests WHERE request_id = 's-1'");
+      assert.equal(st!.status, 'ok', 'status defaults to ok');
+    });
+  });
+
+  test('epoch microseconds are told apart from seconds and milliseconds', async () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'us.csv');
+    writeFileSync(f, 'ts,model,provider,input_tokens,output_tokens\n1759276800000000,m,p,1,1\n1759276800.5,m,p,1,1\n');
+    await withMemory(async (s) => {
+      await ingestFiles(s, [f]);
+      const rows = await s.all<{ ts: Date }>('SELECT ts FROM requests ORDER BY ts');
+      assert.deepEqual(rows.map((r) => iso(r.ts)), ['2025-10-01T00:00:00.000Z', '2025-10-01T00:00:00.500Z']);
+    });
+  });
+
+  for (const [file, kind, n] of [
+    ['offerings.csv', 'offerings', 3],
+    ['prices.csv', 'prices', 3],
+    ['latency.csv', 'latency', 3],
+    ['probes.csv', 'probes', 2],
+    ['catalog.csv', 'catalog', 2],
+    ['requests.jsonl', 'requests', 3],
+    ['requests-array.json', 'requests', 2],
+  ] as const) {
+    test(`${file} is recognised as ${kind} and lands whole`, async () => {
+      await withMemory(async (s) => {
+        const [c] = await ingestFiles(s, [fx(file)]);
+        assert.equal(c.kind, kind);
+        assert.deepEqual([c.read, c.accepted, c.rejected], [n, n, 0]);
+        const stored = await s.one<{ n: number }>(`SELECT count(*) AS n FROM ${kind}`);
+        assert.equal(stored!.n, n);
+      });
+    });
+  }
+
+  test('typed values of the measurement tables', async () => {
+    await withMemory(async (s) => {
+      await ingestFiles(s, [fx('offerings.csv'), fx('latency.csv'), fx('prices.csv')]);
+      const o = await s.all<Record<string, unknown>>('SELECT * FROM offerings ORDER BY provider');
+      assert.deepEqual(
+        o.map((r) => [r.provider, r.official, r.context_length, r.listed_to === null ? null : iso(r.listed_to)]),
+        [
+          ['provider-a', false, 32768, null],
+          ['provider-b', false, 131072, '2025-12-15T00:00:00.000Z'],
+          ['qwen-official', true, 131072, null],
+        ],
+      );
+      const l = await s.all<Record<string, unknown>>('SELECT ok, ttft_ms, tps FROM latency ORDER BY provider, ts');
+      assert.deepEqual(l.map((r) => [r.ok, r.ttft_ms, r.tps]), [
+        [true, 300, 88],
+        [true, 450, 42.5],
+        [false, null, null],
+      ]);
+      const p = await s.one<Record<string, unknown>>("SELECT * FROM prices WHERE provider = 'provider-a' ORDER BY ts DESC LIMIT 1");
+      assert.deepEqual([p!.input_price, p!.output_price, p!.cached_input_price], [1, 4, null]);
+    });
+  });
+});
+
+describe('bad rows are rejected with file, row, field and reason; good rows land', () => {
+  const cases: [string, number, string, RegExp][] = [
+    ['negative-tokens.csv', 1, 'input_tokens', /'-5' is negative/],
+    ['fractional-tokens.csv', 1, 'input_tokens', /'5.5' is not a whole number/],
+    ['non-numeric-tokens.csv', 1, 'output_tokens', /'many' is not a number/],
+    ['bad-timestamp.csv', 1, 'ts', /'yesterday at noon' is not a timestamp/],
+    ['timestamp-out-of-range.csv', 1, 'ts', /outside 1970-01-01 \.\. 2099-12-31/],
+    ['unknown-status.csv', 1, 'status', /'maybe' is not a known value \(expected ok or error\)/],
+    ['missing-value.csv', 1, 'model', /missing required value/],
+    ['cached-exceeds-input.csv', 1, 'cached_tokens', /6 exceeds input_tokens 5/],
+    ['bad-bool.csv', 1, 'ok', /'maybe' is not true\/false/],
+    ['unterminated-quote.csv', 2, 'ts', /is not a timestamp/],
+  ];
+  for (const [file, row, field, reason] of cases) {
+    test(file, async () => {
+      await withMemory(async (s) => {
+        const [c] = await ingestFiles(s, [fx(`bad/${file}`)]);
+        assert.equal(c.rejected, 1);
+        assert.equal(c.accepted, 1);
+        assert.equal(c.read, c.accepted + c.duplicates + c.rejected);
+        const [r] = await s.all<{ file: string; row_number: number; field: string; reason: string; raw_row: string }>(
+          'SELECT * FROM rejects',
+        );
+        assert.equal(r.file, fx(`bad/${file}`));
+        assert.equal(r.row_number, row);
+        assert.equal(r.field, field);
+        assert.match(r.reason, reason);
+        assert.ok(JSON.parse(r.raw_row), 'the raw row is kept as JSON');
+      });
+    });
+  }
+
+  test('every problem of a row is named', async () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'many.csv');
+    writeFileSync(f, 'ts,model,provider,input_tokens,output_tokens,status\nnever,,p,-1,x,odd\n');
+    await withMemory(async (s) => {
+      await ingestFiles(s, [f]);
+      const r = await s.one<{ field: string; reason: string }>('SELECT field, reason FROM rejects');
+      assert.equal(r!.field, 'ts');
+      assert.equal(
+        r!.reason,
+        "ts: 'never' is not a timestamp; model: missing required value; input_tokens: '-1' is negative; " +
+          "output_tokens: 'x' is not a number; status: 'odd' is not a known value (expected ok or error)",
+      );
+    });
+  });
+});
+
+describe('duplicates', () => {
+  test('a repeated request_id is stored once, in the file and across ingests', async () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'dups.csv');
+    writeFileSync(
+      f,
+      'request_id,ts,model,provider,input_tokens,output_tokens\n' +
+        'd-1,2025-10-01T00:00:00Z,m,p,-1,1\n' + // rejected: a later valid row with the same id is the one kept
+        'd-1,2025-10-01T00:00:00Z,m,p,10,1\n' +
+        'd-1,2025-10-01T00:00:00Z,m,p,20,1\n' +
+        'd-2,2025-10-01T00:00:00Z,m,p,30,1\n',
+    );
+    await withMemory(async (s) => {
+      const [a] = await ingestFiles(s, [f]);
+      assert.deepEqual([a.read, a.accepted, a.duplicates, a.rejected], [4, 2, 1, 1]);
+      const d1 = await s.one<{ input_tokens: number }>("SELECT input_tokens FROM requests WHERE request_id = 'd-1'");
+      assert.equal(d1!.input_tokens, 10, 'the first valid row with the id wins');
+      const [b] = await ingestFiles(s, [f]);
+      assert.deepEqual([b.read, b.accepted, b.duplicates, b.rejected], [4, 0, 3, 1]);
+      const n = await s.one<{ n: number; r: number }>('SELECT (SELECT count(*) FROM requests) AS n, (SELECT count(*) FROM rejects) AS r');
+      assert.deepEqual([n!.n, n!.r], [2, 1], 'no second row, no second reject record');
+    });
+  });
+
+  test('rows without request_id: identical rows are distinct occurrences, and a re-ingest adds nothing', async () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'noid.csv');
+    const line = '2025-10-01T00:00:00Z,m,p,10,1\n';
+    writeFileSync(f, 'ts,model,provider,input_tokens,output_tokens\n' + line + line + '2025-10-01T00:00:01Z,m,p,10,1\n');
+    await withMemory(async (s) => {
+      const [a] = await ingestFiles(s, [f]);
+      assert.deepEqual([a.accepted, a.duplicates], [3, 0]);
+      const ids = await s.all<{ request_id: string }>('SELECT request_id FROM requests ORDER BY request_id');
+      assert.equal(new Set(ids.map((r) => r.request_id)).size, 3);
+      assert.ok(ids.some((r) => r.request_id.endsWith('-2')), 'the second identical row carries occurrence 2');
+      const [b] = await ingestFiles(s, [f]);
+      assert.deepEqual([b.accepted, b.duplicates], [0, 3]);
+    });
+  });
+
+  test('measurement rows: the same provider, model, ts and values are one row', async () => {
+    await withMemory(async (s) => {
+      await ingestFiles(s, [fx('latency.csv')]);
+      const [again] = await ingestFiles(s, [fx('latency.csv')]);
+      assert.deepEqual([again.accepted, again.duplicates], [0, 3]);
+      const n = await s.one<{ n: number }>('SELECT count(*) AS n FROM latency');
+      assert.equal(n!.n, 3);
+    });
+  });
+});
+
+describe('column mapping', () => {
+  test('--set fills a missing column and --map reads a renamed one', async () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'renamed.csv');
+    writeFileSync(f, 'when,prompt_len,gen_len\n2025-10-01T00:00:00Z,100,7\n');
+    await withMemory(async (s) => {
+      const [c] = await ingestFiles(s, [f], {
+        kind: 'requests',
+        map: { ts: 'when', input_tokens: 'prompt_len', output_tokens: 'gen_len' },
+        set: { model: 'Qwen3-32B', provider: 'azure', task: 'code' },
+      });
+      assert.equal(c.accepted, 1);
+      const r = await s.one<Record<string, unknown>>('SELECT model, provider, task, input_tokens, output_tokens FROM requests');
+      assert.deepEqual(r, { model: 'Qwen3-32B', provider: 'azure', task: 'code', input_tokens: 100, output_tokens: 7 });
+    });
+  });
+
+  test('a --map to a column the file lacks is an error naming both', async () => {
+    await withMemory(async (s) => {
+      await assert.rejects(
+        ingestFiles(s, [fx('requests.csv')], { map: { input_tokens: 'nope' } }),
+        /requests\.csv: --map input_tokens=nope: the file has no column 'nope'/,
+      );
+    });
+  });
+
+  test('kind inference: the kind explaining most columns, ambiguity asks for --kind', () => {
+    const cols = (...names: string[]) => names.map((name) => ({ name, type: 'VARCHAR' }));
+    const none = { set: {}, map: {} };
+    assert.equal(inferKind(cols('ts', 'model', 'provider', 'input_tokens', 'output_tokens'), none, 'f'), 'requests');
+    assert.equal(inferKind(cols('ts', 'provider', 'model', 'input_price', 'output_price'), none, 'f'), 'prices');
+    assert.equal(inferKind(cols('alias', 'model', 'family'), none, 'f'), 'catalog');
+    assert.throws(() => inferKind(cols('provider', 'model'), none, 'f.csv'), /f\.csv: columns fit both .* pass --kind/);
+    assert.throws(() => inferKind(cols('x', 'y'), none, 'f.csv'), /cannot tell which table this is \(columns: x, y\)/);
+  });
+});
+
+test('readTable reads a side file without a database, and refuses bad rows', async () => {
+  const rows = await readTable(fx('catalog.csv'), 'catalog');
+  assert.equal(rows.length, 2);
+  await assert.rejects(readTable(fx('bad/negative-tokens.csv'), 'requests'), /rejected under --strict/);
+});
