@@ -24,11 +24,11 @@ export interface CliResult {
 }
 
 const cliEnv = (env: Record<string, string> = {}) => {
-  const e: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+  const e: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
   delete e.CI;
   delete e.AI_PING_DB;
   delete e.FORCE_COLOR;
-  return e as NodeJS.ProcessEnv;
+  return { ...e, ...env } as NodeJS.ProcessEnv;
 };
 
 /** Runs the built CLI synchronously with NO_COLOR=1. */

@@ -1,4 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { ingestFiles, type FileCounts } from '../ingest/index.js';
 import type { Report } from '../report/index.js';
@@ -57,8 +58,8 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
       ingestFiles(store, o.files, { kind, set, map, strict: o.strict, onProgress: o.onProgress }),
     );
     for (const f of files) {
-      for (const r of f.rejects) o.onWarn?.(`${f.file}: row ${r.row}: ${r.reason}`);
-      if (f.rejected > f.rejects.length) o.onWarn?.(`${f.file}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);
+      for (const r of f.rejects) o.onWarn?.(`${shownPath(f.file)}: row ${r.row}: ${r.reason}`);
+      if (f.rejected > f.rejects.length) o.onWarn?.(`${shownPath(f.file)}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);
     }
     return { db, files };
   } catch (e) {
@@ -68,13 +69,22 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
   }
 }
 
+/** Paths below the working directory are shown relative to it. */
+function shownPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 export function ingestReport(r: IngestResult): Report {
+  const files = r.files.map(({ file, kind, read, accepted, duplicates, rejected }) => ({
+    file: shownPath(file), kind, read, accepted, duplicates, rejected,
+  }));
   return {
-    json: { files: r.files.map(({ file, kind, read, accepted, duplicates, rejected }) => ({ file, kind, read, accepted, duplicates, rejected })) },
+    json: { files },
     sections: [
       {
         columns: ['file', 'kind', 'read', 'accepted', 'duplicates', 'rejected'],
-        rows: r.files.map((f) => [f.file, f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
+        rows: files.map((f) => [f.file, f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
       },
     ],
     notes: [`database: ${r.db}`],

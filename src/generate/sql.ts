@@ -6,8 +6,10 @@
  */
 
 export const MACROS = [
-  `CREATE OR REPLACE MACRO u01(k, salt) AS
-     ((hash(getvariable('seed')::BIGINT, k, salt) >> 11)::DOUBLE + 0.5) / 9007199254740992.0`,
+  // DuckDB combines the hashes of several arguments by XOR, which would correlate the
+  // streams of different salts; hashing the key XOR a per-(seed, salt) constant does not.
+  `CREATE OR REPLACE MACRO h64(k, salt) AS hash(xor(k::UBIGINT, hash(getvariable('seed')::BIGINT, salt)))`,
+  `CREATE OR REPLACE MACRO u01(k, salt) AS ((h64(k, salt) >> 11)::DOUBLE + 0.5) / 9007199254740992.0`,
   // Box–Muller: a standard normal from two independent uniforms.
   `CREATE OR REPLACE MACRO nrm(k, salt) AS
      sqrt(-2.0 * ln(u01(k, salt || '.r'))) * cos(2.0 * pi() * u01(k, salt || '.a'))`,
@@ -261,7 +263,7 @@ WITH priced AS (
   FROM timed
 )
 SELECT
-  'req-' || lpad(lower(to_hex(hash(getvariable('seed')::BIGINT, i, 'request-id'))), 16, '0') AS request_id,
+  'req-' || lpad(lower(to_hex(h64(i, 'request-id'))), 16, '0') AS request_id,
   ts, logged_model AS model, provider, task, app, input_tokens, output_tokens, cached_tokens,
   round(ttft_out, 1) AS ttft_ms,
   round(latency_out, 1) AS latency_ms,
