@@ -1,0 +1,104 @@
+/**
+ * `ai-ping demo`: generates the calibrated demo market, ingests it and shows
+ * what the tool can tell from it.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { catalog, type CatalogResult } from './catalog.js';
+import { generate, type GenerateResult } from './generate.js';
+import { ingest, type IngestResult } from './ingest.js';
+import type { Report } from '../report/index.js';
+import { withStore } from '../store/db.js';
+import { storeOverview, type StoreOverview } from '../store/overview.js';
+
+export interface DemoOptions {
+  /** keep data and database here; default: a temporary folder removed afterwards */
+  dir?: string;
+  requests: number;
+  seed: number;
+  onProgress?: (msg: string) => void;
+}
+
+export interface DemoResult {
+  dir: string | null;
+  db: string | null;
+  generated: GenerateResult;
+  ingested: IngestResult;
+  overview: StoreOverview;
+  names: CatalogResult;
+}
+
+export async function demo(o: DemoOptions): Promise<DemoResult> {
+  const dir = o.dir ?? mkdtempSync(path.join(os.tmpdir(), 'ai-ping-demo-'));
+  const dataDir = path.join(dir, 'data');
+  const db = path.join(dir, 'demo.duckdb');
+  try {
+    // A kept demo folder is rebuilt from scratch, so the figures are the seed's.
+    for (const p of [db, `${db}.wal`]) if (existsSync(p)) rmSync(p);
+    o.onProgress?.(`demo: generating ${o.requests.toLocaleString('en-US')} requests (seed ${o.seed}) into ${dataDir}`);
+    const generated = await generate({ dir: dataDir, requests: o.requests, seed: o.seed, dataFormat: 'parquet', onProgress: o.onProgress });
+    o.onProgress?.('demo: ingesting');
+    const ingested = await ingest({ files: generated.tables.map((t) => t.file), db, onProgress: o.onProgress });
+    const overview = await withStore(db, storeOverview);
+    const names = await catalog({ names: [], db });
+    return { dir: o.dir ? dir : null, db: o.dir ? db : null, generated, ingested, overview, names };
+  } finally {
+    if (!o.dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const int = (n: number) => n.toLocaleString('en-US');
+
+export function demoReport(r: DemoResult): Report {
+  const o = r.overview;
+  const topNames = r.names.names.slice(0, 12);
+  return {
+    json: {
+      dir: r.dir,
+      db: r.db,
+      seed: r.generated.seed,
+      files: r.ingested.files.map(({ file, kind, read, accepted, duplicates, rejected }) => ({
+        file: path.basename(file), kind, read, accepted, duplicates, rejected,
+      })),
+      overview: o,
+      unknownNames: r.names.unknown,
+    },
+    sections: [
+      {
+        title: 'Ingested',
+        columns: ['file', 'table', 'read', 'accepted', 'duplicates', 'rejected'],
+        rows: r.ingested.files.map((f) => [path.basename(f.file), f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
+      },
+      {
+        title: 'What the database holds',
+        columns: ['measure', 'value'],
+        align: ['left', 'right'],
+        rows: [
+          ['period (UTC)', o.from && o.to ? `${o.from.slice(0, 16)} .. ${o.to.slice(0, 16)}` : 'no requests'],
+          ['requests', int(o.requests)],
+          ['input tokens', int(o.inputTokens)],
+          ['output tokens', int(o.outputTokens)],
+          ['failed requests', o.failedPct === null ? '' : `${o.failedPct.toFixed(2)}%`],
+          ['providers', int(o.providers)],
+          ['model names as logged', int(o.modelNames)],
+          ['tasks', int(o.tasks)],
+          ['offerings / prices / latency / probes', [o.tables.offerings, o.tables.prices, o.tables.latency, o.tables.probes].map(int).join(' / ')],
+        ],
+      },
+      {
+        title: `How logged model names resolve (top ${topNames.length} of ${r.names.names.length} by rows)`,
+        columns: ['name as logged', 'model', 'line', 'family', 'released', 'rows'],
+        rows: topNames.map((n) => [n.name, n.model, n.line, n.family, n.releaseDate, n.rows ?? 0]),
+      },
+    ],
+    notes: [
+      r.names.unknown.length
+        ? `unknown model names: ${r.names.unknown.join(', ')}`
+        : 'every logged model name resolves through the catalog',
+      r.dir
+        ? `data and database kept in ${r.dir}; try: ai-ping catalog --db ${r.db}`
+        : 'run with --dir DIR to keep the data and the database',
+    ],
+  };
+}
