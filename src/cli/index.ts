@@ -38,6 +38,7 @@ function parseInteger(name: string) {
 }
 
 async function emit(report: Report, opts: OutputOptions): Promise<void> {
+  endProgress();
   const { render, defaultFormat } = await import('../report/index.js');
   const text = await render(report, opts.format ?? defaultFormat());
   if (opts.out) await writeFile(opts.out, text);
@@ -139,12 +140,22 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
 }
 
 function warn(msg: string): void {
+  endProgress();
   process.stderr.write(`warning: ${msg}\n`);
 }
 
-/** Progress lines go to stderr, and only when a person is watching it. */
+let statusLine = false;
+
+/** Progress goes to stderr as one updating line, and only when a person is watching it. */
 function progress(msg: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`${msg}\n`);
+  if (!process.stderr.isTTY) return;
+  process.stderr.write(`\r\x1b[K${msg}`);
+  statusLine = true;
+}
+
+function endProgress(): void {
+  if (statusLine) process.stderr.write('\r\x1b[K');
+  statusLine = false;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -164,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are successes; every other parse failure is bad usage.
       return e.exitCode === 0 ? 0 : 2;
     }
+    endProgress();
     if (isKnownError(e)) {
       process.stderr.write(`ai-ping: ${e.message}\n`);
       return exitCodeOf(e);

@@ -16,6 +16,7 @@ import {
   REQUEST_FAMILY,
   REQUEST_MODEL,
   REQUEST_OUTPUT,
+  REQUEST_ROUTE,
   REQUEST_SERVED,
 } from './sql.js';
 import { loadPlan, setVariables } from './tables.js';
@@ -47,6 +48,7 @@ export async function buildMarket(store: Store, o: MarketOptions): Promise<Calib
   await store.run(REQUEST_BASE);
   await store.run(REQUEST_FAMILY);
   await store.run(REQUEST_MODEL);
+  await store.run(REQUEST_ROUTE);
   await store.run(REQUEST_SERVED);
   await assertEveryRequestServed(store, o.requests);
 

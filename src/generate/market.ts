@@ -340,9 +340,9 @@ export const OFFERINGS: readonly OfferingDef[] = [
 
   // Cost routing: cheaper third parties, each limited by context, features or availability.
   o('qwen-official', 'Qwen3-32B', { traffic: 4 }),
-  o('provider-a', 'Qwen3-32B', { priceMult: 0.5, context: 32_768, features: 'tools,stream', degradedRate: 0.03 }),
-  o('provider-b', 'Qwen3-32B', { priceMult: 0.65, features: 'json_schema,stream' }),
-  o('provider-c', 'Qwen3-32B', { priceMult: 0.75, degradedRate: 0.15 }),
+  o('provider-a', 'Qwen3-32B', { priceMult: 0.6, context: 32_768, features: 'tools,stream', degradedRate: 0.03 }),
+  o('provider-b', 'Qwen3-32B', { priceMult: 0.7, features: 'json_schema,stream' }),
+  o('provider-c', 'Qwen3-32B', { priceMult: 0.8, degradedRate: 0.15 }),
   o('provider-d', 'Qwen3-32B', { priceMult: 1.1, quantization: 'fp8' }),
 
   o('qwen-official', 'Qwen3-235B-A22B'),

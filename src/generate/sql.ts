@@ -48,7 +48,7 @@ WITH hrs AS (
       * exp(0.06 * nrm(oid * 1000 + day, 'day-tps') + 0.04 * nrm(oid * 100000 + h, 'hour-tps')) AS tps_typical
   FROM flagged
 )
-SELECT oid, provider, model, h, health,
+SELECT oid * 100000 + h AS ohk, oid, provider, model, h, health,
   ttft_typical * CASE health WHEN 'ok' THEN 1 ELSE 1.8 END AS ttft_true,
   tps_typical * CASE health WHEN 'ok' THEN 1 ELSE 0.7 END AS tps_true
 FROM typical`;
@@ -76,7 +76,7 @@ WITH slots AS (
     kept.k = min(kept.k) OVER (PARTITION BY kept.oid, kept.h) AS first_in_hour,
     kept.oid * 1000000 + kept.k AS key
   FROM kept
-  JOIN g_oh oh ON oh.oid = kept.oid AND oh.h = kept.h
+  JOIN g_oh oh ON oh.ohk = kept.oid * 100000 + kept.h
   JOIN g_probe_inputs pi ON pi.k = floor(u01(kept.oid * 1000000 + kept.k, 'meas-input') * 4)::BIGINT
 ), judged AS (
   SELECT measured.*,
@@ -191,31 +191,40 @@ SELECT v.* EXCLUDE (ual), a.alias AS logged_model
 FROM versioned v ASOF JOIN g_alias a ON a.model = v.model AND v.ual >= a.lo`;
 
 /**
- * The provider that served each request (weighted by traffic among listed offerings
- * that fit it) and what happened: outages fail everything, degraded hours fail more,
- * and each provider has its own background failure rate.
+ * The provider that served each request: weighted by traffic among the offerings
+ * listed at the time, preferring those that fit its context and features
+ * (Efraimidis–Spirakis: the largest ln(u) / weight wins).
  */
-export const REQUEST_SERVED = `
-CREATE OR REPLACE TABLE g_req AS
+export const REQUEST_ROUTE = `
+CREATE OR REPLACE TABLE g_req_route AS
 WITH candidates AS (
   SELECT r.i, o.oid, o.traffic,
     o.context_length >= r.input_tokens + r.output_tokens
       AND (NOT r.need_tools OR o.has_tools) AND (NOT r.need_json OR o.has_json) AND (NOT r.need_stream OR o.has_stream) AS capable
   FROM g_req_model r
   JOIN g_offerings o ON o.model = r.model AND o.traffic > 0 AND r.ts >= o.from_ts AND r.ts < o.to_ts
-), served AS (
-  SELECT i, arg_max(oid, CASE WHEN capable THEN 0 ELSE -1e12 END + ln(u01(i * 256 + oid, 'route')) / traffic) AS oid
-  FROM candidates GROUP BY i
+)
+SELECT i, arg_max(oid, CASE WHEN capable THEN 0 ELSE -1e12 END + ln(u01(i * 256 + oid, 'route')) / traffic) AS oid
+FROM candidates GROUP BY i`;
+
+/**
+ * What happened to each request: outages fail everything, degraded hours fail more,
+ * and each provider has its own background failure rate.
+ */
+export const REQUEST_SERVED = `
+CREATE OR REPLACE TABLE g_req AS
+WITH routed AS (
+  SELECT r.*, s.oid, hour_of(r.ts) AS h, s.oid * 100000 + hour_of(r.ts) AS ohk
+  FROM g_req_model r JOIN g_req_route s USING (i)
 ), outcome AS (
-  SELECT r.*, o.oid, o.provider, hour_of(r.ts) AS h, oh.health, o.error_rate,
+  SELECT r.*, o.provider, oh.health, o.error_rate,
     o.context_length >= r.input_tokens + r.output_tokens AS fits,
     (NOT r.need_tools OR o.has_tools) AND (NOT r.need_json OR o.has_json) AND (NOT r.need_stream OR o.has_stream) AS supports,
     u01(r.i, 'failure') AS uf,
     u01(r.i, 'error-type') AS ue
-  FROM g_req_model r
-  JOIN served s USING (i)
-  JOIN g_offerings o ON o.oid = s.oid
-  JOIN g_oh oh ON oh.oid = o.oid AND oh.h = hour_of(r.ts)
+  FROM routed r
+  JOIN g_offerings o ON o.oid = r.oid
+  JOIN g_oh oh ON oh.ohk = r.ohk
 ), failed AS (
   SELECT outcome.*,
     CASE WHEN NOT fits THEN 'context_length'
@@ -226,7 +235,7 @@ WITH candidates AS (
     END AS error_type
   FROM outcome
 )
-SELECT i, ts, task, app, family, line, model, logged_model, oid, provider, h,
+SELECT i, ts, task, app, family, line, model, logged_model, oid, provider, h, ohk,
   input_tokens,
   -- Rejected requests produce nothing; broken ones stop part-way.
   CASE WHEN error_type IS NULL THEN output_tokens
@@ -248,7 +257,7 @@ WITH priced AS (
     u01(pr.i, 'error-ms') AS ue,
     u01(pr.i, 'timings-missing') < getvariable('missing_timings') AS no_timings,
     u01(pr.i, 'cost-missing') < getvariable('missing_cost') AS no_cost
-  FROM priced pr JOIN g_oh oh ON oh.oid = pr.oid AND oh.h = pr.h
+  FROM priced pr JOIN g_oh oh ON oh.ohk = pr.ohk
 ), shaped AS (
   SELECT timed.*,
     CASE WHEN no_timings THEN NULL

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { InputError } from '../errors.js';
 import { ident, Store } from '../store/db.js';
 import { TABLES, type TableKind } from '../store/schema.js';
@@ -104,7 +105,13 @@ async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<
  * stored yet in one set-wise INSERT, then, only if some rows did not land,
  * finds and records the rejected ones.
  */
-async function ingestOne(store: Store, src: SourceFile, ingestId: number, opts: IngestFilesOptions): Promise<FileCounts> {
+async function ingestOne(
+  store: Store,
+  src: SourceFile,
+  ingestId: number,
+  opts: IngestFilesOptions,
+  label: string,
+): Promise<FileCounts> {
   const hash = fileHash(src.path);
   const source = await openSource(store, src);
   const sources: ColumnSources = { set: { ...src.partitions, ...opts.set }, map: opts.map ?? {} };
@@ -123,11 +130,12 @@ async function ingestOne(store: Store, src: SourceFile, ingestId: number, opts: 
   // Row order in the table does not matter (rows carry their own keys), and
   // not preserving it lets the insert run fully in parallel.
   await store.run('SET preserve_insertion_order = false');
-  const accepted = await store.run(
+  const accepted = await store.runWithProgress(
     `INSERT INTO ${kind} (${[...stored, 'ingest_id'].join(', ')})
      SELECT ${selected.join(', ')}, $ingest_id FROM (${keyedRowsSql(kind, v, has)}) k
      ${empty ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${existingKey} = k.key)`}`,
     { ...params, ingest_id: String(ingestId) },
+    opts.onProgress && ((pct) => opts.onProgress!(`${label}: ${pct.toFixed(0)}%`)),
   );
   await store.run('RESET preserve_insertion_order');
   const read = (await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${source.relation} s`, source.params))!.n;
@@ -206,8 +214,9 @@ export async function ingestFiles(store: Store, args: string[], opts: IngestFile
     const base = (await store.one<{ id: number }>('SELECT coalesce(max(ingest_id), 0) AS id FROM ingests'))!.id;
     const results: FileCounts[] = [];
     for (const [i, f] of files.entries()) {
-      opts.onProgress?.(`[${i + 1}/${files.length}] ${f.path}`);
-      const counts = await ingestOne(store, f, base + i + 1, opts);
+      const label = `[${i + 1}/${files.length}] ${path.basename(f.path)}`;
+      opts.onProgress?.(label);
+      const counts = await ingestOne(store, f, base + i + 1, opts, label);
       if (opts.strict && counts.rejected > 0) {
         const first = counts.rejects[0];
         throw new InputError(

@@ -71,6 +71,9 @@ export class Store {
     const store = new Store(path, instance, conn);
     try {
       await store.run("SET TimeZone = 'UTC'");
+      // Track query progress for our own progress line; DuckDB itself prints nothing.
+      await store.run('SET enable_progress_bar = true');
+      await store.run('SET enable_progress_bar_print = false');
       if (opts.init !== false) await store.ensureSchema(!opts.readOnly);
     } catch (e) {
       store.close();
@@ -108,6 +111,20 @@ export class Store {
     const r = await this.conn.run(sql, usedParams(sql, params));
     if (DEBUG_SQL) debugSql(sql, t0);
     return r.rowsChanged;
+  }
+
+  /** Like run, calling `onProgress` with DuckDB's estimate (0..100) while the statement runs. */
+  async runWithProgress(sql: string, params: Params | undefined, onProgress?: (pct: number) => void): Promise<number> {
+    if (!onProgress) return this.run(sql, params);
+    const timer = setInterval(() => {
+      const pct = this.conn.progress.percentage;
+      if (pct >= 0) onProgress(pct);
+    }, 500);
+    try {
+      return await this.run(sql, params);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
