@@ -68,11 +68,12 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
   program
     .command('ingest')
     .description('load files into the database: request logs, offerings, prices, latency, probes, catalog')
-    .argument('<file...>', 'files, globs, folders or hive-partitioned folders (Parquet, CSV, JSONL, JSON, Arrow IPC, .gz)')
+    .argument('[file...]', 'files, globs, folders or hive-partitioned folders (Parquet, CSV, JSONL, JSON, Arrow IPC, .gz)')
     .addOption(dbOption())
     .addOption(new Option('--kind <kind>', 'table to load into (inferred from the columns when omitted)').choices([
       'requests', 'offerings', 'prices', 'latency', 'probes', 'catalog',
     ]))
+    .option('--preset <name>', "read a known real-world layout ('--preset list' shows them)")
     .option('--set <column=value>', 'fill a column the source lacks (repeatable)', collect, [])
     .option('--map <canonical=source>', 'read a canonical column from a differently named source column (repeatable)', collect, [])
     .option('--strict', 'fail the whole ingest (exit 2, nothing lands) if any row is rejected')
@@ -80,7 +81,8 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .addOption(outOption())
     .addHelpText('after', '\nExample:\n  ai-ping ingest logs/ --set provider=azure --set task=code --map input_tokens=prompt_len')
     .action(async (files: string[], opts) => {
-      const { ingest, ingestReport } = await import('../commands/ingest.js');
+      const { ingest, ingestReport, listPresets, presetListReport } = await import('../commands/ingest.js');
+      if (opts.preset === 'list') return emit(presetListReport(listPresets()), opts);
       const result = await ingest({ ...opts, files, db: opts.db, onWarn: warn, onProgress: progress });
       await emit(ingestReport(result), opts);
       const rejected = result.files.reduce((n, f) => n + f.rejected, 0);

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { ingestFiles, type FileCounts } from '../ingest/index.js';
+import { PRESETS, presetNames, type Preset } from '../ingest/presets/index.js';
 import type { Report } from '../report/index.js';
 import { defaultDbPath, withStore } from '../store/db.js';
 import { isTableKind, TABLES, type TableKind } from '../store/schema.js';
@@ -10,6 +11,7 @@ export interface IngestOptions {
   files: string[];
   db?: string;
   kind?: string;
+  preset?: string;
   set?: string[];
   map?: string[];
   strict?: boolean;
@@ -20,6 +22,21 @@ export interface IngestOptions {
 export interface IngestResult {
   db: string;
   files: FileCounts[];
+}
+
+export interface PresetList {
+  presets: { name: string; description: string }[];
+}
+
+export function listPresets(): PresetList {
+  return { presets: presetNames().map((name) => ({ name, description: PRESETS[name].description })) };
+}
+
+export function presetListReport(r: PresetList): Report {
+  return {
+    json: r,
+    sections: [{ title: 'Presets (ai-ping ingest FILE --preset NAME)', columns: ['preset', 'reads'], rows: r.presets.map((p) => [p.name, p.description]) }],
+  };
 }
 
 /** Parses repeated `key=value` options into an object. */
@@ -33,10 +50,11 @@ export function parsePairs(option: string, pairs: string[] = []): Record<string,
   return out;
 }
 
-function checkColumns(option: string, pairs: Record<string, string>, kind?: TableKind): void {
-  const known = new Set(
-    (kind ? [TABLES[kind]] : Object.values(TABLES)).flatMap((t) => t.columns.map((c) => c.name)),
-  );
+function checkColumns(option: string, pairs: Record<string, string>, kind?: TableKind, extra: string[] = []): void {
+  const known = new Set([
+    ...(kind ? [TABLES[kind]] : Object.values(TABLES)).flatMap((t) => t.columns.map((c) => c.name)),
+    ...extra,
+  ]);
   for (const k of Object.keys(pairs)) {
     if (!known.has(k)) {
       throw new UsageError(`${option} ${k}=…: '${k}' is not a canonical column${kind ? ` of ${kind}` : ''}`);
@@ -47,15 +65,23 @@ function checkColumns(option: string, pairs: Record<string, string>, kind?: Tabl
 export async function ingest(o: IngestOptions): Promise<IngestResult> {
   if (o.kind !== undefined && !isTableKind(o.kind)) throw new UsageError(`unknown --kind '${o.kind}'`);
   const kind = o.kind as TableKind | undefined;
+  if (o.files.length === 0) throw new UsageError('ingest needs at least one file, folder or glob');
+  let preset: Preset | undefined;
+  if (o.preset !== undefined) {
+    preset = PRESETS[o.preset];
+    if (!preset) {
+      throw new UsageError(`unknown --preset '${o.preset}'; known: ${presetNames().join(', ') || 'none'} (see --preset list)`);
+    }
+  }
   const set = parsePairs('--set', o.set);
   const map = parsePairs('--map', o.map);
-  checkColumns('--set', set, kind);
+  checkColumns('--set', set, kind, preset?.settings);
   checkColumns('--map', map, kind);
   const db = o.db ?? defaultDbPath();
   const existed = db === ':memory:' || existsSync(db);
   try {
     const files = await withStore(db, (store) =>
-      ingestFiles(store, o.files, { kind, set, map, strict: o.strict, onProgress: o.onProgress }),
+      ingestFiles(store, o.files, { kind, preset, set, map, strict: o.strict, onProgress: o.onProgress }),
     );
     for (const f of files) {
       for (const r of f.rejects) o.onWarn?.(`${shownPath(f.file)}: row ${r.row}: ${r.reason}`);

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { ident, Store } from '../store/db.js';
 import { TABLES, type TableKind } from '../store/schema.js';
 import { expandSources, type SourceFile } from './sources.js';
+import type { Preset } from './presets/index.js';
 import { closeSource, openSource, type Source } from './stage.js';
 import { inferKind, validationSql, type ColumnSources, type ValidationSql } from './validate.js';
 
@@ -16,6 +17,8 @@ export interface IngestFilesOptions {
   map?: Record<string, string>;
   /** any rejected row fails the whole ingest */
   strict?: boolean;
+  /** reads a known real-world layout instead of canonical columns */
+  preset?: Preset;
   onProgress?: (msg: string) => void;
 }
 
@@ -100,22 +103,30 @@ async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<
   return { dupIds: r.dup > 0, nullIds: r.nul > 0 };
 }
 
+/** One relation to load into one canonical table: a file as it is, or what a preset makes of it. */
+export interface LoadUnit {
+  /** the table; inferred from the columns when absent */
+  kind?: TableKind;
+  source: Source;
+}
+
 /**
- * Ingests one file inside the caller's transaction: appends the valid rows not
- * stored yet in one set-wise INSERT, then, only if some rows did not land,
+ * Loads one relation inside the caller's transaction: appends the valid rows
+ * not stored yet in one set-wise INSERT, then, only if some rows did not land,
  * finds and records the rejected ones.
  */
-async function ingestOne(
+async function loadUnit(
   store: Store,
   src: SourceFile,
+  unit: LoadUnit,
   ingestId: number,
+  contentHash: string,
   opts: IngestFilesOptions,
   label: string,
 ): Promise<FileCounts> {
-  const hash = fileHash(src.path);
-  const source = await openSource(store, src);
+  const { source } = unit;
   const sources: ColumnSources = { set: { ...src.partitions, ...opts.set }, map: opts.map ?? {} };
-  const kind = opts.kind ?? inferKind(source.columns, sources, src.path);
+  const kind = unit.kind ?? opts.kind ?? inferKind(source.columns, sources, src.path);
   const def = TABLES[kind];
   const v = validationSql(kind, source.columns, sources, src.path, source.relation);
   const params = { ...source.params, ...v.params };
@@ -142,7 +153,6 @@ async function ingestOne(
 
   let rejected = 0;
   const samples: RejectSample[] = [];
-  const contentHash = await hash;
   if (accepted < read) {
     await store.run('DROP TABLE IF EXISTS bad_rows');
     await store.run(`CREATE TEMP TABLE bad_rows AS ${v.invalid}`, params);
@@ -192,9 +202,14 @@ async function ingestOne(
     'INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)',
     [ingestId, src.path, contentHash, kind, result.read, result.accepted, result.duplicates, result.rejected],
   );
-  await closeSource(store);
   for (const t of ['dup_ids', 'bad_rows']) await store.run(`DROP TABLE IF EXISTS ${t}`);
   return result;
+}
+
+/** The relations a file yields: itself, or what its preset makes of it. */
+async function unitsOf(store: Store, src: SourceFile, opts: IngestFilesOptions): Promise<LoadUnit[]> {
+  if (opts.preset) return opts.preset.open(store, src, { set: opts.set ?? {} });
+  return [{ kind: opts.kind, source: await openSource(store, src) }];
 }
 
 /** Expands the arguments into files, DuckDB's glob doing the pattern matching. */
@@ -216,15 +231,20 @@ export async function ingestFiles(store: Store, args: string[], opts: IngestFile
     for (const [i, f] of files.entries()) {
       const label = `[${i + 1}/${files.length}] ${path.basename(f.path)}`;
       opts.onProgress?.(label);
-      const counts = await ingestOne(store, f, base + i + 1, opts, label);
-      if (opts.strict && counts.rejected > 0) {
-        const first = counts.rejects[0];
-        throw new InputError(
-          `${f.path}: ${counts.rejected} row(s) rejected under --strict; nothing was ingested. ` +
-            `First: row ${first.row}, ${first.reason}`,
-        );
+      const hash = fileHash(f.path);
+      const units = await unitsOf(store, f, opts);
+      for (const unit of units) {
+        const counts = await loadUnit(store, f, unit, base + results.length + 1, await hash, opts, label);
+        if (opts.strict && counts.rejected > 0) {
+          const first = counts.rejects[0];
+          throw new InputError(
+            `${f.path}: ${counts.rejected} row(s) rejected under --strict; nothing was ingested. ` +
+              `First: row ${first.row}, ${first.reason}`,
+          );
+        }
+        results.push(counts);
       }
-      results.push(counts);
+      await closeSource(store);
     }
     return results;
   });

@@ -76,8 +76,12 @@ export async function openSource(store: Store, src: SourceFile): Promise<Source>
   return { relation, params, columns, csvRejects };
 }
 
+/** Drops the temp tables a file was staged into (`stage_*`, by convention also for presets). */
 export async function closeSource(store: Store): Promise<void> {
-  await store.run(`DROP TABLE IF EXISTS ${STAGE}`);
+  const tables = await store.all<{ name: string }>(
+    "SELECT table_name AS name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'stage_')",
+  );
+  for (const t of tables) await store.run(`DROP TABLE IF EXISTS ${ident(t.name)}`);
 }
 
 export interface CsvReject {
