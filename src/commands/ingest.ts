@@ -3,6 +3,8 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { ingestFiles, type FileCounts } from '../ingest/index.js';
 import { PRESETS, presetNames, type Preset } from '../ingest/presets/index.js';
+import { prepareModelMap } from '../metrics/model-map.js';
+import { ANOMALY_FACTOR, priceAnomalies, type PriceAnomaly } from '../metrics/price-anomalies.js';
 import type { Report } from '../report/index.js';
 import { defaultDbPath, withStore } from '../store/db.js';
 import { isTableKind, TABLES, type TableKind } from '../store/schema.js';
@@ -22,6 +24,8 @@ export interface IngestOptions {
 export interface IngestResult {
   db: string;
   files: FileCounts[];
+  /** suspicious prices among the rows just ingested (kept, and flagged) */
+  anomalies: PriceAnomaly[];
 }
 
 export interface PresetList {
@@ -80,14 +84,21 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
   const db = o.db ?? defaultDbPath();
   const existed = db === ':memory:' || existsSync(db);
   try {
-    const files = await withStore(db, (store) =>
-      ingestFiles(store, o.files, { kind, preset, set, map, strict: o.strict, onProgress: o.onProgress }),
-    );
+    const { files, anomalies } = await withStore(db, async (store) => {
+      const files = await ingestFiles(store, o.files, { kind, preset, set, map, strict: o.strict, onProgress: o.onProgress });
+      const priceIds = files.filter((f) => f.kind === 'prices' && f.accepted > 0).map((f) => f.ingestId);
+      if (priceIds.length === 0) return { files, anomalies: [] };
+      await prepareModelMap(store);
+      return { files, anomalies: await priceAnomalies(store, priceIds) };
+    });
     for (const f of files) {
       for (const r of f.rejects) o.onWarn?.(`${shownPath(f.file)}: row ${r.row}: ${r.reason}`);
       if (f.rejected > f.rejects.length) o.onWarn?.(`${shownPath(f.file)}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);
     }
-    return { db, files };
+    if (anomalies.length) {
+      o.onWarn?.(`${anomalies.length} anomalous price(s): zero, or over ${ANOMALY_FACTOR}x off the model's other providers; kept and flagged`);
+    }
+    return { db, files, anomalies };
   } catch (e) {
     // A failed first ingest leaves no empty database behind.
     if (!existed) for (const p of [db, `${db}.wal`]) rmSync(p, { force: true });
@@ -106,12 +117,21 @@ export function ingestReport(r: IngestResult): Report {
     file: shownPath(file), kind, read, accepted, duplicates, rejected,
   }));
   return {
-    json: { files },
+    json: { files, ...(r.anomalies.length ? { anomalies: r.anomalies } : {}) },
     sections: [
       {
         columns: ['file', 'kind', 'read', 'accepted', 'duplicates', 'rejected'],
         rows: files.map((f) => [f.file, f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
       },
+      ...(r.anomalies.length
+        ? [
+            {
+              title: 'Price anomalies (kept and flagged)',
+              columns: ['provider', 'model as listed', 'model', 'ts', 'field', 'price', 'currency', 'others median', 'reason'],
+              rows: r.anomalies.map((a) => [a.provider, a.sourceModel, a.model, a.ts, a.field, a.price, a.currency, a.otherMedian, a.reason]),
+            },
+          ]
+        : []),
     ],
     notes: [`database: ${r.db}`],
   };

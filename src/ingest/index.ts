@@ -29,6 +29,8 @@ export interface RejectSample {
 }
 
 export interface FileCounts {
+  /** this file's entry in the `ingests` log */
+  ingestId: number;
   file: string;
   kind: TableKind;
   read: number;
@@ -190,6 +192,7 @@ async function loadUnit(
   }
   rejected += source.csvRejects.length;
   const result: FileCounts = {
+    ingestId,
     file: src.path,
     kind,
     read: read + source.csvRejects.length,
