@@ -59,6 +59,7 @@ Examples:
   ai-ping demo                                   generate demo data, ingest it, show what the tool sees
   ai-ping ingest logs/*.parquet prices.csv       load request logs and snapshots into ./ai-ping.duckdb
   ai-ping catalog deepseek-ai/DeepSeek-V3.1      how a model name resolves to model, line and family
+  ai-ping providers --model Qwen3-32B            the same model, different services
   ai-ping generate --out demo-data --requests 100000 --seed 7
                                                  write a calibrated synthetic market as Parquet
 
@@ -102,6 +103,21 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .action(async (names: string[], opts) => {
       const { catalog, catalogReport } = await import('../commands/catalog.js');
       await emit(catalogReport(await catalog({ ...opts, names })), opts);
+    });
+
+  program
+    .command('providers')
+    .description('the same model, different services: price, limits, features and measured speed per provider')
+    .addOption(dbOption())
+    .option('--model <name>', 'one model, in any spelling (default: every model)')
+    .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
+    .option('--at <time>', 'prices in force at this time (default: the latest price snapshot)')
+    .addOption(formatOption())
+    .addOption(outOption())
+    .addHelpText('after', '\nExample:\n  ai-ping providers --model meta-llama/Llama-3.3-70B-Instruct --format md')
+    .action(async (opts) => {
+      const { providers, providersReport } = await import('../commands/providers.js');
+      await emit(providersReport(await providers(opts)), opts);
     });
 
   program

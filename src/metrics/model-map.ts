@@ -1,4 +1,12 @@
-import { buildCatalog, catalogRowsFromStore, loadModelMap, modelNamesInStore, type CatalogRow, type Resolution } from '../catalog/index.js';
+import {
+  buildCatalog,
+  catalogRowsFromStore,
+  loadModelMap,
+  modelNamesInStore,
+  type Catalog,
+  type CatalogRow,
+  type Resolution,
+} from '../catalog/index.js';
 import type { Store } from '../store/db.js';
 
 /**
@@ -6,7 +14,10 @@ import type { Store } from '../store/db.js';
  * variant, known)` for every model name in the store, from the built-in
  * catalog, the database's catalog rows and an optional catalog file, in that order.
  */
-export async function prepareModelMap(store: Store, catalogFile?: string): Promise<Resolution[]> {
+export async function prepareModelMap(
+  store: Store,
+  catalogFile?: string,
+): Promise<{ catalog: Catalog; resolutions: Resolution[] }> {
   const fileRows: CatalogRow[] = [];
   if (catalogFile) {
     const { readTable } = await import('../ingest/index.js');
@@ -14,5 +25,5 @@ export async function prepareModelMap(store: Store, catalogFile?: string): Promi
   }
   const catalog = buildCatalog([...(await catalogRowsFromStore(store)), ...fileRows]);
   const names = (await modelNamesInStore(store)).map((n) => n.name);
-  return loadModelMap(store, names, catalog);
+  return { catalog, resolutions: await loadModelMap(store, names, catalog) };
 }

@@ -1,0 +1,91 @@
+/**
+ * `ai-ping providers`: the same model, different services. One row per
+ * offering: listing, price in force, limits, features, flags and measured speed.
+ */
+import { existsSync } from 'node:fs';
+import { resolveName } from '../catalog/index.js';
+import { InputError } from '../errors.js';
+import { prepareModelMap } from '../metrics/model-map.js';
+import { latestPriceTs, providerOfferings, type ProviderOffering } from '../metrics/providers.js';
+import type { Report, Section } from '../report/index.js';
+import { defaultDbPath, withStore } from '../store/db.js';
+
+export interface ProvidersOptions {
+  db?: string;
+  /** a model name in any spelling; all models when absent */
+  model?: string;
+  catalog?: string;
+  /** prices in force at this time (default: the latest price snapshot) */
+  at?: string;
+}
+
+export interface ProvidersResult {
+  at: string;
+  /** the canonical model asked for, or null for all */
+  model: string | null;
+  models: { model: string; providers: ProviderOffering[] }[];
+}
+
+export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
+  const db = o.db ?? defaultDbPath();
+  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest offerings, prices or latency first`);
+  return withStore(
+    db,
+    async (store) => {
+      const { catalog } = await prepareModelMap(store, o.catalog);
+      const model = o.model ? resolveName(o.model, catalog).model : null;
+      let at = o.at ?? (await latestPriceTs(store));
+      if (o.at) {
+        const d = new Date(o.at);
+        if (Number.isNaN(d.getTime())) throw new InputError(`--at '${o.at}' is not a date or time`);
+        at = d.toISOString();
+      }
+      const rows = await providerOfferings(store, { model: model ?? undefined, at });
+      const byModel = new Map<string, ProviderOffering[]>();
+      for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+      const models = [...byModel].map(([m, providers]) => ({ model: m, providers }));
+      if (model === null) models.sort((a, b) => b.providers.length - a.providers.length || (a.model < b.model ? -1 : 1));
+      return { at, model, models };
+    },
+    { readOnly: true },
+  );
+}
+
+const ms = (v: number | null) => (v === null ? null : Math.round(v));
+const pct = (v: number | null) => (v === null ? null : `${(v * 100).toFixed(1)}%`);
+
+function spread(values: (number | null)[]): string | null {
+  const xs = values.filter((v): v is number => v !== null && v > 0);
+  if (xs.length < 2) return null;
+  return `${(Math.max(...xs) / Math.min(...xs)).toFixed(1)}x`;
+}
+
+export function providersReport(r: ProvidersResult): Report {
+  const sections: Section[] = r.models.map(({ model, providers: ps }) => ({
+    title: `${model}: ${ps.length} offering(s), prices in force at ${r.at.slice(0, 16)}Z`,
+    columns: ['provider', 'listed as', 'variant', 'in', 'out', 'cached', 'blended', 'cur', 'context', 'max out', 'features',
+      'TTFT p50 ms', 'TPS p50', 'e2e p90 ms', 'success', 'flags'],
+    rows: ps.map((p) => [
+      p.official ? `${p.provider} (official)` : p.provider,
+      p.sourceModel,
+      [p.variant, p.quantization].filter(Boolean).join(', ') || null,
+      p.inputPrice, p.outputPrice, p.cachedInputPrice, p.blendedPrice, p.currency,
+      p.contextLength, p.maxOutputTokens, p.features,
+      ms(p.medianTtftMs), p.medianTps, ms(p.p90LatencyMs), pct(p.successRate),
+      [...(p.listed ? [] : ['not listed']), ...p.anomalies].join('; ') || null,
+    ]),
+  }));
+  const notes = r.models.map(({ model, providers: ps }) => {
+    const parts = [
+      spread(ps.map((p) => p.blendedPrice)) && `blended price max/min ${spread(ps.map((p) => p.blendedPrice))}`,
+      spread(ps.map((p) => p.medianTtftMs)) && `TTFT ${spread(ps.map((p) => p.medianTtftMs))}`,
+      spread(ps.map((p) => p.medianTps)) && `TPS ${spread(ps.map((p) => p.medianTps))}`,
+    ].filter(Boolean);
+    return parts.length ? `${model}: ${parts.join(', ')}` : '';
+  }).filter(Boolean);
+  if (r.models.length === 0) notes.push(r.model ? `no offerings of ${r.model} in the database` : 'no offerings in the database');
+  const json = r.model !== null
+    ? { model: r.model, at: r.at, providers: r.models[0]?.providers ?? [] }
+    : { at: r.at, models: r.models };
+  return { json, sections, notes };
+}
