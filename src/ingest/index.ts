@@ -167,7 +167,7 @@ async function loadUnit(
     );
   }
   samples.push(
-    ...source.csvRejects.slice(0, SAMPLE_REJECTS).map((r) => ({ row: r.line, field: '', reason: `line ${r.line}: ${r.reason}` })),
+    ...source.csvRejects.slice(0, SAMPLE_REJECTS).map((r) => ({ row: r.row, field: '', reason: `line ${r.line}: ${r.reason}` })),
   );
   // A re-ingested file does not record its rejects twice.
   const seenBefore = (await store.one<{ n: number }>(
@@ -186,7 +186,7 @@ async function loadUnit(
   if (!seenBefore) {
     for (const r of source.csvRejects) {
       await store.run('INSERT INTO rejects VALUES ($1, $2, $3, $4, NULL, $5, $6)', [
-        ingestId, src.path, kind, r.line, `line ${r.line}: ${r.reason}`, r.raw,
+        ingestId, src.path, kind, r.row, `line ${r.line}: ${r.reason}`, r.raw,
       ]);
     }
   }

@@ -62,6 +62,7 @@ export async function openSource(store: Store, src: SourceFile): Promise<Source>
         if (src.format === 'csv') csvRejects = await takeCsvRejects(store);
       }
       relation = `(SELECT *, rowid - (SELECT min(rowid) FROM ${STAGE}) + 1 AS __row FROM ${STAGE})`;
+      if (csvRejects.length) relation = await skipRejectedRows(store, relation, csvRejects);
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -84,7 +85,22 @@ export async function closeSource(store: Store): Promise<void> {
   for (const t of tables) await store.run(`DROP TABLE IF EXISTS ${ident(t.name)}`);
 }
 
+/**
+ * Row numbers that count the lines the CSV reader rejected, so a row's number
+ * is its position among the file's data rows: the k-th staged row is data row
+ * k + #{rejected rows j : r_j - j < k} (r_j the rejected rows in order).
+ */
+async function skipRejectedRows(store: Store, relation: string, rejects: CsvReject[]): Promise<string> {
+  await store.run('CREATE OR REPLACE TEMP TABLE stage_csv_gaps (pos BIGINT)');
+  for (const [j, r] of rejects.entries()) await store.run('INSERT INTO stage_csv_gaps VALUES ($1)', [r.row - (j + 1)]);
+  return `(SELECT * EXCLUDE (__row), __row + (SELECT count(*) FROM stage_csv_gaps g WHERE g.pos < k.__row) AS __row
+    FROM ${relation} k)`;
+}
+
 export interface CsvReject {
+  /** the data row (header excluded) the reader could not parse */
+  row: number;
+  /** its line in the file */
   line: number;
   reason: string;
   raw: string;
@@ -97,7 +113,13 @@ async function takeCsvRejects(store: Store): Promise<CsvReject[]> {
   );
   await store.run('DROP TABLE IF EXISTS csv_reject_errors');
   await store.run('DROP TABLE IF EXISTS csv_reject_scans');
-  return rows.map((r) => ({ line: Number(r.line), reason: firstLine(String(r.reason)), raw: String(r.raw ?? '') }));
+  // One header line: data row = line - 1.
+  return rows.map((r) => ({
+    row: Number(r.line) - 1,
+    line: Number(r.line),
+    reason: firstLine(String(r.reason)),
+    raw: String(r.raw ?? ''),
+  }));
 }
 
 function arrowCell(v: unknown, typeId: Type): string | null {

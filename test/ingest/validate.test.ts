@@ -257,3 +257,17 @@ test('readTable reads a side file without a database, and refuses bad rows', asy
   assert.equal(rows.length, 2);
   await assert.rejects(readTable(fx('bad/negative-tokens.csv'), 'requests'), /rejected under --strict/);
 });
+
+test('lines the CSV reader cannot parse are rejected too, and later rows keep their numbers', async () => {
+  await withMemory(async (s) => {
+    const [c] = await ingestFiles(s, [fx('bad/invalid-utf8.csv')]);
+    // rows: u-1 ok, u-2 bad UTF-8, u-3 negative, u-4 bad UTF-8, u-5 negative
+    assert.deepEqual([c.read, c.accepted, c.duplicates, c.rejected], [5, 1, 0, 4]);
+    const r = await s.all<{ row_number: number; field: string | null; reason: string }>(
+      'SELECT row_number, field, reason FROM rejects ORDER BY row_number',
+    );
+    assert.deepEqual(r.map((x) => [x.row_number, x.field]), [[2, null], [3, 'input_tokens'], [4, null], [5, 'input_tokens']]);
+    assert.match(r[0].reason, /^line 3: Invalid unicode/);
+    assert.match(r[2].reason, /^line 5: Invalid unicode/);
+  });
+});
