@@ -119,23 +119,32 @@ async function solve(
   const atLo = await f(lo);
   const atHi = await f(hi);
   if (atLo === null || atHi === null) return 1;
-  const below = (v: number) => (rising ? v < target : v > target);
-  if (!below(atLo)) return lo;
-  if (below(atHi)) return hi;
-  for (let k = 0; k < 40; k++) {
+  const scaleTooSmall = (v: number) => (rising ? v < target : v > target);
+  if (!scaleTooSmall(atLo)) return lo;
+  if (scaleTooSmall(atHi)) return hi;
+  for (let k = 0; k < 30; k++) {
     const mid = (lo + hi) / 2;
     const v = await f(mid);
     if (v === null) return 1;
-    if (below(v)) lo = mid;
+    if (scaleTooSmall(v)) lo = mid;
     else hi = mid;
   }
-  return (lo + hi) / 2;
+  return roundScale((lo + hi) / 2);
+}
+
+/**
+ * Scales are rounded so that the last bits of parallel floating-point sums, which may
+ * differ from run to run, never reach the written data.
+ */
+function roundScale(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
 }
 
 export async function calibrate(store: Store): Promise<Calibration> {
   await buildOptions(store);
-  const costScale = await solve(async (s) => (await savingsPct(store, s)).pct, CALIBRATION.cost.savingsPct, 0.6, 1.6, false);
-  const tpsScale = await solve(async (s) => (await gainPct(store, s)).pct, CALIBRATION.throughput.gainPct, 0.5, 2, true);
+  const { cost: c, throughput: t } = CALIBRATION;
+  const costScale = await solve(async (s) => (await savingsPct(store, s)).pct, c.savingsPct, c.scaleRange[0], c.scaleRange[1], false);
+  const tpsScale = await solve(async (s) => (await gainPct(store, s)).pct, t.gainPct, t.scaleRange[0], t.scaleRange[1], true);
 
   await store.run(
     `UPDATE g_prices SET input_price = round(input_price * $3, 2), output_price = round(output_price * $3, 2),

@@ -1,7 +1,7 @@
 /**
  * Builds the synthetic market inside DuckDB, step by step, and writes its tables.
  */
-import type { Store } from '../store/db.js';
+import { ident, type Store } from '../store/db.js';
 import { calibrate, type Calibration } from './calibrate.js';
 import {
   CATALOG_OUTPUT,
@@ -26,6 +26,21 @@ import type { TableKind } from '../store/schema.js';
 export type { Calibration, RoutingFigure } from './calibrate.js';
 export type { DataFormat, WrittenTable } from './write.js';
 export { quotePath } from './write.js';
+export {
+  coverageProblems,
+  dayMs,
+  epochMixAt,
+  familyBands,
+  familyKeyCaps,
+  familyShares,
+  geometricShares,
+  gini,
+  lineEpochs,
+  offerings,
+  priceSnapshots,
+  supersededShare,
+} from './plan.js';
+export { tsParam } from './tables.js';
 
 export interface MarketOptions {
   requests: number;
@@ -47,21 +62,30 @@ export async function buildMarket(store: Store, o: MarketOptions): Promise<Calib
   progress(`generate: ${o.requests.toLocaleString('en-US')} requests`);
   await store.run(REQUEST_BASE);
   await store.run(REQUEST_FAMILY);
+  await dropTables(store, 'g_req_base');
   await store.run(REQUEST_MODEL);
+  await dropTables(store, 'g_req_family');
   await store.run(REQUEST_ROUTE);
   await store.run(REQUEST_SERVED);
+  await dropTables(store, 'g_req_model', 'g_req_route');
   await assertEveryRequestServed(store, o.requests);
 
   progress('generate: calibrating routing outcomes');
   const calibration = await calibrate(store);
 
   await store.run(REQUEST_OUTPUT);
+  await dropTables(store, 'g_req');
   await store.run(LATENCY_OUTPUT);
   await store.run(OFFERINGS_OUTPUT);
   await store.run(PRICES_OUTPUT);
   await store.run(PROBES_OUTPUT);
   await store.run(CATALOG_OUTPUT);
   return calibration;
+}
+
+/** Intermediate steps are dropped as soon as the next one is built, to bound memory at large request counts. */
+async function dropTables(store: Store, ...tables: string[]): Promise<void> {
+  for (const t of tables) await store.run(`DROP TABLE ${ident(t)}`);
 }
 
 /** A request without a listed offering would silently drop out of the joins; the market must cover its demand. */

@@ -147,7 +147,8 @@ export const MODELS: readonly ModelDef[] = [
 
 /**
  * Token-demand shares (percent) of the families, largest first: five leaders, then
- * twelve more falling geometrically (ratio 0.8) to fill the rest.
+ * twelve more falling geometrically to fill the rest. A ratio of 0.793 puts the Gini
+ * of the seventeen shares at 0.693.
  */
 export const LEADING_FAMILY_SHARES: readonly (readonly [family: string, sharePct: number])[] = [
   ['DeepSeek', 32.0],
@@ -159,7 +160,7 @@ export const LEADING_FAMILY_SHARES: readonly (readonly [family: string, sharePct
 export const TAIL_FAMILIES: readonly string[] = [
   'Llama', 'gpt-oss', 'Mistral', 'Gemma', 'ERNIE', 'Hunyuan', 'Step', 'Seed-OSS', 'LongCat', 'Ling', 'InternLM', 'Phi',
 ];
-export const TAIL_RATIO = 0.8;
+export const TAIL_RATIO = 0.793;
 
 export interface LineDef {
   line: string;
@@ -247,7 +248,7 @@ export const PROVIDERS: readonly ProviderProfile[] = [
   {
     provider: 'provider-b', official: false, ttftMs: 800, tps: 55, priceMult: 0.75, traffic: 1.5, errorRate: 0.008,
     degradedRate: 0.015, features: 'tools,json_schema,stream',
-    unsupported: { code: 'schema_ignored', message: 'request accepted but {feature} was silently ignored' },
+    unsupported: { code: 'ignored_parameter', message: 'request accepted but {feature} was silently ignored' },
   },
   {
     provider: 'provider-c', official: false, ttftMs: 500, tps: 90, priceMult: 0.8, traffic: 1, errorRate: 0.02,
@@ -488,6 +489,22 @@ export const MONITORING_GAPS: readonly Incident[] = [
   { provider: 'provider-b', from: '2025-12-14T00:00:00.000Z', to: '2025-12-15T09:00:00.000Z' },
 ];
 
+/** Tunables of the request process and of the measurement noise, set as DuckDB variables by the generator. */
+export const PROCESS = {
+  /** Demand grows linearly over the quarter: the last day carries (1 + growth) times the first. */
+  growth: 0.5,
+  /** Diurnal swing of request arrivals, peaking at 05:00 UTC (13:00 in Beijing). */
+  diurnalAmplitude: 0.45,
+  peakHourUtc: 5,
+  /** Extra request failure probability in an hour with failing measurements. */
+  degradedFailure: 0.2,
+  /** In a degraded hour, measurements after the first quarter of the hour (which always fail) fail with this probability. */
+  degradedMeasurementFailure: 0.3,
+  /** Share of requests without logged timings, and without a logged cost. */
+  missingTimings: 0.02,
+  missingCost: 0.01,
+} as const;
+
 /** Latency measurements: one about every 12.5 minutes (10–15 minutes apart), 256-token completions. */
 export const MEASUREMENT = { everySeconds: 750, jitterSeconds: 75, outputTokens: 256, inputTokens: [512, 1024, 2048, 4096] } as const;
 
@@ -500,8 +517,9 @@ export const PROBE_DAYS = [2, 30, 60] as const;
  * provider (cost), or the speed of all third parties (throughput).
  */
 export const CALIBRATION = {
-  cost: { model: 'Qwen3-32B', knob: 'provider-a', savingsPct: 37.8 },
-  throughput: { model: 'DeepSeek-V3.2', gainPct: 90 },
+  // The knob's prices stay between -50% and -32% of the official price (below the next cheapest, at -30%).
+  cost: { model: 'Qwen3-32B', knob: 'provider-a', savingsPct: 37.8, scaleRange: [0.84, 1.13] },
+  throughput: { model: 'DeepSeek-V3.2', gainPct: 90, scaleRange: [0.5, 2] },
   window: '1 hour',
   staleHours: 24,
   minSuccess: 0.9,

@@ -10,9 +10,30 @@ export const MACROS = [
   // streams of different salts; hashing the key XOR a per-(seed, salt) constant does not.
   `CREATE OR REPLACE MACRO h64(k, salt) AS hash(xor(k::UBIGINT, hash(getvariable('seed')::BIGINT, salt)))`,
   `CREATE OR REPLACE MACRO u01(k, salt) AS ((h64(k, salt) >> 11)::DOUBLE + 0.5) / 9007199254740992.0`,
-  // Box–Muller: a standard normal from two independent uniforms.
-  `CREATE OR REPLACE MACRO nrm(k, salt) AS
-     sqrt(-2.0 * ln(u01(k, salt || '.r'))) * cos(2.0 * pi() * u01(k, salt || '.a'))`,
+  // Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9).
+  `CREATE OR REPLACE MACRO qnorm(p) AS
+     CASE WHEN p < 0.02425 THEN
+            (((((-7.784894002430293e-03 * sqrt(-2 * ln(p)) - 3.223964580411365e-01) * sqrt(-2 * ln(p))
+              - 2.400758277161838e+00) * sqrt(-2 * ln(p)) - 2.549732539343734e+00) * sqrt(-2 * ln(p))
+              + 4.374664141464968e+00) * sqrt(-2 * ln(p)) + 2.938163982698783e+00)
+            / ((((7.784695709041462e-03 * sqrt(-2 * ln(p)) + 3.224671290700398e-01) * sqrt(-2 * ln(p))
+              + 2.445134137142996e+00) * sqrt(-2 * ln(p)) + 3.754408661907416e+00) * sqrt(-2 * ln(p)) + 1)
+          WHEN p > 1 - 0.02425 THEN
+            -(((((-7.784894002430293e-03 * sqrt(-2 * ln(1 - p)) - 3.223964580411365e-01) * sqrt(-2 * ln(1 - p))
+              - 2.400758277161838e+00) * sqrt(-2 * ln(1 - p)) - 2.549732539343734e+00) * sqrt(-2 * ln(1 - p))
+              + 4.374664141464968e+00) * sqrt(-2 * ln(1 - p)) + 2.938163982698783e+00)
+            / ((((7.784695709041462e-03 * sqrt(-2 * ln(1 - p)) + 3.224671290700398e-01) * sqrt(-2 * ln(1 - p))
+              + 2.445134137142996e+00) * sqrt(-2 * ln(1 - p)) + 3.754408661907416e+00) * sqrt(-2 * ln(1 - p)) + 1)
+          ELSE
+            (((((-3.969683028665376e+01 * ((p - 0.5) * (p - 0.5)) + 2.209460984245205e+02) * ((p - 0.5) * (p - 0.5))
+              - 2.759285104469687e+02) * ((p - 0.5) * (p - 0.5)) + 1.383577518672690e+02) * ((p - 0.5) * (p - 0.5))
+              - 3.066479806614716e+01) * ((p - 0.5) * (p - 0.5)) + 2.506628277459239e+00) * (p - 0.5)
+            / (((((-5.447609879822406e+01 * ((p - 0.5) * (p - 0.5)) + 1.615858368580409e+02) * ((p - 0.5) * (p - 0.5))
+              - 1.556989798598866e+02) * ((p - 0.5) * (p - 0.5)) + 6.680131188771972e+01) * ((p - 0.5) * (p - 0.5))
+              - 1.328068155288572e+01) * ((p - 0.5) * (p - 0.5)) + 1)
+     END`,
+  // A standard normal draw by inverse-CDF sampling.
+  `CREATE OR REPLACE MACRO nrm(k, salt) AS qnorm(u01(k, salt))`,
   `CREATE OR REPLACE MACRO hour_of(ts) AS (epoch_ms(ts) - getvariable('t0_ms')::BIGINT) // 3600000`,
   // Prompt length slows the first token a little: 1.0 at 1k tokens, 1.6 at 16k.
   `CREATE OR REPLACE MACRO prefill_factor(input_tokens) AS 0.8 + 0.2 * sqrt(input_tokens / 1000.0)`,
@@ -34,11 +55,12 @@ WITH hrs AS (
 ), flagged AS (
   SELECT hrs.*,
     EXISTS (SELECT 1 FROM g_outages x WHERE x.provider = hrs.provider AND hrs.h_ts >= x.from_ts AND hrs.h_ts < x.to_ts) AS down,
+    NOT EXISTS (SELECT 1 FROM g_gaps x WHERE x.provider = hrs.provider AND hrs.h_ts >= x.from_ts AND hrs.h_ts < x.to_ts) AS measured,
     0.5 + 0.5 * cos(2 * pi() * ((h % 24) - getvariable('peak_hour')) / 24) AS load,
     h // 24 AS day
   FROM hrs
 ), typical AS (
-  SELECT oid, provider, model, h,
+  SELECT oid, provider, model, h, measured,
     CASE WHEN down THEN 'down'
          WHEN u01(oid * 100000 + h, 'degraded') < degraded_rate THEN 'degraded'
          ELSE 'ok' END AS health,
@@ -48,15 +70,15 @@ WITH hrs AS (
       * exp(0.06 * nrm(oid * 1000 + day, 'day-tps') + 0.04 * nrm(oid * 100000 + h, 'hour-tps')) AS tps_typical
   FROM flagged
 )
-SELECT oid * 100000 + h AS ohk, oid, provider, model, h, health,
+SELECT oid * 100000 + h AS ohk, oid, provider, model, h, health, measured,
   ttft_typical * CASE health WHEN 'ok' THEN 1 ELSE 1.8 END AS ttft_true,
   tps_typical * CASE health WHEN 'ok' THEN 1 ELSE 0.7 END AS tps_true
 FROM typical`;
 
 /**
  * Latency measurements: each offering about every 12.5 minutes (10–15 minutes
- * apart) while listed, none during monitoring gaps. In a degraded hour the first
- * measurement fails, and others at random; in an outage all fail.
+ * apart) while listed, none during monitoring gaps. In a degraded hour those in the
+ * first quarter of the hour fail, and others at random; in an outage all fail.
  */
 export const LATENCY = `
 CREATE OR REPLACE TABLE g_lat AS
@@ -67,22 +89,25 @@ WITH slots AS (
   FROM g_offerings o,
     range(ceil((getvariable('t1_ms') - getvariable('t0_ms')) / getvariable('meas_every_ms'))::BIGINT) AS r(k)
 ), kept AS (
-  SELECT s.oid, s.provider, s.model, s.k, epoch_ms(s.ts_ms) AS ts, (s.ts_ms - getvariable('t0_ms')::BIGINT) // 3600000 AS h
+  SELECT s.oid, s.provider, s.model, s.k, epoch_ms(s.ts_ms) AS ts,
+    s.oid * 100000 + (s.ts_ms - getvariable('t0_ms')::BIGINT) // 3600000 AS ohk
   FROM slots s
   WHERE s.ts_ms < s.to_ms
-    AND NOT EXISTS (SELECT 1 FROM g_gaps g WHERE g.provider = s.provider AND epoch_ms(s.ts_ms) >= g.from_ts AND epoch_ms(s.ts_ms) < g.to_ts)
 ), measured AS (
-  SELECT kept.*, oh.health, oh.ttft_true, oh.tps_true, pi.input_tokens,
-    kept.k = min(kept.k) OVER (PARTITION BY kept.oid, kept.h) AS first_in_hour,
+  SELECT kept.*, oh.h, oh.health, oh.ttft_true, oh.tps_true, pi.input_tokens,
+    -- Measurements are at most 15 minutes apart, so every hour has one in its first quarter.
+    epoch_ms(kept.ts) % 3600000 < 900000 AS first_quarter,
     kept.oid * 1000000 + kept.k AS key
   FROM kept
-  JOIN g_oh oh ON oh.ohk = kept.oid * 100000 + kept.h
+  JOIN g_oh oh ON oh.ohk = kept.ohk AND oh.measured
   JOIN g_probe_inputs pi ON pi.k = floor(u01(kept.oid * 1000000 + kept.k, 'meas-input') * 4)::BIGINT
 ), judged AS (
   SELECT measured.*,
     health = 'down' OR (health = 'degraded'
-      AND (first_in_hour OR u01(key, 'meas-fail') < getvariable('degraded_meas_fail'))) AS failed,
-    u01(key, 'meas-error') AS ue
+      AND (first_quarter OR u01(key, 'meas-fail') < getvariable('degraded_meas_fail'))) AS failed,
+    u01(key, 'meas-error') AS ue,
+    u01(key, 'meas-ttft') AS u_ttft,
+    u01(key, 'meas-tps') AS u_tps
   FROM measured
 ), typed AS (
   SELECT judged.*,
@@ -93,8 +118,8 @@ WITH slots AS (
 )
 SELECT ts, provider, model, oid, h, input_tokens, NOT failed AS ok, error_type,
   CASE WHEN failed THEN NULL
-       ELSE ttft_true * prefill_factor(input_tokens) * exp(0.2 * nrm(key, 'meas-ttft')) END AS ttft_raw,
-  CASE WHEN failed THEN NULL ELSE tps_true * exp(0.1 * nrm(key, 'meas-tps')) END AS tps_raw,
+       ELSE ttft_true * prefill_factor(input_tokens) * exp(0.2 * qnorm(u_ttft)) END AS ttft_raw,
+  CASE WHEN failed THEN NULL ELSE tps_true * exp(0.1 * qnorm(u_tps)) END AS tps_raw,
   CASE error_type
     WHEN 'timeout' THEN 30000.0
     WHEN 'rate_limit' THEN 50 + 250 * u01(key, 'meas-error-ms')
@@ -121,13 +146,14 @@ WITH b AS (
     v - getvariable('diurnal') / (2 * pi()) * sin(2 * pi() * (v - getvariable('peak_hour') / 24.0)) AS f
   FROM b
 ), timed AS (
-  SELECT i, ut, ua,
+  SELECT i, ut, ua, u01(i, 'input') AS u_in, u01(i, 'output') AS u_out,
     epoch_ms(getvariable('t0_ms')::BIGINT + day * 86400000 + floor((f - floor(f)) * 86400000)::BIGINT) AS ts
   FROM t
 ), tasked AS (
+  -- Lognormal lengths by inverse-CDF sampling.
   SELECT timed.i, timed.ts, timed.ua, k.task, k.p_stream, k.p_tools, k.p_json, k.cache_p, k.cache_lo, k.cache_hi,
-    least(k.in_max, greatest(1, round(exp(ln(k.in_med) + k.in_sig * nrm(timed.i, 'input')))))::BIGINT AS input_tokens,
-    least(k.out_max, greatest(1, round(exp(ln(k.out_med) + k.out_sig * nrm(timed.i, 'output')))))::BIGINT AS output_tokens
+    least(k.in_max, greatest(1, round(exp(ln(k.in_med) + k.in_sig * qnorm(timed.u_in)))))::BIGINT AS input_tokens,
+    least(k.out_max, greatest(1, round(exp(ln(k.out_med) + k.out_sig * qnorm(timed.u_out)))))::BIGINT AS output_tokens
   FROM timed ASOF JOIN g_tasks k ON timed.ut >= k.lo
 )
 SELECT tk.i, tk.ts, tk.task, a.app, tk.input_tokens, tk.output_tokens,
@@ -248,12 +274,12 @@ FROM failed`;
 export const REQUEST_OUTPUT = `
 CREATE OR REPLACE TABLE o_requests AS
 WITH priced AS (
-  SELECT r.*, p.input_price, p.output_price, p.cached_input_price
+  SELECT r.*, p.input_price, p.output_price, p.cached_input_price, u01(r.i, 'ttft') AS u_ttft, u01(r.i, 'tps') AS u_tps
   FROM g_req r ASOF LEFT JOIN g_prices p ON p.provider = r.provider AND p.model = r.model AND p.ts <= r.ts
 ), timed AS (
   SELECT pr.*,
-    oh.ttft_true * prefill_factor(pr.input_tokens) * exp(0.25 * nrm(pr.i, 'ttft')) AS ttft,
-    1000.0 * pr.output_tokens / (oh.tps_true * exp(0.15 * nrm(pr.i, 'tps'))) AS decode_ms,
+    oh.ttft_true * prefill_factor(pr.input_tokens) * exp(0.25 * qnorm(pr.u_ttft)) AS ttft,
+    1000.0 * pr.output_tokens / (oh.tps_true * exp(0.15 * qnorm(pr.u_tps))) AS decode_ms,
     u01(pr.i, 'error-ms') AS ue,
     u01(pr.i, 'timings-missing') < getvariable('missing_timings') AS no_timings,
     u01(pr.i, 'cost-missing') < getvariable('missing_cost') AS no_cost
@@ -289,7 +315,7 @@ SELECT
 FROM shaped`;
 
 export const LATENCY_OUTPUT = `
-CREATE OR REPLACE TABLE o_latency AS
+CREATE OR REPLACE VIEW o_latency AS
 SELECT ts, provider, model,
   round(ttft_raw, 1) AS ttft_ms,
   round(tps_raw, 2) AS tps,

@@ -11,6 +11,7 @@ import {
   MONITORING_GAPS,
   OUTAGES,
   PROBE_DAYS,
+  PROCESS,
   TASKS,
   type Incident,
 } from './market.js';
@@ -67,22 +68,6 @@ export interface GenerationKnobs {
   seed: number;
   requests: number;
 }
-
-/** Tunables of the request process and of the measurement noise, set as DuckDB variables. */
-export const PROCESS = {
-  /** Demand grows linearly over the quarter: the last day carries (1 + growth) times the first. */
-  growth: 0.5,
-  /** Diurnal swing of request arrivals, peaking at 05:00 UTC (13:00 in Beijing). */
-  diurnalAmplitude: 0.45,
-  peakHourUtc: 5,
-  /** Extra request failure probability in an hour with failing measurements. */
-  degradedFailure: 0.2,
-  /** In a degraded hour, each measurement after the first failing one fails with this probability. */
-  degradedMeasurementFailure: 0.3,
-  /** Share of requests without logged timings, and without a logged cost. */
-  missingTimings: 0.02,
-  missingCost: 0.01,
-} as const;
 
 export async function setVariables(store: Store, k: GenerationKnobs): Promise<void> {
   const vars: [string, DuckDBValue][] = [
