@@ -8,7 +8,8 @@ import path from 'node:path';
 import { catalog, type CatalogResult } from './catalog.js';
 import { generate, type GenerateResult } from './generate.js';
 import { ingest, type IngestResult } from './ingest.js';
-import type { Report } from '../report/index.js';
+import { providers, type ProvidersResult } from './providers.js';
+import type { Report, Section } from '../report/index.js';
 import { withStore } from '../store/db.js';
 import { storeOverview, type StoreOverview } from '../store/overview.js';
 
@@ -27,7 +28,12 @@ export interface DemoResult {
   ingested: IngestResult;
   overview: StoreOverview;
   names: CatalogResult;
+  /** the study's two showcase models, as offered by each provider */
+  offerings: ProvidersResult[];
 }
+
+/** The models whose provider spread the study reported on. */
+const SHOWCASE = ['Qwen3-32B', 'DeepSeek-V3.2'];
 
 export async function demo(o: DemoOptions): Promise<DemoResult> {
   const dir = o.dir ?? mkdtempSync(path.join(os.tmpdir(), 'ai-ping-demo-'));
@@ -42,7 +48,9 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
     const ingested = await ingest({ files: generated.tables.map((t) => t.file), db, onProgress: o.onProgress });
     const overview = await withStore(db, storeOverview);
     const names = await catalog({ names: [], db });
-    return { dir: o.dir ? dir : null, db: o.dir ? db : null, generated, ingested, overview, names };
+    const offerings = [];
+    for (const model of SHOWCASE) offerings.push(await providers({ db, model }));
+    return { dir: o.dir ? dir : null, db: o.dir ? db : null, generated, ingested, overview, names, offerings };
   } finally {
     if (!o.dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -52,7 +60,6 @@ const int = (n: number) => n.toLocaleString('en-US');
 
 export function demoReport(r: DemoResult): Report {
   const o = r.overview;
-  const topNames = r.names.names.slice(0, 12);
   return {
     json: {
       dir: r.dir,
@@ -63,6 +70,7 @@ export function demoReport(r: DemoResult): Report {
       })),
       overview: o,
       unknownNames: r.names.unknown,
+      offerings: r.offerings.map((p) => ({ model: p.model, at: p.at, providers: p.models[0]?.providers ?? [] })),
     },
     sections: [
       {
@@ -86,19 +94,31 @@ export function demoReport(r: DemoResult): Report {
           ['offerings / prices / latency / probes', [o.tables.offerings, o.tables.prices, o.tables.latency, o.tables.probes].map(int).join(' / ')],
         ],
       },
-      {
-        title: `How logged model names resolve (top ${topNames.length} of ${r.names.names.length} by rows)`,
-        columns: ['name as logged', 'model', 'line', 'family', 'released', 'rows'],
-        rows: topNames.map((n) => [n.name, n.model, n.line, n.family, n.releaseDate, n.rows ?? 0]),
-      },
+      ...r.offerings.map(offeringsSection),
     ],
     notes: [
       r.names.unknown.length
         ? `unknown model names: ${r.names.unknown.join(', ')}`
         : 'every logged model name resolves through the catalog',
       r.dir
-        ? `data and database kept in ${r.dir}; try: ai-ping catalog --db ${r.db}`
+        ? `data and database kept in ${r.dir}; try: ai-ping providers --db ${r.db} --model GLM-4.6`
         : 'run with --dir DIR to keep the data and the database',
     ],
+  };
+}
+
+const fixed = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
+
+/** A compact "same model, different services" table. */
+function offeringsSection(p: ProvidersResult): Section {
+  const rows = p.models[0]?.providers ?? [];
+  return {
+    title: `Same model, different services: ${p.model} (prices in force ${p.at.slice(0, 10)})`,
+    columns: ['provider', 'in', 'out', 'blended', 'cur', 'context', 'features', 'TTFT p50 ms', 'TPS p50', 'success'],
+    rows: rows.map((o) => [
+      o.official ? `${o.provider} (official)` : o.provider,
+      o.inputPrice, o.outputPrice, fixed(o.blendedPrice, 3), o.currency, o.contextLength, o.features,
+      fixed(o.medianTtftMs, 0), fixed(o.medianTps, 1), o.successRate === null ? null : `${(o.successRate * 100).toFixed(1)}%`,
+    ]),
   };
 }
