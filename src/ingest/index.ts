@@ -7,7 +7,7 @@ import { TABLES, type TableKind } from '../store/schema.js';
 import { expandSources, type SourceFile } from './sources.js';
 import type { Preset } from './presets/index.js';
 import { closeSource, openSource, type Source } from './stage.js';
-import { inferKind, validationSql, type ColumnSources, type ValidationSql } from './validate.js';
+import { inferKind, NO_SOURCE, validationSql, type ColumnSources, type ValidationSql } from './validate.js';
 
 export interface IngestFilesOptions {
   kind?: TableKind;
@@ -92,6 +92,7 @@ function keyedRowsSql(kind: TableKind, v: ValidationSql, has: { dupIds: boolean;
 /** Ids that occur more than once in the file, and whether any row lacks an id: one scan of that column. */
 async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<{ dupIds: boolean; nullIds: boolean }> {
   await store.run('DROP TABLE IF EXISTS dup_ids');
+  if (v.raw.request_id === NO_SOURCE) return { dupIds: false, nullIds: true };
   // Sorting and comparing neighbours is cheaper here than a hash aggregate over every id.
   await store.run(
     `CREATE TEMP TABLE dup_ids AS SELECT DISTINCT key FROM (

@@ -93,6 +93,9 @@ export function inferKind(columns: StagedColumn[], sources: ColumnSources, file:
   return scored[0].kind;
 }
 
+/** The raw expression of a canonical column the file does not have. */
+export const NO_SOURCE = 'CAST(NULL AS VARCHAR)';
+
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const TIME_TYPES = /^(TIMESTAMP.*|DATE)$/;
@@ -139,7 +142,7 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
           : `NULLIF(trim(s.${ident(source.name)}), '')`
       : source.kind === 'param'
         ? `NULLIF(trim(CAST($${source.name} AS VARCHAR)), '')`
-        : 'CAST(NULL AS VARCHAR)';
+        : NO_SOURCE;
   const r = `r_${c.name}`;
   const v = `v_${c.name}`;
   const shown = `left(CAST(${r} AS VARCHAR), 80)`;
