@@ -83,7 +83,7 @@ export function inferKind(columns: StagedColumn[], sources: ColumnSources, file:
   }).sort((a, b) => b.score - a.score);
   const names = columns.map((c) => c.name).join(', ');
   if (scored[0].score === 0) {
-    throw new InputError(`${file}: cannot tell which table this is (columns: ${names}); pass --kind`);
+    throw new InputError(`${file}: cannot tell which table this is (columns: ${names}); is it empty? pass --kind`);
   }
   if (scored[0].score === scored[1].score) {
     throw new InputError(
@@ -189,7 +189,7 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
       else if (NUMERIC_TYPES.test(srcType)) value = epochToTimestamp(`CAST(${r} AS DOUBLE)`);
       else {
         value = `CASE WHEN regexp_full_match(${r}, '-?[0-9]+(\\.[0-9]*)?') THEN ${epochToTimestamp(`CAST(${r} AS DOUBLE)`)}
-          ELSE CAST(TRY_CAST(${r} AS TIMESTAMPTZ) AS TIMESTAMP) END`;
+          ELSE CAST(coalesce(TRY_CAST(${r} AS TIMESTAMPTZ), TRY_CAST(upper(${r}) AS TIMESTAMPTZ)) AS TIMESTAMP) END`;
       }
       checks.push(`WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${quoted('is not a timestamp')}`);
       checks.push(`WHEN ${v} < ${TS_MIN} OR ${v} >= ${TS_MAX} THEN ${quoted('is outside 1970-01-01 .. 2099-12-31')}`);

@@ -60,14 +60,21 @@ describe('canonical tables', () => {
     });
   });
 
-  test('epoch microseconds are told apart from seconds and milliseconds', async () => {
+  test('epoch microseconds are told apart from seconds; lower-case ISO separators', async () => {
     const dir = tmpDir();
     const f = path.join(dir, 'us.csv');
-    writeFileSync(f, 'ts,model,provider,input_tokens,output_tokens\n1759276800000000,m,p,1,1\n1759276800.5,m,p,1,1\n');
+    writeFileSync(
+      f,
+      'ts,model,provider,input_tokens,output_tokens\n1759276800000000,m,p,1,1\n1759276800.5,m,p,1,1\n2025-10-01t00:00:01z,m,p,1,1\n',
+    );
     await withMemory(async (s) => {
       await ingestFiles(s, [f]);
       const rows = await s.all<{ ts: Date }>('SELECT ts FROM requests ORDER BY ts');
-      assert.deepEqual(rows.map((r) => iso(r.ts)), ['2025-10-01T00:00:00.000Z', '2025-10-01T00:00:00.500Z']);
+      assert.deepEqual(
+        rows.map((r) => iso(r.ts)),
+        ['2025-10-01T00:00:00.000Z', '2025-10-01T00:00:00.500Z', '2025-10-01T00:00:01.000Z'],
+        'epoch µs, epoch s with a fraction, lower-case t and z (RFC 3339)',
+      );
     });
   });
 
