@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { prepareModelMap } from '../metrics/model-map.js';
 import { latestPriceTs, providerOfferings, type ProviderOffering } from '../metrics/providers.js';
 import type { Report, Section } from '../report/index.js';
-import { defaultDbPath, withStore } from '../store/db.js';
+import { defaultDbPath, withStore, type Store } from '../store/db.js';
 
 export interface ProvidersOptions {
   db?: string;
@@ -34,12 +34,7 @@ export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
     async (store) => {
       const { catalog } = await prepareModelMap(store, o.catalog);
       const model = o.model ? resolveName(o.model, catalog).model : null;
-      let at = o.at ?? (await latestPriceTs(store));
-      if (o.at) {
-        const d = new Date(o.at);
-        if (Number.isNaN(d.getTime())) throw new InputError(`--at '${o.at}' is not a date or time`);
-        at = d.toISOString();
-      }
+      const at = o.at ? await parseTime(store, o.at) : await latestPriceTs(store);
       const rows = await providerOfferings(store, { model: model ?? undefined, at });
       const byModel = new Map<string, ProviderOffering[]>();
       for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
@@ -49,6 +44,16 @@ export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
     },
     { readOnly: true },
   );
+}
+
+/** A user-given time in any form ingest accepts for ISO text, formatted like stored times. */
+async function parseTime(store: Store, text: string): Promise<string> {
+  const r = await store.one<{ ts: string | null }>(
+    `SELECT strftime(CAST(TRY_CAST($t AS TIMESTAMPTZ) AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%fZ') AS ts`,
+    { t: text },
+  );
+  if (!r?.ts) throw new InputError(`--at '${text}' is not a date or time`);
+  return r.ts;
 }
 
 const ms = (v: number | null) => (v === null ? null : Math.round(v));

@@ -93,8 +93,8 @@ export async function providerOfferings(store: Store, opts: { model?: string; at
   return rows.map((r) => ({ ...r, anomalies: flags.get(`${r.provider}\u0000${r.sourceModel}\u0000${r.priceTs}`) ?? [] }));
 }
 
-/** The latest price snapshot time, or now: the default moment for "price in force". */
+/** The latest price snapshot time (ISO 8601, full precision), or now: the default moment for "price in force". */
 export async function latestPriceTs(store: Store): Promise<string> {
-  const r = await store.one<{ ts: Date | null }>('SELECT max(ts) AS ts FROM prices');
-  return (r?.ts ?? new Date()).toISOString();
+  const r = await store.one<{ ts: string | null }>(`SELECT strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS ts FROM prices`);
+  return r?.ts ?? new Date().toISOString();
 }

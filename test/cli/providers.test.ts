@@ -57,7 +57,7 @@ describe('ai-ping providers', () => {
 
   test('the latest snapshot by default; an offering past its listing is flagged', () => {
     const latest = json('--model', 'qwen3-32b');
-    assert.equal(latest.at, '2026-07-24T00:00:00.000Z', 'the latest price snapshot in the database');
+    assert.equal(latest.at, '2026-07-24T00:00:00.000000Z', 'the latest price snapshot in the database');
     const a = latest.providers.find((p) => p.provider === 'provider-a')!;
     assert.equal(a.blendedPrice, 1.75, '(3 × 1.0 + 4.0) / 4 after the price cut');
     const b = latest.providers.find((p) => p.provider === 'provider-b')!;
