@@ -1,0 +1,138 @@
+import type { Store } from '../store/db.js';
+import {
+  beforePeriodEnd,
+  listingOverlaps,
+  selectedRequestsSql,
+  type AnalyzeSelection,
+  type DemandUnit,
+} from './selection.js';
+
+/** A model carries real use at a provider from this share of the provider's demand on, percent. */
+export const USED_SHARE_PCT = 1;
+
+export interface SupplyUseModel {
+  model: string;
+  family: string;
+  /** distinct providers listing the model in the period (an offering, or a price snapshot in force) */
+  listingBreadth: number;
+  requests: number;
+  demand: number;
+  /** percent of total demand */
+  share: number | null;
+}
+
+export interface SupplyUseProvider {
+  provider: string;
+  /** canonical models the provider lists in the period */
+  modelsListed: number;
+  /** canonical models with at least USED_SHARE_PCT % of the provider's demand */
+  modelsUsed: number;
+  requests: number;
+  demand: number;
+}
+
+export interface SupplyUseResult {
+  unit: DemandUnit;
+  /** by demand, largest first, then by name */
+  models: SupplyUseModel[];
+  /**
+   * Spearman rank correlation of listing breadth and demand across `models`
+   * (tied values take their average rank); null below 3 models or when either
+   * side is constant.
+   */
+  spearman: number | null;
+  providers: SupplyUseProvider[];
+  /** listed (provider, model) pairs with no request in the selection */
+  unusedOfferings: { provider: string; model: string }[];
+}
+
+/**
+ * Listings are offerings whose listing period overlaps the selection period, and
+ * price snapshots taken before its end (a price in force lists the model);
+ * names resolve to canonical models through `model_map`. One statement, one scan
+ * of the requests: rows of kind 'model' (with the Spearman correlation repeated)
+ * and of kind 'provider', each in its own order `ord`.
+ */
+export function supplyUseSql(sel: AnalyzeSelection) {
+  const s = selectedRequestsSql(sel);
+  const sql = `
+WITH sel AS (${s.sql}),
+listed AS (
+  SELECT DISTINCT o.provider, m.model FROM offerings o JOIN model_map m ON m.name = o.model
+  WHERE ${listingOverlaps('o.listed_from', 'o.listed_to')} AND ($sel_model IS NULL OR m.model = $sel_model)
+  UNION
+  SELECT DISTINCT p.provider, m.model FROM prices p JOIN model_map m ON m.name = p.model
+  WHERE ${beforePeriodEnd('p.ts', sel)} AND ($sel_model IS NULL OR m.model = $sel_model)
+),
+used AS (SELECT provider, model, count(*) AS requests, sum(demand) AS demand FROM sel GROUP BY ALL),
+pairs AS MATERIALIZED (
+  SELECT coalesce(l.provider, u.provider) AS provider, coalesce(l.model, u.model) AS model,
+    l.model IS NOT NULL AS is_listed, coalesce(u.requests, 0) AS requests, coalesce(u.demand, 0) AS demand
+  FROM listed l FULL JOIN used u ON u.provider = l.provider AND u.model = l.model
+),
+per_model AS (
+  SELECT model, count(DISTINCT provider) FILTER (WHERE is_listed) AS breadth,
+    sum(requests) AS requests, sum(demand) AS demand
+  FROM pairs GROUP BY ALL
+),
+ranked AS (
+  SELECT *,
+    -- average rank for ties: the first rank of the tie plus half its extra width
+    rank() OVER (ORDER BY breadth) + (count(*) OVER (PARTITION BY breadth) - 1) / 2 AS breadth_rank,
+    rank() OVER (ORDER BY demand) + (count(*) OVER (PARTITION BY demand) - 1) / 2 AS demand_rank
+  FROM per_model
+),
+families AS (SELECT model, min(family) AS family FROM model_map GROUP BY ALL),
+model_rows AS (
+  SELECT 'model' AS kind, row_number() OVER (ORDER BY r.demand DESC, r.model) AS ord,
+    r.model, coalesce(f.family, r.model) AS family, r.breadth AS "listingBreadth", r.requests, r.demand,
+    r.demand / nullif(sum(r.demand) OVER (), 0) * 100 AS share,
+    CASE WHEN count(*) OVER () >= 3 AND var_pop(r.breadth_rank) OVER () > 0 AND var_pop(r.demand_rank) OVER () > 0
+      THEN corr(r.breadth_rank, r.demand_rank) OVER () END AS spearman
+  FROM ranked r LEFT JOIN families f USING (model)
+),
+shared AS (SELECT *, demand / nullif(sum(demand) OVER (PARTITION BY provider), 0) * 100 AS share FROM pairs),
+provider_rows AS (
+  SELECT 'provider' AS kind, row_number() OVER (ORDER BY sum(demand) DESC, provider) AS ord, provider,
+    count(*) FILTER (WHERE is_listed) AS "modelsListed",
+    count(*) FILTER (WHERE share >= ${USED_SHARE_PCT}) AS "modelsUsed",
+    sum(requests) AS requests, sum(demand) AS demand,
+    list(model ORDER BY model) FILTER (WHERE is_listed AND requests = 0) AS unused
+  FROM shared GROUP BY provider
+)
+SELECT * FROM model_rows UNION ALL BY NAME SELECT * FROM provider_rows
+ORDER BY kind, ord`;
+  return { sql, params: s.params };
+}
+
+type Row = SupplyUseModel &
+  SupplyUseProvider & { kind: 'model' | 'provider'; ord: number; spearman: number | null; unused: string[] | null };
+
+export async function supplyUse(store: Store, opts: AnalyzeSelection): Promise<SupplyUseResult> {
+  const q = supplyUseSql(opts);
+  const rows = await store.all<Row>(q.sql, q.params);
+  const models = rows.filter((r) => r.kind === 'model');
+  const providers = rows.filter((r) => r.kind === 'provider');
+  return {
+    unit: opts.by,
+    models: models.map((r) => ({
+      model: r.model,
+      family: r.family,
+      listingBreadth: r.listingBreadth,
+      requests: r.requests,
+      demand: r.demand,
+      share: r.share,
+    })),
+    spearman: models[0]?.spearman ?? null,
+    providers: providers.map((r) => ({
+      provider: r.provider,
+      modelsListed: r.modelsListed,
+      modelsUsed: r.modelsUsed,
+      requests: r.requests,
+      demand: r.demand,
+    })),
+    unusedOfferings: providers
+      .flatMap((r) => (r.unused ?? []).map((model) => ({ provider: r.provider, model })))
+      .sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : a.provider < b.provider ? -1 : 1)),
+  };
+}
