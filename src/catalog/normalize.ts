@@ -61,7 +61,9 @@ export interface Catalog {
 
 /** Suffixes that name a quantisation, a speed tier or a route of the same weights. */
 const VARIANT_SUFFIXES = new Set([
-  'fp8', 'fp16', 'bf16', 'fp4', 'nvfp4', 'int4', 'int8', 'awq', 'gptq', 'w4a16', 'w8a8',
+  'fp8', 'fp16', 'bf16', 'fp4', 'nvfp4', 'mxfp4', 'mxfp', 'int4', 'int8', 'awq', 'gptq', 'gguf', 'w4a16', 'w8a8',
+  // `-fp8-dynamic`: FP8 weights with dynamically scaled activations.
+  'dynamic',
   'turbo', 'fast', 'versatile', 'instant', 'free', 'maas', 'tput', 'nitro', 'floor',
 ]);
 
@@ -71,8 +73,32 @@ const ROUTE_TAGS = new Set(['free', 'nitro', 'floor']);
 /** Tokens that never distinguish two catalog models (chat/instruct tuning is what providers serve). */
 const NEUTRAL_TOKENS = new Set(['instruct', 'chat', 'it', 'hf']);
 
+/**
+ * A maker's name written before its family's name (`meta-llama-3-3-70b`, `alibaba-qwen3-32b`,
+ * `openai-gpt-oss-120b`): dropped when it is the first token and the family name follows.
+ */
+const MAKER_BEFORE_FAMILY = new Map([
+  ['meta', 'llama'],
+  ['alibaba', 'qwen'],
+  ['openai', 'gpt'],
+]);
+
 /** Amazon Bedrock ids: `[region.]vendor.model-v1:0`. */
-const BEDROCK_ID = /^(?:(?:us|eu|apac|global)\.)?(?:meta|deepseek|qwen|openai|mistral|moonshot|moonshotai|minimax|google)\.(.+?)(?:-v?\d+:\d+)?$/i;
+const BEDROCK_ID =
+  /^(?:(?:us|eu|apac|global|au|jp|us-gov)\.)?(meta|deepseek|qwen|openai|mistral|moonshot|moonshotai|minimax|google|zai)\.(.+?)(?:-v?\d+:\d+)?$/i;
+
+/**
+ * A Bedrock model part that is only a dotted version (`deepseek.v3.2`) is named after its
+ * vendor. A bare major version is not: Bedrock's `deepseek.v3-v1:0` is DeepSeek-V3.1.
+ */
+const BARE_VERSION = /^v\d+\.\d+$/i;
+
+/**
+ * Route prefixes glued to the model name by a platform's endpoint naming
+ * (`databricks-meta-llama-3-3-70b-instruct`). Only platforms that never publish models
+ * of their own under that prefix: Snowflake's `snowflake-llama-3.3-70b` is its own model.
+ */
+const ROUTE_NAME_PREFIX = /^databricks-/i;
 
 export interface ParsedName {
   /** Key of the whole name after the path prefix, suffixes included. */
@@ -85,8 +111,9 @@ export interface ParsedName {
 /**
  * The normalised key of a spelling: lower case, `3p1` read as `3.1`, split into letter and
  * digit runs (so separators, `.` and `llama3` vs `llama-3` do not matter), neutral tokens,
- * a version `v` and a leading `meta` before `llama` dropped. A `:` is kept as a token so
- * that unrecognised tags (`qwen3:32b`, `deepseek-r1:70b`) never normalise onto a model.
+ * a version `v` and a leading maker name before its family's name (`meta` before `llama`)
+ * dropped. A `:` is kept as a token so that unrecognised tags (`qwen3:32b`,
+ * `deepseek-r1:70b`) never normalise onto a model.
  */
 export function nameKey(spelling: string): string {
   const s = spelling.toLowerCase().replace(/(\d)p(?=\d)/g, '$1.');
@@ -96,19 +123,24 @@ export function nameKey(spelling: string): string {
     const t = raw[i];
     if (NEUTRAL_TOKENS.has(t)) continue;
     if (t === 'v' && /^\d/.test(raw[i + 1] ?? '')) continue;
-    if (t === 'meta' && out.length === 0 && raw[i + 1] === 'llama') continue;
+    if (out.length === 0 && MAKER_BEFORE_FAMILY.has(t) && raw[i + 1] === MAKER_BEFORE_FAMILY.get(t)) continue;
     out.push(t);
   }
   return out.join(' ');
 }
 
-/** Strips the publisher/route path (`deepseek-ai/`, `accounts/fireworks/models/`) and Bedrock decorations. */
+/**
+ * Strips the publisher/route path (`deepseek-ai/`, `accounts/fireworks/models/`, `@cf/meta/`),
+ * a platform's route prefix (`databricks-`) and Bedrock decorations (`us.meta.…-v1:0`).
+ */
 export function stripPrefix(name: string): string {
   const s = name.trim();
   // Everything before the last '/' names a publisher or a route, never a model version.
-  const last = s.slice(s.lastIndexOf('/') + 1);
+  const last = s.slice(s.lastIndexOf('/') + 1).replace(ROUTE_NAME_PREFIX, '');
   const bedrock = BEDROCK_ID.exec(last);
-  return bedrock ? bedrock[1] : last;
+  if (!bedrock) return last;
+  const [, vendor, model] = bedrock;
+  return BARE_VERSION.test(model) ? `${vendor}-${model}` : model;
 }
 
 export function parseName(name: string): ParsedName {

@@ -58,6 +58,7 @@ export function buildProgram(): Command {
 Examples:
   ai-ping demo                                   generate demo data, ingest it, show what the tool sees
   ai-ping ingest logs/*.parquet prices.csv       load request logs and snapshots into ./ai-ping.duckdb
+  ai-ping analyze --by tokens --format md        where demand goes, version inertia, how providers differ
   ai-ping catalog deepseek-ai/DeepSeek-V3.1      how a model name resolves to model, line and family
   ai-ping providers --model Qwen3-32B            the same model, different services
   ai-ping generate --out demo-data --requests 100000 --seed 7
@@ -103,6 +104,26 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .action(async (names: string[], opts) => {
       const { catalog, catalogReport } = await import('../commands/catalog.js');
       await emit(catalogReport(await catalog({ ...opts, names })), opts);
+    });
+
+  program
+    .command('analyze')
+    .description('demand concentration, version inertia, supply vs use, service heterogeneity, task regimes')
+    .argument('[file...]', 'request logs (and other tables) to analyse in memory, instead of a database')
+    .addOption(dbOption())
+    .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
+    .addOption(new Option('--by <unit>', 'demand unit').choices(['tokens', 'requests', 'cost']).default('tokens'))
+    .addOption(new Option('--level <level>', 'what concentration groups by').choices(['family', 'model', 'provider']).default('family'))
+    .option('--from <date>', 'first day (inclusive, UTC)')
+    .option('--to <date>', 'last day (inclusive, UTC)')
+    .option('--model <name>', 'only this model (any spelling)')
+    .option('--task <task>', 'only this task')
+    .addOption(formatOption())
+    .addOption(outOption())
+    .addHelpText('after', '\nExample:\n  ai-ping analyze logs.parquet --by requests --from 2025-10-01 --to 2025-12-31 --format md')
+    .action(async (files: string[], opts) => {
+      const { analyze, analyzeReport } = await import('../commands/analyze.js');
+      await emit(analyzeReport(await analyze({ ...opts, files, onProgress: progress })), opts);
     });
 
   program

@@ -4,10 +4,20 @@
  */
 export type Cell = string | number | boolean | null | undefined;
 
+/** A line chart: text in the terminal, a Mermaid `xychart-beta` in Markdown. */
+export interface Chart {
+  title: string;
+  x: string[];
+  yLabel: string;
+  series: { name: string; values: (number | null)[] }[];
+}
+
 export interface Section {
   title?: string;
   columns: string[];
   rows: Cell[][];
+  /** drawn after the table (or alone when there are no columns) */
+  chart?: Chart;
   /** Columns to right-align (numbers); defaults to those whose cells are numbers. */
   align?: ('left' | 'right')[];
 }

@@ -1,12 +1,43 @@
 import Table from 'cli-table3';
 import chalk from 'chalk';
-import { alignments, formatCell, type Report } from './index.js';
+import { alignments, formatCell, type Chart, type Report } from './index.js';
+
+const HEIGHT = 8;
+const MARKS = ['●', '○', '◆', '◇', '■', '□'];
+
+/** A compact text line chart: one column per x value (sampled down to 72), one mark per series. */
+export function textChart(c: Chart): string {
+  const step = Math.max(1, Math.ceil(c.x.length / 72));
+  const xs = c.x.filter((_, i) => i % step === 0);
+  const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
+  const max = values.length ? Math.max(...values) : 0;
+  const top = max > 0 ? max : 1;
+  const grid = Array.from({ length: HEIGHT }, () => Array<string>(xs.length).fill(' '));
+  c.series.forEach((s, k) => {
+    xs.forEach((_, j) => {
+      const v = s.values[j * step];
+      if (v === null || v === undefined) return;
+      const row = HEIGHT - 1 - Math.round((v / top) * (HEIGHT - 1));
+      grid[row][j] = MARKS[k % MARKS.length];
+    });
+  });
+  const label = (v: number) => formatCell(Number(v.toPrecision(3))).padStart(8);
+  const lines = grid.map((r, i) => `${i === 0 ? label(top) : i === HEIGHT - 1 ? label(0) : ' '.repeat(8)} ┤${r.join('')}`);
+  lines.push(`${' '.repeat(8)} └${'─'.repeat(xs.length)}`);
+  lines.push(`${' '.repeat(10)}${xs[0] ?? ''}${xs.length > 1 ? ` … ${xs[xs.length - 1]}` : ''}   (${c.yLabel})`);
+  if (c.series.length > 1) lines.push(`${' '.repeat(10)}${c.series.map((s, k) => `${MARKS[k % MARKS.length]} ${s.name}`).join('  ')}`);
+  return [chalk.bold(c.title), ...lines].join('\n');
+}
 
 export function renderTerminal(report: Report): string {
   const color = chalk.level > 0;
   const out: string[] = [];
   for (const s of report.sections) {
     if (s.title) out.push(chalk.bold(s.title));
+    if (s.columns.length === 0) {
+      if (s.chart) out.push(textChart(s.chart), '');
+      continue;
+    }
     const al = alignments(s);
     const t = new Table({
       head: s.columns,
@@ -15,6 +46,7 @@ export function renderTerminal(report: Report): string {
     });
     for (const r of s.rows) t.push(r.map(formatCell));
     out.push(t.toString(), '');
+    if (s.chart) out.push(textChart(s.chart), '');
   }
   for (const n of report.notes ?? []) out.push(n);
   return out.join('\n') + (report.notes?.length ? '\n' : '');

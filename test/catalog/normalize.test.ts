@@ -24,6 +24,22 @@ const SPELLINGS: [string, string, string | null][] = [
   ['accounts/fireworks/models/glm-4p6', 'GLM-4.6', null],
   ['accounts/fireworks/models/qwen2p5-72b-instruct', 'Qwen2.5-72B-Instruct', null],
   ['meta.llama3-3-70b-instruct-v1:0', 'Llama-3.3-70B-Instruct', null],
+  // Bedrock ids named by a dotted version only, with and without a region
+  ['deepseek.v3.2', 'DeepSeek-V3.2', null],
+  ['us.deepseek.v3.2', 'DeepSeek-V3.2', null],
+  ['bedrock/us-east-1/deepseek.v3.2', 'DeepSeek-V3.2', null],
+  ['apac.meta.llama3-3-70b-instruct-v1:0', 'Llama-3.3-70B-Instruct', null],
+  ['jp.meta.llama3-3-70b-instruct-v1:0', 'Llama-3.3-70B-Instruct', null],
+  ['qwen.qwen3-32b-v1:0', 'Qwen3-32B', null],
+  ['openai.gpt-oss-120b-1:0', 'gpt-oss-120b', null],
+  ['zai.glm-4.6', 'GLM-4.6', null],
+  // a platform's route prefix and a maker's name before its family's
+  ['databricks-meta-llama-3-3-70b-instruct', 'Llama-3.3-70B-Instruct', null],
+  ['databricks/databricks-gpt-oss-120b', 'gpt-oss-120b', null],
+  ['alibaba-qwen3-32b', 'Qwen3-32B', null],
+  ['alibaba/qwen-3-32b', 'Qwen3-32B', null],
+  ['openai-gpt-oss-120b', 'gpt-oss-120b', null],
+  ['@cf/openai/gpt-oss-120b', 'gpt-oss-120b', null],
   // case and separators
   ['DEEPSEEK-V3.2-EXP', 'DeepSeek-V3.2-Exp', null],
   ['deepseek_v3_1', 'DeepSeek-V3.1', null],
@@ -68,6 +84,11 @@ const SPELLINGS: [string, string, string | null][] = [
   ['zai-org/GLM-4.5-Air-FP8', 'GLM-4.5-Air', 'fp8'],
   ['Qwen/Qwen3-235B-A22B-Instruct-2507-tput', 'Qwen3-235B-A22B-Instruct-2507', 'tput'],
   ['kimi-k2-thinking-turbo', 'Kimi-K2-Thinking', 'turbo'],
+  ['oci/meta.llama-3.3-70b-instruct-fp8-dynamic', 'Llama-3.3-70B-Instruct', 'fp8-dynamic'],
+  ['lemonade/gpt-oss-120b-mxfp-GGUF', 'gpt-oss-120b', 'mxfp-gguf'],
+  ['gpt-oss-20b-mxfp4-GGUF', 'gpt-oss-20b', 'mxfp4-gguf'],
+  ['Qwen3-Coder-30B-A3B-Instruct-GGUF', 'Qwen3-Coder-30B-A3B-Instruct', 'gguf'],
+  ['together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo-Free', 'Llama-3.3-70B-Instruct', 'turbo-free'],
   // explicit aliases
   ['kimi-k2-0711-preview', 'Kimi-K2-Instruct', null],
   ['K2-0711', 'Kimi-K2-Instruct', null],
@@ -112,6 +133,17 @@ const NOT_MERGED: [string, string][] = [
   ['Qwen3-32B-abliterated-FP8', 'Qwen3-32B-abliterated-FP8'],
   ['deepseek-r1:70b', 'deepseek-r1:70b'],
   ['qwen3:32b', 'qwen3:32b'],
+  // a maker's name before another family's is a distill or fine-tune, not a prefix
+  ['deepseek-llama3.3-70b', 'deepseek-llama3.3-70b'],
+  ['dobby-unhinged-llama-3-3-70b-new', 'dobby-unhinged-llama-3-3-70b-new'],
+  // Snowflake's own SwiftKV model: `snowflake-` is not a route prefix
+  ['snowflake-llama-3.3-70b', 'snowflake-llama-3.3-70b'],
+  // Bedrock's bare major version names V3.1, not V3: left unknown
+  ['deepseek.v3-v1:0', 'deepseek.v3-v1:0'],
+  ['us.deepseek.r1-v1:0', 'us.deepseek.r1-v1:0'],
+  ['openai.gpt-oss-safeguard-120b', 'openai.gpt-oss-safeguard-120b'],
+  ['qwen3-vl-32b-instruct', 'qwen3-vl-32b-instruct'],
+  ['gpt-oss:120b-cloud', 'gpt-oss:120b-cloud'],
 ];
 
 for (const [name, model] of NOT_MERGED) {
@@ -209,6 +241,12 @@ test('nameKey: separators, case, p-decimals and neutral tokens do not matter', (
   assert.equal(nameKey('llama-v3p3-70b-instruct'), 'llama 3 3 70 b');
   assert.equal(nameKey('Meta-Llama-3.3-70B-Instruct'), 'llama 3 3 70 b');
   assert.equal(nameKey('qwen3:32b'), 'qwen 3 : 32 b');
+  assert.equal(nameKey('alibaba-qwen3-32b'), 'qwen 3 32 b');
+  assert.equal(nameKey('openai-gpt-oss-120b'), 'gpt oss 120 b');
+  // only before its own family, and only first
+  assert.equal(nameKey('alibaba-llama-3-70b'), 'alibaba llama 3 70 b');
+  assert.equal(nameKey('deepseek-llama3.3-70b'), 'deepseek llama 3 3 70 b');
+  assert.equal(nameKey('foo-meta-llama-3'), 'foo meta llama 3');
 });
 
 test('parseName strips only recognised suffixes from the end', () => {

@@ -8,6 +8,15 @@ import { ident, type Store } from '../../store/db.js';
 import type { LoadUnit } from '../index.js';
 import type { SourceFile } from '../sources.js';
 import type { Source } from '../stage.js';
+import { helicone } from './helicone.js';
+import { langfuse } from './langfuse.js';
+import { litellmSpendLogs } from './litellm-spend-logs.js';
+import { openrouterGenerations } from './openrouter-generations.js';
+import { litellmPrices } from './litellm-prices.js';
+import { azureLlmTrace } from './azure-llm-trace.js';
+import { mooncakeTrace } from './mooncake-trace.js';
+import { llmperf } from './llmperf.js';
+import { thefastest } from './thefastest.js';
 
 export interface PresetOptions {
   /** `--set` values: presets may read their own settings here (e.g. `start`, `ts`) */
@@ -24,7 +33,17 @@ export interface Preset {
 }
 
 /** Every preset, by name. */
-export const PRESETS: Record<string, Preset> = {};
+export const PRESETS: Record<string, Preset> = {
+  helicone,
+  langfuse,
+  'litellm-spend-logs': litellmSpendLogs,
+  'openrouter-generations': openrouterGenerations,
+  'litellm-prices': litellmPrices,
+  'azure-llm-trace': azureLlmTrace,
+  'mooncake-trace': mooncakeTrace,
+  llmperf,
+  thefastest,
+};
 
 export function presetNames(): string[] {
   return Object.keys(PRESETS).sort();

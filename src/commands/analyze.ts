@@ -1,0 +1,245 @@
+/**
+ * `ai-ping analyze`: where demand goes (concentration, version inertia), supply
+ * vs use, how providers of the same model differ, and task regimes.
+ */
+import { existsSync } from 'node:fs';
+import { resolveName } from '../catalog/index.js';
+import { InputError } from '../errors.js';
+import { concentration, type ConcentrationLevel, type ConcentrationResult } from '../metrics/concentration.js';
+import { dataQuality, type DataQualityResult } from '../metrics/data-quality.js';
+import { heterogeneity, HETEROGENEITY_FIGURES, type HeterogeneityResult } from '../metrics/heterogeneity.js';
+import { prepareModelMap } from '../metrics/model-map.js';
+import type { AnalyzeSelection, DemandUnit } from '../metrics/selection.js';
+import { supplyUse, type SupplyUseResult } from '../metrics/supply-use.js';
+import { taskRegimes, type TaskRegimesResult } from '../metrics/task-regimes.js';
+import { versionInertia, type VersionInertiaResult } from '../metrics/version-inertia.js';
+import type { Cell, Report, Section } from '../report/index.js';
+import { defaultDbPath, Store } from '../store/db.js';
+
+export interface AnalyzeOptions {
+  /** request logs (and any other canonical tables) analysed in memory, without a database */
+  files: string[];
+  db?: string;
+  catalog?: string;
+  by?: DemandUnit;
+  from?: string;
+  to?: string;
+  /** a model in any spelling */
+  model?: string;
+  task?: string;
+  level?: ConcentrationLevel;
+  onProgress?: (msg: string) => void;
+}
+
+export interface AnalyzeResult {
+  selection: AnalyzeSelection;
+  source: string;
+  concentration: ConcentrationResult;
+  versionInertia: VersionInertiaResult;
+  supplyVsUse: SupplyUseResult;
+  heterogeneity: HeterogeneityResult;
+  taskRegimes: TaskRegimesResult;
+  dataQuality: DataQualityResult;
+}
+
+async function openInput(o: AnalyzeOptions): Promise<{ store: Store; source: string }> {
+  if (o.files.length) {
+    const store = await Store.open(':memory:');
+    try {
+      const { ingestFiles } = await import('../ingest/index.js');
+      await ingestFiles(store, o.files, { onProgress: o.onProgress });
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    return { store, source: o.files.join(', ') };
+  }
+  const db = o.db ?? defaultDbPath();
+  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest request logs first, or pass log files`);
+  return { store: await Store.open(db, { readOnly: true }), source: db };
+}
+
+export async function analyze(o: AnalyzeOptions): Promise<AnalyzeResult> {
+  const { store, source } = await openInput(o);
+  try {
+    const { catalog } = await prepareModelMap(store, o.catalog);
+    const selection: AnalyzeSelection = {
+      by: o.by ?? 'tokens',
+      from: o.from,
+      to: o.to,
+      model: o.model ? resolveName(o.model, catalog).model : undefined,
+      task: o.task,
+    };
+    const step = (what: string) => o.onProgress?.(`analyze: ${what}`);
+    step('concentration');
+    const conc = await concentration(store, { ...selection, level: o.level ?? 'family' });
+    step('version inertia');
+    const inertia = await versionInertia(store, selection);
+    step('supply vs use');
+    const supply = await supplyUse(store, selection);
+    step('service heterogeneity');
+    const hetero = await heterogeneity(store, selection);
+    step('task regimes');
+    const tasks = await taskRegimes(store, selection);
+    const quality = await dataQuality(store, selection);
+    return {
+      selection,
+      source,
+      concentration: conc,
+      versionInertia: inertia,
+      supplyVsUse: supply,
+      heterogeneity: hetero,
+      taskRegimes: tasks,
+      dataQuality: quality,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+const pct = (v: number | null | undefined, digits = 1): string | null =>
+  v === null || v === undefined ? null : `${v.toFixed(digits)}%`;
+const fixed = (v: number | null | undefined, digits: number): number | null =>
+  v === null || v === undefined ? null : Number(v.toFixed(digits));
+
+function groupsOf(c: ConcentrationResult): { name: string; demand: number; share: number | null }[] {
+  if (c.level === 'family') return c.families.map((g) => ({ name: g.family, demand: g.demand, share: g.share }));
+  if (c.level === 'model') return c.models.map((g) => ({ name: g.model, demand: g.demand, share: g.share }));
+  return c.providers.map((g) => ({ name: g.provider, demand: g.demand, share: g.share }));
+}
+
+function concentrationSection(c: ConcentrationResult): Section {
+  return {
+    title:
+      `Demand concentration by ${c.level} (${c.unit}): top 1 ${pct(c.top1Share) ?? '–'}, top 5 ${pct(c.top5Share) ?? '–'}, ` +
+      `Gini ${fixed(c.gini, 3) ?? '–'}, HHI ${fixed(c.hhi, 3) ?? '–'} over ${c.groups} ${c.level === 'family' ? 'families' : `${c.level}s`}`,
+    columns: [c.level, 'demand', 'share'],
+    rows: groupsOf(c).map((g) => [g.name, fixed(g.demand, 2), pct(g.share, 2)]),
+    align: ['left', 'right', 'right'],
+    chart: c.lorenz.length
+      ? {
+          title: 'Lorenz curve: cumulative share of demand vs of groups (ascending)',
+          x: c.lorenz.map((p) => `${p.groupShare.toFixed(0)}%`),
+          yLabel: 'cumulative demand %',
+          series: [
+            { name: 'demand', values: c.lorenz.map((p) => p.demandShare) },
+            { name: 'equality', values: c.lorenz.map((p) => p.groupShare) },
+          ],
+        }
+      : undefined,
+  };
+}
+
+function inertiaSections(v: VersionInertiaResult): Section[] {
+  const table: Section = {
+    title: `Version inertia: ${pct(v.inertiaIndex) ?? '–'} of demand on superseded versions (inertia index)`,
+    columns: ['line', 'newest release', 'released', 'superseded on release day', '+7 days', '+30 days', 'half-life (days)'],
+    rows: v.lines.map((l) => [l.line, l.newestModel, l.releaseDate, pct(l.releaseDayShare), pct(l.day7Share), pct(l.day30Share), l.halfLifeDays]),
+    align: ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
+  };
+  const charts: Section[] = v.lines.map((l) => {
+    const days = l.daily.filter((d) => d.day >= l.releaseDate);
+    return {
+      columns: [],
+      rows: [],
+      chart: {
+        title: `${l.line}: superseded share of daily demand since ${l.newestModel} (${l.releaseDate})`,
+        x: days.map((d) => d.day.slice(5)),
+        yLabel: 'superseded %',
+        series: [{ name: 'superseded', values: days.map((d) => d.supersededShare) }],
+      },
+    };
+  });
+  // A line whose first model arrives in the period has nothing to supersede: no decay to draw.
+  return [table, ...charts.filter((c) => c.chart!.x.length > 1 && c.chart!.series[0].values.some((v) => (v ?? 0) > 0))];
+}
+
+function supplySections(s: SupplyUseResult): Section[] {
+  return [
+    {
+      title: `Supply vs use: listing breadth vs demand share (Spearman ${fixed(s.spearman, 3) ?? '–'})`,
+      columns: ['model', 'family', 'providers listing', 'requests', 'share'],
+      rows: s.models.map((m) => [m.model, m.family, m.listingBreadth, m.requests, pct(m.share, 2)]),
+      align: ['left', 'left', 'right', 'right', 'right'],
+    },
+    {
+      title: `Per provider: models listed vs models with real use (${s.unusedOfferings.length} listed offerings without demand)`,
+      columns: ['provider', 'models listed', 'models used (>= 1% of its demand)', 'requests'],
+      rows: s.providers.map((p) => [p.provider, p.modelsListed, p.modelsUsed, p.requests]),
+    },
+  ];
+}
+
+const FIGURE_LABELS: Record<(typeof HETEROGENEITY_FIGURES)[number], string> = Object.fromEntries(
+  HETEROGENEITY_FIGURES.map((f) => [f, f.replace(/([A-Z])/g, ' $1').toLowerCase()]),
+) as never;
+
+function heterogeneitySection(h: HeterogeneityResult): Section {
+  const rows: Cell[][] = h.models.map((m) => [
+    m.model,
+    m.providers.length,
+    ...HETEROGENEITY_FIGURES.flatMap((f) => {
+      const s = m.spread[f];
+      return [s.cv === null ? null : fixed(s.cv, 2)];
+    }),
+    m.spread.blendedPrice.maxMinRatio === null ? null : `${m.spread.blendedPrice.maxMinRatio.toFixed(1)}x`,
+    m.spread.medianTps.maxMinRatio === null ? null : `${m.spread.medianTps.maxMinRatio.toFixed(1)}x`,
+    m.officialDeviation?.blendedPct === null || m.officialDeviation === null ? null : pct(m.officialDeviation.blendedPct),
+    m.priceAnchored === null ? null : m.priceAnchored ? 'yes' : 'no',
+  ]);
+  return {
+    title: `Service heterogeneity: coefficient of variation across providers (prices in force ${h.priceAt?.slice(0, 10) ?? '–'})`,
+    columns: ['model', 'providers', ...HETEROGENEITY_FIGURES.map((f) => `CV ${FIGURE_LABELS[f]}`), 'blended max/min', 'TPS max/min',
+      'mean dev. from official', 'price anchored'],
+    rows,
+  };
+}
+
+function taskSection(t: TaskRegimesResult): Section {
+  return {
+    title: 'Task regimes',
+    columns: ['task', 'requests', 'share', 'input p50', 'p90', 'p99', 'output p50', 'p90', 'p99', 'out/in', 'regime'],
+    rows: t.tasks.map((x) => [
+      x.task ?? '(none)', x.requests, pct(x.requestShare),
+      fixed(x.inputTokens.p50, 0), fixed(x.inputTokens.p90, 0), fixed(x.inputTokens.p99, 0),
+      fixed(x.outputTokens.p50, 0), fixed(x.outputTokens.p90, 0), fixed(x.outputTokens.p99, 0),
+      fixed(x.meanOutputInputRatio, 3), x.regime,
+    ]),
+  };
+}
+
+function qualityNotes(q: DataQualityResult): string[] {
+  const notes = [
+    `period: ${q.firstRequest ?? '–'} .. ${q.lastRequest ?? '–'}, ${q.requests.toLocaleString('en-US')} requests`,
+    `requests without TTFT: ${pct(q.withoutTtftPct) ?? '–'}; without end-to-end latency: ${pct(q.withoutLatencyPct) ?? '–'}`,
+  ];
+  if (q.unknownModels.length) {
+    notes.push(`unknown model names (own model, line and family): ${q.unknownModels.map((u) => `${u.name} (${u.requests})`).join(', ')}`);
+  }
+  if (q.requestsWithoutCost) notes.push(`${q.requestsWithoutCost} request(s) with neither a logged cost nor a price: counted as 0`);
+  const rejected = q.rejects.reduce((n, r) => n + r.rows, 0);
+  if (rejected) notes.push(`${rejected} row(s) rejected at ingest are on record (table rejects)`);
+  return notes;
+}
+
+export function analyzeReport(r: AnalyzeResult): Report {
+  return {
+    json: {
+      selection: r.selection,
+      concentration: r.concentration,
+      versionInertia: r.versionInertia,
+      supplyVsUse: r.supplyVsUse,
+      heterogeneity: r.heterogeneity,
+      taskRegimes: r.taskRegimes,
+      dataQuality: r.dataQuality,
+    },
+    sections: [
+      concentrationSection(r.concentration),
+      ...inertiaSections(r.versionInertia),
+      ...supplySections(r.supplyVsUse),
+      heterogeneitySection(r.heterogeneity),
+      taskSection(r.taskRegimes),
+    ],
+    notes: qualityNotes(r.dataQuality),
+  };
+}

@@ -1,0 +1,154 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../src/errors.js';
+import { fixtures, query, runCli, tmpDir } from '../helpers.js';
+import { assertIdempotent, ingestCli, rejects, requestRow, rows, withIngest } from './gateway-helpers.js';
+
+const PRESET = 'langfuse';
+// A blob-storage export of observations (observations_v2), as JSONL and as CSV; see the README beside them.
+const jsonl = path.join(fixtures, 'presets', PRESET, 'observations.jsonl');
+const csv = path.join(fixtures, 'presets', PRESET, 'observations.csv');
+const ALL = 'SELECT * EXCLUDE (ingest_id) FROM requests ORDER BY request_id';
+
+describe('langfuse preset', () => {
+  test('only generations are read: 7 of 10 observations; 5 accepted, 2 rejected with their reasons', async () => {
+    await withIngest(PRESET, [jsonl], async (s, c) => {
+      assert.deepEqual(c, [{ kind: 'requests', read: 7, accepted: 5, duplicates: 0, rejected: 2 }]);
+      assert.deepEqual(await rejects(s), [
+        // line 6: metadata names no provider
+        { kind: 'requests', row: 6, field: 'provider', reason: 'provider: missing required value' },
+        // line 8: a generation logged without usage
+        { kind: 'requests', row: 8, field: 'input_tokens', reason: 'input_tokens: missing required value; output_tokens: missing required value' },
+      ]);
+    });
+  });
+
+  test('a streamed generation, every canonical value from its observation', async () => {
+    await withIngest(PRESET, [jsonl], async (s) => {
+      assert.deepEqual(await requestRow(s, 'gen-0001'), {
+        request_id: 'gen-0001', // id
+        ts: '2025-10-01T00:00:00.000Z', // start_time 2025-10-01 00:00:00.000000 (UTC)
+        model: 'Qwen/Qwen3-32B', // provided_model_name
+        provider: 'siliconflow', // metadata.provider
+        task: null,
+        app: null,
+        input_tokens: 1500, // usage_details.input
+        output_tokens: 420, // usage_details.output
+        cached_tokens: null, // no cached usage type
+        ttft_ms: 1250, // completion_start_time 00:00:01.250000 − start_time 00:00:00.000000 = 1250 ms
+        latency_ms: 5000, // end_time 00:00:05.000000 − start_time = 5000 ms
+        status: 'ok', // level DEFAULT
+        error_type: null,
+        features: null,
+        cost: 0.000552, // total_cost, USD
+        currency: 'USD',
+      });
+    });
+  });
+
+  test('usage types: cached and cache-read prompt tokens add to input, reasoning tokens to output', async () => {
+    await withIngest(PRESET, [jsonl], async (s) => {
+      assert.deepEqual(
+        await rows(s, "SELECT request_id, provider, input_tokens, cached_tokens, output_tokens, ttft_ms, latency_ms, cost FROM requests WHERE request_id IN ('gen-0002', 'gen-0004', 'gen-0007') ORDER BY request_id"),
+        [
+          // input 700 + input_cached_tokens 1300; no completion_start_time: no TTFT; provider from gen_ai.system
+          { request_id: 'gen-0002', provider: 'deepseek', input_tokens: 2000, cached_tokens: 1300, output_tokens: 210, ttft_ms: null, latency_ms: 3400, cost: 0.000412 },
+          // output 300 + output_reasoning_tokens 1200; provider from ls_provider
+          { request_id: 'gen-0004', provider: 'fireworks', input_tokens: 900, cached_tokens: null, output_tokens: 1500, ttft_ms: 4000, latency_ms: 10500, cost: 0.003 },
+          // input 50 + input_cache_read 3000 + input_cache_creation 500; total_cost null: cost_details.total
+          { request_id: 'gen-0007', provider: 'groq', input_tokens: 3550, cached_tokens: 3000, output_tokens: 120, ttft_ms: 420, latency_ms: 1620, cost: 0.00155 },
+        ],
+      );
+    });
+  });
+
+  test('level ERROR is a failed request typed from its status message, with zero tokens', async () => {
+    await withIngest(PRESET, [jsonl], async (s) => {
+      const r = await requestRow(s, 'gen-0003');
+      // status_message "Error code: 429 - {'error': {'message': 'Rate limit reached for requests', …}}"
+      assert.deepEqual(
+        [r.status, r.error_type, r.input_tokens, r.output_tokens, r.ttft_ms, r.latency_ms],
+        ['error', 'rate_limit', 0, 0, null, 250],
+      );
+    });
+  });
+
+  test('the CSV export (JSON-encoded objects) gives the same requests as JSONL', async () => {
+    const fromJsonl = await withIngest(PRESET, [jsonl], (s) => rows(s, ALL));
+    const fromCsv = await withIngest(PRESET, [csv], async (s, c) => {
+      assert.deepEqual(c, [{ kind: 'requests', read: 7, accepted: 5, duplicates: 0, rejected: 2 }]);
+      return rows(s, ALL);
+    });
+    assert.equal(fromJsonl.length, 5);
+    assert.deepEqual(fromCsv, fromJsonl);
+  });
+
+  test('--set provider fills every row; --set provider_key reads another metadata key', async () => {
+    await withIngest(
+      PRESET,
+      [jsonl],
+      async (s, c) => {
+        assert.deepEqual(c, [{ kind: 'requests', read: 7, accepted: 6, duplicates: 0, rejected: 1 }]);
+        assert.deepEqual(await rows(s, 'SELECT DISTINCT provider FROM requests'), [{ provider: 'novita' }]);
+      },
+      { provider: 'novita' },
+    );
+    await withIngest(
+      PRESET,
+      [jsonl],
+      async (s, c) => {
+        assert.deepEqual(c, [{ kind: 'requests', read: 7, accepted: 6, duplicates: 0, rejected: 1 }]);
+        // gen-0005 has metadata {"team": "search"}; the others fall back to the documented keys
+        assert.equal((await requestRow(s, 'gen-0005')).provider, 'search');
+        assert.equal((await requestRow(s, 'gen-0001')).provider, 'siliconflow');
+      },
+      { provider_key: 'team' },
+    );
+  });
+
+  test('no provider anywhere and no --set provider: a clear error naming the file', async () => {
+    const dir = tmpDir();
+    const bare = path.join(dir, 'bare.jsonl');
+    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => ({ ...(JSON.parse(l) as object), metadata: {} }));
+    writeFileSync(bare, lines.map((o) => JSON.stringify(o)).join('\n'));
+    await assert.rejects(
+      withIngest(PRESET, [bare], async () => undefined),
+      (e: Error) =>
+        e instanceof InputError &&
+        /bare\.jsonl: Langfuse observations name no provider: none of the 7 generation\(s\) has a metadata key 'provider', 'gen_ai\.provider\.name', 'gen_ai\.system', 'ls_provider'; pass --set provider=NAME/.test(
+          e.message,
+        ),
+    );
+    const r = runCli(['ingest', bare, '--preset', PRESET, '--db', path.join(dir, 'x.duckdb')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /bare\.jsonl: Langfuse observations name no provider/);
+    await withIngest(PRESET, [bare], async (_s, c) => assert.equal(c[0].accepted, 6), { provider: 'together' });
+  });
+
+  test('a file without observation types is refused, naming the file', async () => {
+    const other = path.join(tmpDir(), 'traces.jsonl');
+    writeFileSync(other, '{"id": "t1", "timestamp": "2025-10-01 00:00:00.000000", "name": "x"}\n');
+    await assert.rejects(
+      withIngest(PRESET, [other], async () => undefined),
+      (e: Error) => e instanceof InputError && /traces\.jsonl: not a Langfuse observations export: no field 'type'/.test(e.message),
+    );
+  });
+
+  test('idempotent: ingesting the file twice adds nothing', async () => {
+    await assertIdempotent(PRESET, jsonl);
+  });
+
+  test('CLI: ai-ping ingest --preset langfuse --format json (and --set provider_key is a known setting)', async () => {
+    const r = ingestCli(csv, PRESET, ['--set', 'provider_key=team']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.files.map((f) => [path.basename(f.file), f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
+      [['observations.csv', 'requests', 7, 6, 0, 1]],
+    );
+    assert.match(r.stderr, /observations\.csv: row 8: input_tokens: missing required value/);
+    const [n] = await query<{ n: number }>(r.db, "SELECT count(*) AS n FROM requests WHERE provider = 'search'");
+    assert.equal(n.n, 1);
+  });
+});
