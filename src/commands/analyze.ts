@@ -174,10 +174,29 @@ const FIGURE_LABELS: Record<(typeof HETEROGENEITY_FIGURES)[number], string> = Ob
   HETEROGENEITY_FIGURES.map((f) => [f, f.replace(/([A-Z])/g, ' $1').toLowerCase()]),
 ) as never;
 
+/**
+ * min ━━●━━━ max on a fixed width: the dot is the median provider, so the spread
+ * across providers is visible at a glance.
+ */
+export function spreadBar(values: (number | null)[], width = 9): string | null {
+  const xs = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (xs.length < 2) return null;
+  const mid = xs.length / 2;
+  const median = xs.length % 2 ? xs[Math.floor(mid)] : (xs[mid - 1] + xs[mid]) / 2;
+  const [min, max] = [xs[0], xs[xs.length - 1]];
+  const at = max > min ? Math.round(((median - min) / (max - min)) * (width - 1)) : 0;
+  const bar = Array.from({ length: width }, (_, i) => (i === at ? '●' : '━')).join('');
+  const n = (v: number) => Number(v.toPrecision(3)).toLocaleString('en-US');
+  return `${n(min)} ${bar} ${n(max)}`;
+}
+
 function heterogeneitySection(h: HeterogeneityResult): Section {
   const rows: Cell[][] = h.models.map((m) => [
     m.model,
     m.providers.length,
+    spreadBar(m.providers.map((p) => p.blendedPrice)),
+    spreadBar(m.providers.map((p) => p.medianTtftMs)),
+    spreadBar(m.providers.map((p) => p.medianTps)),
     ...HETEROGENEITY_FIGURES.flatMap((f) => {
       const s = m.spread[f];
       return [s.cv === null ? null : fixed(s.cv, 2)];
@@ -189,7 +208,7 @@ function heterogeneitySection(h: HeterogeneityResult): Section {
   ]);
   return {
     title: `Service heterogeneity: coefficient of variation across providers (prices in force ${h.priceAt?.slice(0, 10) ?? '–'})`,
-    columns: ['model', 'providers', ...HETEROGENEITY_FIGURES.map((f) => `CV ${FIGURE_LABELS[f]}`), 'blended max/min', 'TPS max/min',
+    columns: ['model', 'providers', 'blended price min ● median max', 'TTFT ms', 'TPS', ...HETEROGENEITY_FIGURES.map((f) => `CV ${FIGURE_LABELS[f]}`), 'blended max/min', 'TPS max/min',
       'mean dev. from official', 'price anchored'],
     rows,
   };

@@ -61,3 +61,12 @@ describe('ai-ping analyze', () => {
     assert.match(r.stderr, /missing\.duckdb does not exist/);
   });
 });
+
+test('spreadBar: the median provider sits between min and max', async () => {
+  const { spreadBar } = await import('../../src/commands/analyze.js');
+  // values 1, 2, 9 → median 2 at (2 − 1) / (9 − 1) × 8 = 1
+  assert.equal(spreadBar([9, 1, 2, null]), '1 ━●━━━━━━━ 9');
+  // even count: median (2 + 4) / 2 = 3 → (3 − 2) / (10 − 2) × 8 = 1
+  assert.equal(spreadBar([2, 4, 10, 2]), '2 ━●━━━━━━━ 10');
+  assert.equal(spreadBar([5]), null);
+});
