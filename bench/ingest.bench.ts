@@ -4,44 +4,15 @@
  * the same file on the same machine. Each side runs in its own process so peak
  * memory (max RSS) is measured per side. Usage: npm run bench [-- --requests N]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../src/store/db.js';
+import { arg, measure, median, type Measured } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../bin/ai-ping.js');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-interface Measured {
-  seconds: number;
-  peakMb: number;
-}
-
-function median(xs: Measured[]): Measured {
-  const sorted = [...xs].sort((a, b) => a.seconds - b.seconds);
-  return { seconds: sorted[Math.floor(sorted.length / 2)].seconds, peakMb: Math.max(...xs.map((x) => x.peakMb)) };
-}
-
-/** Runs a node child; wall time in seconds, and its peak RSS as reported by the preloaded rss.js. */
-function measure(args: string[]): Measured {
-  const rssFile = path.join(os.tmpdir(), `ai-ping-rss-${process.pid}-${Date.now()}`);
-  const t0 = process.hrtime.bigint();
-  execFileSync(process.execPath, ['--import', path.join(here, 'rss.js'), ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, AI_PING_RSS_FILE: rssFile },
-  });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  rmSync(rssFile, { force: true });
-  return { seconds, peakMb };
-}
 
 async function makeParquet(file: string, n: number): Promise<void> {
   const store = await Store.open(':memory:', { init: false });
