@@ -15,7 +15,9 @@
  * A result with no tokens (`num_tokens` 0: nothing streamed back) is a failed probe: ok false,
  * no TTFT, TPS or latency. A TPS of exactly 999 is the benchmark's cap, min(rate, 999), for
  * responses whose tokens arrived in one burst: not a measured rate, so tps is left empty.
- * An endpoint missing from a run has no row: the file holds no record of that attempt.
+ * An endpoint missing from a run has no row: the file holds no record of that attempt (the
+ * benchmark drops a call that raised), and a row inferred from the file's other runs would differ
+ * between versions of the file, so the same run would no longer de-duplicate.
  */
 import { ident } from '../../store/db.js';
 import { openSource } from '../stage.js';
