@@ -60,17 +60,19 @@ const asText = (cols: string[]) => cols.map((c) => `coalesce(CAST(${c} AS VARCHA
  * The valid rows of a file with their identity `key`. Requests keep their
  * logged id; within the file, a repeated id keeps its first valid row; a request
  * without an id gets a hash of its content plus its occurrence among identical
- * rows. Measurement rows are identified by a hash of their values. Branches that
+ * rows. Measurement rows are identified by a hash of their values (plus, for
+ * repeatable measurements, their occurrence among identical rows). Branches that
  * a file does not need are left out, so the common case is one scan.
  */
 function keyedRowsSql(kind: TableKind, v: ValidationSql, has: { dupIds: boolean; nullIds: boolean }): string {
   const cols = TABLES[kind].columns.map((c) => c.name);
   const valid = `(${v.valid})`;
   if (kind !== 'requests') {
-    return `SELECT * FROM (
-      SELECT *, row_number() OVER (PARTITION BY key ORDER BY __row) AS occurrence
-      FROM (SELECT *, md5(concat_ws(${SEP}, ${asText(cols)})) AS key FROM ${valid})
-    ) WHERE occurrence = 1`;
+    const hashed = `SELECT *, md5(concat_ws(${SEP}, ${asText(cols)})) AS h FROM ${valid}`;
+    const numbered = `SELECT *, row_number() OVER (PARTITION BY h ORDER BY __row) AS occurrence FROM (${hashed})`;
+    return TABLES[kind].repeatable
+      ? `SELECT * EXCLUDE (h, occurrence), h || '-' || occurrence AS key FROM (${numbered})`
+      : `SELECT * EXCLUDE (h, occurrence), h AS key FROM (${numbered}) WHERE occurrence = 1`;
   }
   const content = asText(cols.filter((c) => c !== 'request_id'));
   const branches = [

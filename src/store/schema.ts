@@ -28,6 +28,12 @@ export interface TableDef {
    * `request_id` for requests; the whole row for measurement tables.
    */
   key: 'request_id' | 'row';
+  /**
+   * Identical rows within one file are separate events (two probes that failed
+   * alike), told apart by their occurrence; the same row in another file is
+   * still a duplicate.
+   */
+  repeatable?: boolean;
 }
 
 const tokens = (name: string, required = false): ColumnDef => ({ name, type: 'int', required, nonNegative: true });
@@ -88,6 +94,7 @@ export const TABLES: Record<TableKind, TableDef> = {
   latency: {
     kind: 'latency',
     key: 'row',
+    repeatable: true,
     columns: [
       { name: 'ts', type: 'timestamp', required: true },
       { name: 'provider', type: 'string', required: true },
