@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { ident, Store } from '../store/db.js';
 import { TABLES, type TableKind } from '../store/schema.js';
 import { expandSources, type SourceFile } from './sources.js';
-import type { Preset } from './presets/index.js';
+import type { Preset } from './presets/relations.js';
 import { closeSource, openSource, type Source } from './stage.js';
 import { inferKind, NO_SOURCE, validationSql, type ColumnSources, type ValidationSql } from './validate.js';
 

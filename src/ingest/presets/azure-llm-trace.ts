@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { ident } from '../../store/db.js';
 import { openSource } from '../stage.js';
-import { derive, type Preset } from './index.js';
+import { derive, type Preset } from './relations.js';
 import { requireColumns, requireModelAndProvider } from './trace-settings.js';
 
 const LAYOUT = 'an Azure LLM inference trace (TIMESTAMP, ContextTokens, GeneratedTokens)';

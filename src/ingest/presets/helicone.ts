@@ -7,7 +7,7 @@
 import { InputError } from '../../errors.js';
 import { openSource } from '../stage.js';
 import { Fields, httpErrorType, httpStatus, msBetween } from './gateway-fields.js';
-import { derive, type Preset } from './index.js';
+import { derive, type Preset } from './relations.js';
 
 /** Helicone's `cache_reference_id` of a request that was not served from its cache. */
 const NO_CACHE_REFERENCE = '00000000-0000-0000-0000-000000000000';

@@ -9,7 +9,7 @@ import { InputError } from '../../errors.js';
 import { ident } from '../../store/db.js';
 import { openSource, type Source } from '../stage.js';
 import { Fields, jsonKeySum, jsonNumber, lit, msBetween, textErrorType } from './gateway-fields.js';
-import { derive, type Preset } from './index.js';
+import { derive, type Preset } from './relations.js';
 
 /** Metadata keys that name the provider, in order of preference (JSON pointers). */
 const PROVIDER_KEYS = ['provider', 'gen_ai.provider.name', 'gen_ai.system', 'ls_provider'];

@@ -18,7 +18,7 @@ import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
 import type { LoadUnit } from '../index.js';
 import type { SourceFile } from '../sources.js';
-import { derive, stageTable, type Preset } from './index.js';
+import { derive, stageTable, type Preset } from './relations.js';
 
 /**
  * Providers that are a model maker's own API and list only that maker's models in the

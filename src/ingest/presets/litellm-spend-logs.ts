@@ -7,7 +7,7 @@
 import { InputError } from '../../errors.js';
 import { openSource } from '../stage.js';
 import { Fields, httpErrorType, jsonNumber, jsonText, msBetween, textErrorType } from './gateway-fields.js';
-import { derive, type Preset } from './index.js';
+import { derive, type Preset } from './relations.js';
 
 /** Prompt tokens served from the provider's prompt cache, in the order LiteLLM's usage object holds them. */
 const CACHED_PATHS = [

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { InputError } from '../../errors.js';
 import { firstLine, ident, type Store } from '../../store/db.js';
 import { openSource } from '../stage.js';
-import { derive, type Preset } from './index.js';
+import { derive, type Preset } from './relations.js';
 import { requireColumns } from './trace-settings.js';
 
 const LAYOUT = 'an LLMPerf individual results file (an array of per-request records)';

@@ -15,7 +15,7 @@
 import { InputError } from '../../errors.js';
 import { ident, type Store } from '../../store/db.js';
 import { openSource } from '../stage.js';
-import { stageTable, type Preset } from './index.js';
+import { stageTable, type Preset } from './relations.js';
 import { requireColumns, requireModelAndProvider } from './trace-settings.js';
 
 /** Tokens per prefix block in the Mooncake traces. */

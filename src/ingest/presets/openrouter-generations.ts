@@ -11,7 +11,7 @@ import { ident } from '../../store/db.js';
 import type { SourceFile } from '../sources.js';
 import { openSource, type Source } from '../stage.js';
 import { Fields, httpErrorType, lit } from './gateway-fields.js';
-import { derive, stageTable, type Preset } from './index.js';
+import { derive, stageTable, type Preset } from './relations.js';
 
 /**
  * The generation objects of the file, one per row with its `__row`: the file's

@@ -21,7 +21,7 @@
  */
 import { ident } from '../../store/db.js';
 import { openSource } from '../stage.js';
-import { stageTable, type Preset } from './index.js';
+import { stageTable, type Preset } from './relations.js';
 import { requireColumns } from './trace-settings.js';
 
 const LAYOUT = 'a thefastest.ai latest.json (an array of runs with time, region and results)';
