@@ -86,6 +86,10 @@ const minimax: BuiltinModel[] = [
 ];
 
 const llama: BuiltinModel[] = [
+  // Llama 2 (2023-07-18): the chat models providers served; lines per size continue into Llama 3.
+  m('Llama-2-7b-chat-hf', 'Llama', 'Llama-7B', '2023-07-18', ['llama2-7b', 'llama-2-7b-chat']),
+  m('Llama-2-13b-chat-hf', 'Llama', 'Llama-13B', '2023-07-18', ['llama2-13b', 'llama-2-13b-chat']),
+  m('Llama-2-70b-chat-hf', 'Llama', 'Llama-70B', '2023-07-18', ['llama2-70b', 'llama2-70b-4096', 'llama-2-70b-chat']),
   m('Meta-Llama-3-8B-Instruct', 'Llama', 'Llama-8B', '2024-04-18', ['llama3-8b-8192']),
   m('Meta-Llama-3-70B-Instruct', 'Llama', 'Llama-70B', '2024-04-18', ['llama3-70b-8192']),
   m('Llama-3.1-8B-Instruct', 'Llama', 'Llama-8B', '2024-07-23'),

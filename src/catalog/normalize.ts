@@ -85,7 +85,7 @@ const MAKER_BEFORE_FAMILY = new Map([
 
 /** Amazon Bedrock ids: `[region.]vendor.model-v1:0`. */
 const BEDROCK_ID =
-  /^(?:(?:us|eu|apac|global|au|jp|us-gov)\.)?(meta|deepseek|qwen|openai|mistral|moonshot|moonshotai|minimax|google|zai)\.(.+?)(?:-v?\d+:\d+)?$/i;
+  /^(?:(?:us|eu|apac|global|au|jp|us-gov)\.)?(meta|deepseek|qwen|openai|mistral|moonshot|moonshotai|minimax|google|zai)\.(.+?)(?:-v?\d+:\d+|-v\d+)?$/i;
 
 /**
  * A Bedrock model part that is only a dotted version (`deepseek.v3.2`) is named after its
@@ -99,6 +99,9 @@ const BARE_VERSION = /^v\d+\.\d+$/i;
  * of their own under that prefix: Snowflake's `snowflake-llama-3.3-70b` is its own model.
  */
 const ROUTE_NAME_PREFIX = /^databricks-/i;
+
+/** A pinned version of a hosted deployment (Replicate's `model:<64 hex digits>`): the same weights. */
+const PINNED_VERSION = /:[0-9a-f]{64}$/i;
 
 export interface ParsedName {
   /** Key of the whole name after the path prefix, suffixes included. */
@@ -136,7 +139,7 @@ export function nameKey(spelling: string): string {
 export function stripPrefix(name: string): string {
   const s = name.trim();
   // Everything before the last '/' names a publisher or a route, never a model version.
-  const last = s.slice(s.lastIndexOf('/') + 1).replace(ROUTE_NAME_PREFIX, '');
+  const last = s.slice(s.lastIndexOf('/') + 1).replace(ROUTE_NAME_PREFIX, '').replace(PINNED_VERSION, '');
   const bedrock = BEDROCK_ID.exec(last);
   if (!bedrock) return last;
   const [, vendor, model] = bedrock;

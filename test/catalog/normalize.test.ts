@@ -24,6 +24,16 @@ const SPELLINGS: [string, string, string | null][] = [
   ['accounts/fireworks/models/glm-4p6', 'GLM-4.6', null],
   ['accounts/fireworks/models/qwen2p5-72b-instruct', 'Qwen2.5-72B-Instruct', null],
   ['meta.llama3-3-70b-instruct-v1:0', 'Llama-3.3-70B-Instruct', null],
+  // Llama 2 as the LLMPerf and thefastest.ai measurements name it
+  ['meta.llama2-70b-chat-v1', 'Llama-2-70b-chat-hf', null],
+  ['meta-llama/Llama-2-70b-chat-hf', 'Llama-2-70b-chat-hf', null],
+  ['accounts/fireworks/models/llama-v2-70b-chat', 'Llama-2-70b-chat-hf', null],
+  ['llama2-70b-4096', 'Llama-2-70b-chat-hf', null],
+  ['together_ai/togethercomputer/llama-2-70b-chat', 'Llama-2-70b-chat-hf', null],
+  ['llama-2-70b-chat-fp16', 'Llama-2-70b-chat-hf', 'fp16'],
+  ['meta.llama2-13b-chat-v1', 'Llama-2-13b-chat-hf', null],
+  // a Replicate deployment pinned to a version hash
+  ['meta/llama-2-70b-chat:02e509c789964a7ea8736978a43525956ef40397be9033abf9fd2badfe68c9e3', 'Llama-2-70b-chat-hf', null],
   // Bedrock ids named by a dotted version only, with and without a region
   ['deepseek.v3.2', 'DeepSeek-V3.2', null],
   ['us.deepseek.v3.2', 'DeepSeek-V3.2', null],
