@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Store } from '../src/store/db.js';
+import { Store, withStore } from '../src/store/db.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root (tests run from dist/test). */
@@ -54,4 +54,9 @@ export async function query<T = Record<string, unknown>>(db: string, sql: string
   } finally {
     store.close();
   }
+}
+
+/** Runs fn against a fresh in-memory database with the schema. */
+export function withMemory<T>(fn: (s: Store) => Promise<T>): Promise<T> {
+  return withStore(':memory:', fn);
 }

@@ -4,19 +4,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ingestFiles, readTable } from '../../src/ingest/index.js';
 import { inferKind } from '../../src/ingest/validate.js';
-import { Store } from '../../src/store/db.js';
-import { fixtures, tmpDir } from '../helpers.js';
+import { fixtures, tmpDir, withMemory } from '../helpers.js';
 
 const fx = (f: string) => path.join(fixtures, 'ingest', f);
-
-async function withMemory<T>(fn: (s: Store) => Promise<T>): Promise<T> {
-  const s = await Store.open(':memory:');
-  try {
-    return await fn(s);
-  } finally {
-    s.close();
-  }
-}
 
 const iso = (d: unknown) => (d as Date).toISOString();
 

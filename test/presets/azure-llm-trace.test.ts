@@ -7,8 +7,7 @@ import { ingestFiles } from '../../src/ingest/index.js';
 // The registry first: preset modules import their helpers from it.
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { azureTaskFromName } from '../../src/ingest/presets/azure-llm-trace.js';
-import { Store } from '../../src/store/db.js';
-import { fixtures, query, runCli, sharedData, tmpDir } from '../helpers.js';
+import { fixtures, query, runCli, sharedData, tmpDir, withMemory } from '../helpers.js';
 
 const preset = PRESETS['azure-llm-trace'];
 const dataDir = path.join(sharedData, 'azure-llm-inference-2023');
@@ -25,15 +24,6 @@ function rowsOf(file: string): { ts: string; input: number; output: number }[] {
     const [ts, input, output] = l.split(',');
     return { ts, input: Number(input), output: Number(output) };
   });
-}
-
-async function withMemory<T>(fn: (s: Store) => Promise<T>): Promise<T> {
-  const s = await Store.open(':memory:');
-  try {
-    return await fn(s);
-  } finally {
-    s.close();
-  }
 }
 
 describe('azure-llm-trace preset', () => {

@@ -6,7 +6,7 @@ import { InputError } from '../../src/errors.js';
 import { ingestFiles, type FileCounts } from '../../src/ingest/index.js';
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { Store } from '../../src/store/db.js';
-import { fixtures, query, runCli, sharedData, tmpDir } from '../helpers.js';
+import { fixtures, query, runCli, sharedData, tmpDir, withMemory } from '../helpers.js';
 
 const preset = PRESETS['litellm-prices'];
 const dataDir = path.join(sharedData, 'litellm-prices');
@@ -76,15 +76,6 @@ function expectedFromFile(file: string) {
 
 function counts(r: FileCounts[]) {
   return r.map((f) => ({ kind: f.kind, read: f.read, accepted: f.accepted, duplicates: f.duplicates, rejected: f.rejected }));
-}
-
-async function withStore<T>(fn: (s: Store) => Promise<T>): Promise<T> {
-  const s = await Store.open(':memory:');
-  try {
-    return await fn(s);
-  } finally {
-    s.close();
-  }
 }
 
 /** Relative closeness for prices scaled from per-token costs (the file's decimals vs binary doubles). */
@@ -298,7 +289,7 @@ describe('litellm-prices on the 2026-07-24 file', () => {
 });
 
 test('five versions make a price history: one snapshot per file, unchanged prices included', async () => {
-  await withStore(async (store) => {
+  await withMemory(async (store) => {
     const files = [...history, latest];
     const result = await ingestFiles(store, files, { preset });
     const expected = files.map(expectedFromFile);
@@ -351,7 +342,7 @@ test('five versions make a price history: one snapshot per file, unchanged price
 
 describe('the sample (no last_updated)', () => {
   test('--set ts gives every price its time and every offering its listed_from', async () => {
-    await withStore(async (store) => {
+    await withMemory(async (store) => {
       const r = await ingestFiles(store, [sample], { preset, set: { ts: '2026-07-24T00:00:00Z' } });
       // 16 keys: sample_spec, a size tier without a mode, an embedding, o3-pro (responses) and 12 chat entries;
       // deepseek-chat twice; github_copilot/gpt-4o has no token price; Pegasus only an output price.
@@ -386,7 +377,7 @@ describe('the sample (no last_updated)', () => {
   });
 
   test('without --set ts the snapshot is today at UTC midnight', async () => {
-    await withStore(async (store) => {
+    await withMemory(async (store) => {
       const before = new Date().toISOString().slice(0, 10);
       await ingestFiles(store, [sample], { preset });
       const after = new Date().toISOString().slice(0, 10);
@@ -400,7 +391,7 @@ describe('the sample (no last_updated)', () => {
   });
 
   test('an epoch --set ts works too; a bad one is refused before anything lands', async () => {
-    await withStore(async (store) => {
+    await withMemory(async (store) => {
       await ingestFiles(store, [sample], { preset, set: { ts: '1753315200' } });
       assert.deepEqual(
         await store.all(`SELECT DISTINCT strftime(listed_from, '%Y-%m-%d') AS d FROM offerings`),
@@ -413,7 +404,7 @@ describe('the sample (no last_updated)', () => {
 });
 
 test('bad values are rejected with their reason; last_updated with an offset is read in UTC', async () => {
-  await withStore(async (store) => {
+  await withMemory(async (store) => {
     const r = await ingestFiles(store, [bad], { preset });
     assert.deepEqual(counts(r), [
       { kind: 'offerings', read: 5, accepted: 3, duplicates: 0, rejected: 2 },
@@ -449,7 +440,7 @@ test('a file that is not one JSON object is refused', async () => {
   const dir = tmpDir();
   const array = path.join(dir, 'array.json');
   writeFileSync(array, '[{"litellm_provider": "x", "mode": "chat"}]');
-  await withStore(async (store) => {
+  await withMemory(async (store) => {
     await assert.rejects(ingestFiles(store, [array], { preset }), (e: Error) =>
       e instanceof InputError && /not a LiteLLM price catalogue: expected one JSON object keyed by model name, found a JSON array/.test(e.message));
   });

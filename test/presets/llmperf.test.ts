@@ -7,8 +7,7 @@ import { ingestFiles, type FileCounts } from '../../src/ingest/index.js';
 // The registry first: preset modules import their helpers from it.
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { llmperfProvider, llmperfSummaryPath } from '../../src/ingest/presets/llmperf.js';
-import { Store } from '../../src/store/db.js';
-import { query, runCli, sharedData, tmpDir } from '../helpers.js';
+import { query, runCli, sharedData, tmpDir, withMemory } from '../helpers.js';
 
 const preset = PRESETS.llmperf;
 const root = path.join(sharedData, 'llmperf-leaderboard');
@@ -19,15 +18,6 @@ const records = (f: string) => JSON.parse(readFileSync(individual(f), 'utf8')) a
 /** Records with identical values, counted without DuckDB: the number a measurement table collapses. */
 const identicalRecords = (rs: LlmperfRecord[]) =>
   rs.length - new Set(rs.map((r) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))))).size;
-
-async function withMemory<T>(fn: (s: Store) => Promise<T>): Promise<T> {
-  const s = await Store.open(':memory:');
-  try {
-    return await fn(s);
-  } finally {
-    s.close();
-  }
-}
 
 describe('llmperf preset', () => {
   test('provider from the file name, summary beside it', () => {
