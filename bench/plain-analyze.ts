@@ -26,9 +26,20 @@ const queries = [
   `WITH l AS (SELECT c.model, count(DISTINCT o.provider) AS breadth FROM offerings o JOIN catalog c ON c.alias = o.model GROUP BY 1),
    u AS (SELECT cmodel AS model, sum(demand) AS d FROM ${named} GROUP BY 1)
    SELECT corr(rank_b, rank_d) FROM (SELECT rank() OVER (ORDER BY breadth) AS rank_b, rank() OVER (ORDER BY d) AS rank_d FROM l JOIN u USING (model))`,
-  // heterogeneity: medians per provider and model from latency, prices in force
-  `WITH s AS (SELECT provider, c.model, median(ttft_ms) FILTER (WHERE ok) AS ttft, median(tps) FILTER (WHERE ok) AS tps,
+  // supply vs use per provider: models listed vs models with >= 1% of the provider's demand
+  `WITH d AS (SELECT provider, cmodel, sum(demand) AS d FROM ${named} GROUP BY 1, 2),
+   u AS (SELECT provider, count(*) FILTER (WHERE d >= 0.01 * total) AS used FROM (SELECT *, sum(d) OVER (PARTITION BY provider) AS total FROM d) GROUP BY 1),
+   l AS (SELECT o.provider, count(DISTINCT c.model) AS listed FROM offerings o JOIN catalog c ON c.alias = o.model GROUP BY 1)
+   SELECT * FROM l FULL JOIN u USING (provider)`,
+  // heterogeneity: medians per provider and model from latency where measured, else from the logged requests
+  // (SPEC: "using latency measurements where present and otherwise the logged requests"), prices in force
+  `WITH m AS (SELECT provider, c.model, median(ttft_ms) FILTER (WHERE ok) AS ttft, median(tps) FILTER (WHERE ok) AS tps,
      avg(CASE WHEN ok THEN 0 ELSE 1 END) AS err FROM latency l JOIN catalog c ON c.alias = l.model GROUP BY 1, 2),
+   g AS (SELECT provider, cmodel AS model, median(ttft_ms) FILTER (WHERE status = 'ok') AS ttft,
+     median(output_tokens / ((latency_ms - ttft_ms) / 1000)) FILTER (WHERE status = 'ok' AND latency_ms > ttft_ms) AS tps,
+     avg(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS err FROM ${named} GROUP BY 1, 2),
+   s AS (SELECT provider, model, coalesce(m.ttft, g.ttft) AS ttft, coalesce(m.tps, g.tps) AS tps, coalesce(m.err, g.err) AS err
+     FROM m FULL JOIN g USING (provider, model)),
    p AS (SELECT provider, c.model, arg_max(input_price, ts) AS inp, arg_max(output_price, ts) AS outp FROM prices pr JOIN catalog c ON c.alias = pr.model GROUP BY 1, 2)
    SELECT model, stddev_pop(inp) / avg(inp), stddev_pop(ttft) / avg(ttft), stddev_pop(tps) / avg(tps) FROM s FULL JOIN p USING (provider, model) GROUP BY 1`,
   // task regimes
