@@ -29,6 +29,14 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+function parseFraction(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n >= 0 && n <= 1)) throw new UsageError(`${name} must be a number from 0 to 1, got '${v}'`);
+    return n;
+  };
+}
+
 function parseInteger(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -59,6 +67,8 @@ Examples:
   ai-ping demo                                   generate demo data, ingest it, show what the tool sees
   ai-ping ingest logs/*.parquet prices.csv       load request logs and snapshots into ./ai-ping.duckdb
   ai-ping analyze --by tokens --format md        where demand goes, version inertia, how providers differ
+  ai-ping simulate --policy cost --model Qwen3-32B
+                                                 what routing would have saved against official access
   ai-ping catalog deepseek-ai/DeepSeek-V3.1      how a model name resolves to model, line and family
   ai-ping providers --model Qwen3-32B            the same model, different services
   ai-ping generate --out demo-data --requests 100000 --seed 7
@@ -124,6 +134,41 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .action(async (files: string[], opts) => {
       const { analyze, analyzeReport } = await import('../commands/analyze.js');
       await emit(analyzeReport(await analyze({ ...opts, files, onProgress: progress })), opts);
+    });
+
+  program
+    .command('simulate')
+    .description('replay the logged traffic under routing policies: cost, throughput and failures vs a baseline')
+    .argument('[file...]', 'request logs and market tables to replay in memory, instead of a database')
+    .requiredOption('--policy <list>', 'comma-separated: cost, throughput, latency, ttft, round-robin, random, fixed:PROVIDER')
+    .addOption(dbOption())
+    .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
+    .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
+    .addOption(new Option('--info <info>', 'decide on the previous window (causal) or the current one (hindsight)').choices(['causal', 'hindsight']).default('causal'))
+    .addOption(new Option('--state <state>', 'per-window provider state, or one state over all measurements').choices(['windowed', 'static']).default('windowed'))
+    .option('--window <duration>', 'decision window, aligned to UTC (e.g. 1h, 30m, 1d)', '1h')
+    .option('--stale <duration>', 'carry a measured state forward at most this long', '24h')
+    .option('--min-success <rate>', 'providers below this success rate are infeasible', parseFraction('--min-success'), 0.9)
+    .option('--bootstrap <n>', 'day-block bootstrap resamples for the 95% intervals (0: off)', parseInteger('--bootstrap'), 200)
+    .option('--seed <s>', 'random seed (random policy, bootstrap)', parseInteger('--seed'), 42)
+    .option('--from <date>', 'first day (inclusive, UTC)')
+    .option('--to <date>', 'last day (inclusive, UTC)')
+    .option('--model <name>', 'only this model (any spelling)')
+    .option('--task <task>', 'only this task')
+    .option('--include-anomalous-prices', 'also route to prices flagged as anomalous')
+    .addOption(formatOption())
+    .addOption(outOption())
+    .addHelpText('after', '\nExample:\n  ai-ping simulate --policy cost,throughput --model Qwen3-32B --baseline official --info hindsight')
+    .action(async (files: string[], opts) => {
+      const { simulateCommand, simulateReport } = await import('../commands/simulate.js');
+      const result = await simulateCommand({
+        ...opts,
+        files,
+        policies: String(opts.policy).split(',').map((p: string) => p.trim()).filter(Boolean),
+        includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
+        onProgress: progress,
+      });
+      await emit(simulateReport(result), opts);
     });
 
   program

@@ -4,13 +4,14 @@ import { alignments, formatCell, type Chart, type Report } from './index.js';
 export function mermaidChart(c: Chart): string[] {
   const q = (s: string) => `"${s.replaceAll('"', "'")}"`;
   const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  const max = values.length ? Math.max(...values) : 1;
+  const max = Math.max(1, ...values);
+  const min = Math.min(0, ...values);
   return [
     '```mermaid',
     'xychart-beta',
     `  title ${q(c.title)}`,
     `  x-axis [${c.x.map(q).join(', ')}]`,
-    `  y-axis ${q(c.yLabel)} 0 --> ${Number((max * 1.05).toPrecision(3))}`,
+    `  y-axis ${q(c.yLabel)} ${Number((min * 1.05).toPrecision(3))} --> ${Number((max * 1.05).toPrecision(3))}`,
     ...c.series.map((s) => `  line [${s.values.map((v) => (v === null ? 0 : Number(v.toFixed(3)))).join(', ')}]`),
     '```',
   ];

@@ -10,19 +10,20 @@ export function textChart(c: Chart): string {
   const step = Math.max(1, Math.ceil(c.x.length / 72));
   const xs = c.x.filter((_, i) => i % step === 0);
   const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  const max = values.length ? Math.max(...values) : 0;
-  const top = max > 0 ? max : 1;
+  // The axis always holds 0; negative values (a throughput loss) extend it downwards.
+  const bottom = Math.min(0, ...values);
+  const top = Math.max(0, ...values) > bottom ? Math.max(0, ...values) : bottom + 1;
   const grid = Array.from({ length: HEIGHT }, () => Array<string>(xs.length).fill(' '));
   c.series.forEach((s, k) => {
     xs.forEach((_, j) => {
       const v = s.values[j * step];
       if (v === null || v === undefined) return;
-      const row = HEIGHT - 1 - Math.round((v / top) * (HEIGHT - 1));
+      const row = HEIGHT - 1 - Math.round(((v - bottom) / (top - bottom)) * (HEIGHT - 1));
       grid[row][j] = MARKS[k % MARKS.length];
     });
   });
   const label = (v: number) => formatCell(Number(v.toPrecision(3))).padStart(8);
-  const lines = grid.map((r, i) => `${i === 0 ? label(top) : i === HEIGHT - 1 ? label(0) : ' '.repeat(8)} ┤${r.join('')}`);
+  const lines = grid.map((r, i) => `${i === 0 ? label(top) : i === HEIGHT - 1 ? label(bottom) : ' '.repeat(8)} ┤${r.join('')}`);
   lines.push(`${' '.repeat(8)} └${'─'.repeat(xs.length)}`);
   lines.push(`${' '.repeat(10)}${xs[0] ?? ''}${xs.length > 1 ? ` … ${xs[xs.length - 1]}` : ''}   (${c.yLabel})`);
   if (c.series.length > 1) lines.push(`${' '.repeat(10)}${c.series.map((s, k) => `${MARKS[k % MARKS.length]} ${s.name}`).join('  ')}`);

@@ -1,0 +1,104 @@
+/**
+ * `ai-ping simulate`: replays the logged traffic under routing policies and
+ * compares each with a baseline, with day-block bootstrap intervals.
+ */
+import { existsSync } from 'node:fs';
+import { resolveName } from '../catalog/index.js';
+import { InputError } from '../errors.js';
+import { prepareModelMap } from '../metrics/model-map.js';
+import type { Report, Section } from '../report/index.js';
+import { simulate as replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
+import type { PolicyResult } from '../simulate/results.js';
+import { defaultDbPath, Store } from '../store/db.js';
+
+export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
+  /** request logs and market tables analysed in memory, instead of a database */
+  files: string[];
+  db?: string;
+  catalog?: string;
+  /** a model in any spelling */
+  model?: string;
+  onProgress?: (msg: string) => void;
+}
+
+export async function simulateCommand(o: SimulateCommandOptions): Promise<SimulateResult> {
+  let store: Store;
+  if (o.files.length) {
+    store = await Store.open(':memory:');
+    try {
+      const { ingestFiles } = await import('../ingest/index.js');
+      await ingestFiles(store, o.files, { onProgress: o.onProgress });
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  } else {
+    const db = o.db ?? defaultDbPath();
+    if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest request logs and market data first, or pass files`);
+    store = await Store.open(db, { readOnly: true });
+  }
+  try {
+    const { catalog } = await prepareModelMap(store, o.catalog);
+    o.onProgress?.('simulate: replaying');
+    const { files: _files, db: _db, catalog: _catalog, onProgress: _p, ...rest } = o;
+    return await replay(store, { ...rest, model: o.model ? resolveName(o.model, catalog).model : undefined });
+  } finally {
+    store.close();
+  }
+}
+
+const signed = (v: number | null, digits = 1, unit = '%') =>
+  v === null ? '–' : `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(digits)}${unit}`;
+const ci = (c: [number, number] | null) => (c ? ` [${signed(c[0])}, ${signed(c[1])}]` : '');
+
+/** The answer first: "cost: −37.8% cost [−39.1, −36.4], throughput −4.0% …". */
+export function headline(p: PolicyResult, selected: number): string {
+  const cost = p.savingsPct === null ? '–' : signed(-p.savingsPct);
+  const failures = p.failureRate === null ? '' : `, expected failures ${p.failureRate.toFixed(2)}%`;
+  return (
+    `${p.policy}: ${cost} cost${p.savingsCi95 ? ci([-p.savingsCi95[1], -p.savingsCi95[0]]) : ''}, ` +
+    `throughput ${signed(p.throughputGainPct)}${ci(p.throughputGainCi95)}${failures}, ` +
+    `${p.requests.toLocaleString('en-US')} of ${selected.toLocaleString('en-US')} requests comparable`
+  );
+}
+
+export function simulateReport(r: SimulateResult): Report {
+  const fixed = (v: number | null, d: number) => (v === null ? null : Number(v.toFixed(d)));
+  const table: Section = {
+    title: `Routing policies vs baseline '${r.baseline}' (${r.info}, ${r.window} windows, ${r.state} state)`,
+    columns: ['policy', 'compared', 'infeasible', 'baseline cost', 'policy cost', 'savings', 'savings 95% CI', 'baseline TPS',
+      'policy TPS', 'TPS gain', 'gain 95% CI', 'mean TTFT ms', 'p50 e2e ms', 'p90 e2e ms', 'failure rate', 'routing'],
+    rows: r.policies.map((p) => [
+      p.policy, p.requests, p.infeasible, fixed(p.baselineCost, 2), fixed(p.policyCost, 2),
+      p.savingsPct === null ? null : `${p.savingsPct.toFixed(1)}%`,
+      p.savingsCi95 ? `${p.savingsCi95[0].toFixed(1)} .. ${p.savingsCi95[1].toFixed(1)}` : null,
+      fixed(p.baselineThroughput, 1), fixed(p.policyThroughput, 1),
+      p.throughputGainPct === null ? null : `${p.throughputGainPct.toFixed(1)}%`,
+      p.throughputGainCi95 ? `${p.throughputGainCi95[0].toFixed(1)} .. ${p.throughputGainCi95[1].toFixed(1)}` : null,
+      fixed(p.meanTtftMs, 0), fixed(p.p50LatencyMs, 0), fixed(p.p90LatencyMs, 0),
+      p.failureRate === null ? null : `${p.failureRate.toFixed(2)}%`,
+      p.routing.slice(0, 4).map((x) => `${x.provider} ${x.share.toFixed(0)}%`).join(', '),
+    ]),
+  };
+  const chart: Section = {
+    columns: [],
+    rows: [],
+    chart: {
+      title: 'Savings % and throughput gain % per policy',
+      x: r.policies.map((p) => p.policy),
+      yLabel: 'percent vs baseline',
+      series: [
+        { name: 'savings %', values: r.policies.map((p) => p.savingsPct) },
+        { name: 'TPS gain %', values: r.policies.map((p) => p.throughputGainPct) },
+      ],
+    },
+  };
+  return {
+    json: r,
+    sections: [table, ...(r.policies.length > 1 ? [chart] : [])],
+    notes: [
+      ...r.policies.map((p) => headline(p, r.requests)),
+      'list prices only: retries, truncation and output quality are not priced in',
+    ],
+  };
+}

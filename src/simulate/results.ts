@@ -1,0 +1,135 @@
+/**
+ * Per-policy results over `sim_outcome`, and the day-block bootstrap of savings
+ * and throughput gain.
+ */
+import type { Store } from '../store/db.js';
+
+export interface RoutingShare {
+  provider: string;
+  /** percent of the policy's compared requests */
+  share: number;
+}
+
+export interface PolicyResult {
+  policy: string;
+  /** requests compared (baseline feasible and the policy had a choice) */
+  requests: number;
+  /** selected requests left out of the comparison */
+  infeasible: number;
+  baselineCost: number;
+  policyCost: number;
+  savingsPct: number | null;
+  savingsCi95: [number, number] | null;
+  baselineThroughput: number | null;
+  policyThroughput: number | null;
+  throughputGainPct: number | null;
+  throughputGainCi95: [number, number] | null;
+  meanTtftMs: number | null;
+  p50LatencyMs: number | null;
+  p90LatencyMs: number | null;
+  /** expected failure rate, percent */
+  failureRate: number | null;
+  routing: RoutingShare[];
+}
+
+interface Totals {
+  policy: string;
+  requests: number;
+  baseline_cost: number | null;
+  policy_cost: number | null;
+  baseline_tps: number | null;
+  policy_tps: number | null;
+  mean_ttft: number | null;
+  p50: number | null;
+  p90: number | null;
+  failure: number | null;
+}
+
+const savings = (base: number | null, cost: number | null) => (base ? ((base - (cost ?? 0)) / base) * 100 : null);
+const gain = (base: number | null, tps: number | null) => (base && tps !== null ? (tps / base - 1) * 100 : null);
+
+/**
+ * `boot(policy, lo_s, hi_s, lo_g, hi_g)`: 2.5th and 97.5th percentiles of savings %
+ * and gain % over `resamples` day-block resamples. Each resample draws as many days
+ * as there are, with replacement, from seeded hashes; a day drawn k times weighs k.
+ */
+async function bootstrap(store: Store, resamples: number, seed: number): Promise<Map<string, [number, number][]>> {
+  const days = (await store.one<{ n: number }>('SELECT count(DISTINCT day) AS n FROM sim_outcome'))?.n ?? 0;
+  const out = new Map<string, [number, number][]>();
+  if (resamples <= 0 || days === 0) return out;
+  const rows = await store.all<{ policy: string; s: number[] | null; g: number[] | null }>(
+    `WITH day_index AS (
+       SELECT day, row_number() OVER (ORDER BY day) - 1 AS i FROM (SELECT DISTINCT day FROM sim_outcome)
+     ), draws AS (
+       SELECT b.b, hash(xor((b.b * $days + j.j)::UBIGINT, hash($seed::BIGINT, 'bootstrap'))) % $days AS i
+       FROM range($resamples) b(b), range($days) j(j)
+     ), weights AS (
+       SELECT d.b, x.day, count(*) AS k FROM draws d JOIN day_index x USING (i) GROUP BY ALL
+     ), per_day AS (
+       SELECT policy, day, sum(base_cost) AS base_cost, sum(cost) AS cost,
+         sum(base_tps) AS base_tps, count(base_tps) AS base_n, sum(tps) AS tps, count(tps) AS n
+       FROM sim_outcome GROUP BY ALL
+     ), per_resample AS (
+       SELECT p.policy, w.b,
+         (sum(w.k * p.base_cost) - sum(w.k * p.cost)) / nullif(sum(w.k * p.base_cost), 0) * 100 AS s,
+         (sum(w.k * p.tps) / nullif(sum(w.k * p.n), 0))
+           / nullif(sum(w.k * p.base_tps) / nullif(sum(w.k * p.base_n), 0), 0) * 100 - 100 AS g
+       FROM per_day p JOIN weights w USING (day) GROUP BY ALL
+     )
+     SELECT policy, quantile_cont(s, [0.025, 0.975]) AS s, quantile_cont(g, [0.025, 0.975]) AS g
+     FROM per_resample GROUP BY policy`,
+    { days, seed, resamples },
+  );
+  for (const r of rows) {
+    out.set(r.policy, [
+      [r.s?.[0] ?? NaN, r.s?.[1] ?? NaN],
+      [r.g?.[0] ?? NaN, r.g?.[1] ?? NaN],
+    ]);
+  }
+  return out;
+}
+
+const ci = (pair: [number, number] | undefined): [number, number] | null =>
+  pair && Number.isFinite(pair[0]) && Number.isFinite(pair[1]) ? pair : null;
+
+/** One result per policy, in the order given. */
+export async function policyResults(
+  store: Store,
+  policies: string[],
+  o: { bootstrap: number; seed: number },
+): Promise<PolicyResult[]> {
+  const total = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;
+  const totals = await store.all<Totals>(
+    `SELECT policy, count(*) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
+       avg(base_tps) AS baseline_tps, avg(tps) AS policy_tps, avg(ttft) AS mean_ttft,
+       quantile_cont(e2e, 0.5) AS p50, quantile_cont(e2e, 0.9) AS p90, avg(1 - success) * 100 AS failure
+     FROM sim_outcome GROUP BY policy`,
+  );
+  const routing = await store.all<{ policy: string; provider: string; share: number }>(
+    `SELECT policy, provider, count(*) * 100.0 / sum(count(*)) OVER (PARTITION BY policy) AS share
+     FROM sim_outcome GROUP BY policy, provider ORDER BY policy, share DESC, provider`,
+  );
+  const boot = await bootstrap(store, o.bootstrap, o.seed);
+  return policies.map((policy) => {
+    const t = totals.find((x) => x.policy === policy);
+    const b = boot.get(policy);
+    return {
+      policy,
+      requests: t?.requests ?? 0,
+      infeasible: total - (t?.requests ?? 0),
+      baselineCost: t?.baseline_cost ?? 0,
+      policyCost: t?.policy_cost ?? 0,
+      savingsPct: savings(t?.baseline_cost ?? null, t?.policy_cost ?? null),
+      savingsCi95: ci(b?.[0]),
+      baselineThroughput: t?.baseline_tps ?? null,
+      policyThroughput: t?.policy_tps ?? null,
+      throughputGainPct: gain(t?.baseline_tps ?? null, t?.policy_tps ?? null),
+      throughputGainCi95: ci(b?.[1]),
+      meanTtftMs: t?.mean_ttft ?? null,
+      p50LatencyMs: t?.p50 ?? null,
+      p90LatencyMs: t?.p90 ?? null,
+      failureRate: t?.failure ?? null,
+      routing: routing.filter((r) => r.policy === policy).map((r) => ({ provider: r.provider, share: r.share })),
+    };
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * Provider state for the replay: per (canonical model, provider, window) the
+ * success rate and the median TTFT and TPS, carried forward up to `stale`; and
+ * the prices in force. Needs the temp tables `model_map` and `sim_req`
+ * (the selected requests, with their window `w`).
+ */
+import { UsageError } from '../errors.js';
+import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
+import type { Store } from '../store/db.js';
+
+export type StateMode = 'windowed' | 'static';
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Parses a duration such as `1h`, `30m`, `90s`, `1d` (or a plain number of seconds) into seconds. */
+export function parseDuration(flag: string, text: string | number): number {
+  if (typeof text === 'number') {
+    if (Number.isInteger(text) && text > 0) return text;
+    throw new UsageError(`${flag} must be a positive whole number of seconds, not ${text}`);
+  }
+  const m = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(text);
+  const seconds = m ? Number(m[1]) * UNIT_SECONDS[(m[2] || 's').toLowerCase()] : NaN;
+  if (!(seconds > 0)) throw new UsageError(`${flag} '${text}' is not a duration such as 30m, 1h or 1d`);
+  return seconds;
+}
+
+/** The UTC window (a TIMESTAMP) a timestamp expression falls in; `$win_s` is the window length in seconds. */
+export const windowOf = (tsExpr: string) => `time_bucket(to_seconds($win_s), ${tsExpr}, TIMESTAMP '1970-01-01')`;
+
+/**
+ * `sim_measured(model, provider, w, success, ttft, tps, ttft_w, tps_w)`: one row per
+ * window with measurements. Latency rows where the provider and model have any;
+ * otherwise the provider's own logged requests. `ttft`/`tps` are the last medians
+ * over ok rows up to that window and `ttft_w`/`tps_w` the window they come from, so
+ * an all-failed window keeps the previous speed.
+ */
+function measuredSql(mode: StateMode): string {
+  const w = mode === 'static' ? 'TIMESTAMP \'1970-01-01\'' : windowOf('ts');
+  return `
+  CREATE OR REPLACE TEMP TABLE sim_measured AS
+  WITH lat AS (
+    SELECT coalesce(m.model, l.model) AS model, l.provider, l.ts, coalesce(l.ok, false) AS ok, l.ttft_ms, l.tps
+    FROM latency l LEFT JOIN model_map m ON m.name = l.model
+  ), lat_pairs AS (SELECT DISTINCT model, provider FROM lat),
+  logged AS (
+    SELECT coalesce(m.model, r.model) AS model, r.provider, r.ts, coalesce(r.status, 'ok') = 'ok' AS ok, r.ttft_ms,
+      CASE WHEN r.latency_ms > r.ttft_ms THEN r.output_tokens / ((r.latency_ms - r.ttft_ms) / 1000) END AS tps
+    FROM requests r LEFT JOIN model_map m ON m.name = r.model
+  ), src AS (
+    SELECT * FROM lat
+    UNION ALL
+    SELECT g.* FROM logged g ANTI JOIN lat_pairs p ON p.model = g.model AND p.provider = g.provider
+  ), per_window AS (
+    SELECT model, provider, ${w} AS w,
+      count(*) FILTER (WHERE ok)::DOUBLE / count(*) AS success,
+      quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok) AS ttft,
+      quantile_cont(tps, 0.5) FILTER (WHERE ok) AS tps
+    FROM src GROUP BY ALL
+  )
+  SELECT model, provider, w, success,
+    last_value(ttft IGNORE NULLS) OVER win AS ttft,
+    last_value(CASE WHEN ttft IS NOT NULL THEN w END IGNORE NULLS) OVER win AS ttft_w,
+    last_value(tps IGNORE NULLS) OVER win AS tps,
+    last_value(CASE WHEN tps IS NOT NULL THEN w END IGNORE NULLS) OVER win AS tps_w
+  FROM per_window
+  WINDOW win AS (PARTITION BY model, provider ORDER BY w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+}
+
+/**
+ * `sim_state(model, provider, w, success, ttft, tps)` for every window a decision or
+ * an outcome needs (the requests' windows and the ones before them) and every
+ * provider of the model: the last measured window at most `$stale_s` seconds back.
+ * Static mode: the one whole-period state, for every window.
+ */
+function stateSql(mode: StateMode): string {
+  const fresh = (col: string) =>
+    mode === 'static' ? `m.${col}` : `CASE WHEN n.w - m.${col}_w <= to_seconds($stale_s) THEN m.${col} END`;
+  return `
+  CREATE OR REPLACE TEMP TABLE sim_state AS
+  WITH windows AS (
+    SELECT DISTINCT model, w FROM sim_req
+    UNION SELECT DISTINCT model, w - to_seconds($win_s) FROM sim_req
+  ), needed AS (
+    SELECT w.model, o.provider, w.w FROM windows w JOIN sim_offers o ON o.model = w.model
+  )
+  SELECT n.model, n.provider, n.w, m.success, ${fresh('ttft')} AS ttft, ${fresh('tps')} AS tps
+  FROM needed n ${mode === 'static' ? 'JOIN' : 'ASOF JOIN'} sim_measured m
+    ON m.model = n.model AND m.provider = n.provider ${mode === 'static' ? '' : 'AND n.w >= m.w'}
+  ${mode === 'static' ? '' : 'WHERE n.w - m.w <= to_seconds($stale_s)'}`;
+}
+
+/**
+ * `sim_prices(model, provider, ts, input_price, output_price, cached_input_price)`:
+ * snapshots by canonical model; anomalous snapshots (see price-anomalies) left out
+ * unless included.
+ */
+async function buildPrices(store: Store, includeAnomalous: boolean): Promise<void> {
+  await store.run(`CREATE OR REPLACE TEMP TABLE sim_anomalous AS ${priceAnomaliesSql()}`);
+  await store.run(`
+  CREATE OR REPLACE TEMP TABLE sim_prices AS
+  SELECT coalesce(m.model, p.model) AS model, p.provider, p.ts,
+    max(p.input_price) AS input_price, max(p.output_price) AS output_price, max(p.cached_input_price) AS cached_input_price
+  FROM prices p LEFT JOIN model_map m ON m.name = p.model
+  WHERE $include_anomalous OR NOT EXISTS (
+    SELECT 1 FROM sim_anomalous a
+    WHERE a.provider = p.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))
+  GROUP BY ALL`, { include_anomalous: includeAnomalous });
+}
+
+/**
+ * `sim_offers(model, provider, official, context_length, features, periods)`: every
+ * provider that lists, prices or served a model. Unknown context length or features
+ * (no offering row) are not held against a provider.
+ */
+const OFFERS_SQL = `
+  CREATE OR REPLACE TEMP TABLE sim_offers AS
+  WITH listed AS (
+    SELECT coalesce(m.model, o.model) AS model, o.provider, bool_or(coalesce(o.official, false)) AS official,
+      max(o.context_length) AS context_length,
+      arg_max(string_split(o.features, ','), coalesce(o.listed_from, DATE '1970-01-01')) AS features,
+      list({'f': o.listed_from, 't': o.listed_to}) AS periods
+    FROM offerings o LEFT JOIN model_map m ON m.name = o.model
+    GROUP BY ALL
+  ), pairs AS (
+    SELECT model, provider FROM listed
+    UNION SELECT model, provider FROM sim_prices
+    UNION SELECT DISTINCT model, provider FROM sim_req
+  )
+  SELECT p.model, p.provider, coalesce(l.official, false) AS official, l.context_length, l.features,
+    coalesce(l.periods, []) AS periods
+  FROM pairs p LEFT JOIN listed l USING (model, provider)`;
+
+export interface StateOptions {
+  windowSeconds: number;
+  staleSeconds: number;
+  state: StateMode;
+  includeAnomalousPrices: boolean;
+}
+
+/** Builds `sim_prices`, `sim_offers`, `sim_measured` and `sim_state` (needs `sim_req`). */
+export async function buildProviderState(store: Store, o: StateOptions): Promise<void> {
+  const params = { win_s: o.windowSeconds, stale_s: o.staleSeconds };
+  await buildPrices(store, o.includeAnomalousPrices);
+  await store.run(OFFERS_SQL);
+  await store.run(measuredSql(o.state), params);
+  await store.run(stateSql(o.state), params);
+}

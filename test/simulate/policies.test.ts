@@ -1,0 +1,212 @@
+/**
+ * Policies, tie rules, cached-token pricing, baselines and the bootstrap on
+ * hand-built markets; every expected figure is worked out in the comments.
+ * Prices are per 1 M tokens; costs below are in millionths.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { simulate } from '../../src/simulate/index.js';
+import { close, openMarket, run, type Probe } from './market.js';
+
+const ok = (provider: string, ts: string, ttft: number, tps: number): Probe => [ts, provider, true, ttft, tps];
+
+test('cached tokens at the cached price, the price in force at the request time, and the tie rules', async () => {
+  // Two requests in window 00:00, each 1000 in (800 cached) + 100 out.
+  const s = await openMarket({
+    offers: [
+      { provider: 'x', official: true, price: [1, 2, 0.1] },
+      { provider: 'y', price: [0.5, 1.0] }, // no cached price: cached tokens at 0.5
+      { provider: 'f', price: [0.45, 0.9] },
+      { provider: 't1', price: [0.4, 0.8, 0.04] },
+      { provider: 't2', price: [0.4, 0.8, 0.04] },
+      { provider: 't3', price: [0.4, 0.8, 0.04] },
+    ],
+    // x doubles its prices at 00:30, inside the window
+    prices: [['2025-10-01 00:30', 'x', 2, 4, 0.2]],
+    probes: [
+      ok('x', '2025-10-01 00:05', 500, 50),
+      ok('y', '2025-10-01 00:05', 500, 100),
+      ok('f', '2025-10-01 00:05', 500, 100),
+      ok('t1', '2025-10-01 00:05', 500, 30),
+      ok('t2', '2025-10-01 00:05', 500, 60),
+      ok('t3', '2025-10-01 00:05', 500, 60),
+    ],
+    requests: [
+      ['early', '2025-10-01 00:15', 'x', 1000, 100, 800, null],
+      ['late', '2025-10-01 00:45', 'x', 1000, 100, 800, null],
+    ],
+  });
+  try {
+    const [cost, throughput] = (await run(s, { policies: ['cost', 'throughput'], info: 'hindsight' })).policies;
+    // x early: 200·1 + 800·0.1 + 100·2 = 480; late: 200·2 + 800·0.2 + 100·4 = 960 → baseline 1440
+    close(cost.baselineCost, 1440e-6, 'baseline cost');
+    // t1 = t2 = t3: 200·0.4 + 800·0.04 + 100·0.8 = 192; cost tie → higher TPS (t2, t3: 60) → name: t2
+    assert.deepEqual(cost.routing, [{ provider: 't2', share: 100 }]);
+    close(cost.policyCost, 384e-6, 'cost policy');
+    close(cost.savingsPct, ((1440 - 384) / 1440) * 100); // 73.33…
+    // y and f both 100 TPS; y 200·0.5 + 800·0.5 + 100·1 = 600, f 90 + 360 + 90 = 540 → f (lower cost)
+    assert.deepEqual(throughput.routing, [{ provider: 'f', share: 100 }]);
+    close(throughput.policyCost, 1080e-6);
+    close(throughput.savingsPct, 25); // (1440 − 1080) / 1440
+    close(throughput.throughputGainPct, 100); // 100 vs 50
+  } finally {
+    s.close();
+  }
+});
+
+test('an infeasible baseline excludes the request and counts it; observed is always comparable', async () => {
+  // off (official, context 4000, 1/1) and big (context 100k, 2/2), both measured in window 00:00.
+  // r1 1000 + 1000 tokens; r2 5000 + 1000 (too long for off); r3 needs vision, which nobody supports.
+  const s = await openMarket({
+    offers: [
+      { provider: 'off', official: true, context: 4000, price: [1, 1] },
+      { provider: 'big', price: [2, 2] },
+    ],
+    probes: [ok('off', '2025-10-01 00:05', 500, 50), ok('big', '2025-10-01 00:05', 500, 50)],
+    requests: [
+      ['r1', '2025-10-01 00:10', 'off', 1000, 1000, 0, null],
+      ['r2', '2025-10-01 00:20', 'big', 5000, 1000, 0, null],
+      ['r3', '2025-10-01 00:30', 'off', 1000, 1000, 0, 'vision'],
+    ],
+  });
+  try {
+    const sim = (baseline: 'official' | 'observed' | 'provider:big') =>
+      run(s, { policies: ['cost'], info: 'hindsight', baseline }).then((r) => r.policies[0]);
+    // official: only r1 (off 2000 = policy off 2000)
+    const official = await sim('official');
+    assert.equal(official.requests, 1);
+    assert.equal(official.infeasible, 2);
+    close(official.baselineCost, 0.002);
+    close(official.policyCost, 0.002);
+    // observed: r1 on off (2000), r2 on big (12000); r3 has no feasible policy choice
+    const observed = await sim('observed');
+    assert.equal(observed.requests, 2);
+    assert.equal(observed.infeasible, 1);
+    close(observed.baselineCost, 0.014);
+    close(observed.savingsPct, 0);
+    // provider:big: r1 4000 + r2 12000 = 16000 vs policy 2000 + 12000 = 14000 → 12.5%
+    const big = await sim('provider:big');
+    assert.equal(big.requests, 2);
+    close(big.baselineCost, 0.016);
+    close(big.savingsPct, 12.5);
+    assert.deepEqual(big.routing, [{ provider: 'big', share: 50 }, { provider: 'off', share: 50 }]);
+  } finally {
+    s.close();
+  }
+});
+
+test('latency, ttft, fixed, round-robin and random choices', async () => {
+  // quick: TTFT 200, 20 TPS; fast: TTFT 2000, 200 TPS; same price 1/1. Observed baseline quick.
+  // short (10 out): quick 200 + 10/20·1000 = 700 ms, fast 2000 + 50 = 2050 → quick
+  // long (1000 out): quick 200 + 50000 = 50200, fast 2000 + 5000 = 7000 → fast
+  const s = await openMarket({
+    offers: [
+      { provider: 'quick', price: [1, 1] },
+      { provider: 'fast', price: [1, 1] },
+    ],
+    probes: [ok('quick', '2025-10-01 00:05', 200, 20), ok('fast', '2025-10-01 00:05', 2000, 200)],
+    requests: [
+      ['short', '2025-10-01 00:20', 'quick', 100, 10, 0, null],
+      ['long', '2025-10-01 00:40', 'quick', 100, 1000, 0, null],
+    ],
+  });
+  try {
+    const policies = ['latency', 'ttft', 'fixed:fast', 'round-robin', 'random', 'fixed:nobody'];
+    const r = await run(s, { policies, info: 'hindsight', baseline: 'observed' });
+    const [latency, ttft, fixed, roundRobin, random, nobody] = r.policies;
+    assert.deepEqual(latency.routing, [{ provider: 'fast', share: 50 }, { provider: 'quick', share: 50 }]);
+    close(latency.meanTtftMs, 1100); // (200 + 2000) / 2
+    close(latency.p50LatencyMs, 3850); // (700 + 7000) / 2
+    close(latency.p90LatencyMs, 6370); // 700 + 0.9 · 6300
+    close(latency.throughputGainPct, 450); // (20 + 200) / 2 = 110 vs 20
+    close(latency.baselineCost, (110 + 1100) / 1e6);
+    assert.deepEqual(ttft.routing, [{ provider: 'quick', share: 100 }]);
+    assert.deepEqual(fixed.routing, [{ provider: 'fast', share: 100 }]);
+    // round-robin in time order over the feasible providers by name: short → fast (1st), long → quick (2nd)
+    const picks = await s.all<{ request_id: string; provider: string }>(
+      `SELECT request_id, provider FROM sim_outcome WHERE policy = 'round-robin' ORDER BY request_id`,
+    );
+    assert.deepEqual(picks.map((p) => [p.request_id, p.provider]), [['long', 'quick'], ['short', 'fast']]);
+    assert.equal(roundRobin.requests, 2);
+    assert.equal(random.requests, 2);
+    assert.equal(random.routing.reduce((t, x) => t + x.share, 0), 100);
+    assert.equal(nobody.requests, 0);
+    assert.equal(nobody.infeasible, 2);
+    // random is seeded: the same seed gives the same choices
+    const again = await run(s, { policies: ['random'], info: 'hindsight', baseline: 'observed' });
+    assert.deepEqual(again.policies[0].routing, random.routing);
+  } finally {
+    s.close();
+  }
+});
+
+test('anomalous prices are left out unless included', async () => {
+  // free lists a zero price (an anomaly): without a usable price it is infeasible.
+  const s = await openMarket({
+    offers: [
+      { provider: 'off', official: true, price: [1, 1] },
+      { provider: 'free', price: [0, 0] },
+    ],
+    probes: [ok('off', '2025-10-01 00:05', 500, 50), ok('free', '2025-10-01 00:05', 500, 50)],
+    requests: [['r', '2025-10-01 00:10', 'off', 1000, 1000, 0, null]],
+  });
+  try {
+    const [excluded] = (await run(s, { policies: ['cost'], info: 'hindsight' })).policies;
+    assert.deepEqual(excluded.routing, [{ provider: 'off', share: 100 }]);
+    const [included] = (await run(s, { policies: ['cost'], info: 'hindsight', includeAnomalousPrices: true })).policies;
+    assert.deepEqual(included.routing, [{ provider: 'free', share: 100 }]);
+    close(included.savingsPct, 100);
+  } finally {
+    s.close();
+  }
+});
+
+test('day-block bootstrap: with two days the interval spans the two single-day figures', async () => {
+  // Day 1: p (official 1/1, 50 TPS) vs q (0.5/0.5, 100 TPS): cost picks q, 50% saved, +100% TPS.
+  // Day 2: q unmeasured → p: 0% saved, +0%. Each resample draws 2 days: {1,1} 50%, {1,2} 25%, {2,2} 0%;
+  // with 200 resamples each extreme turns up far more than 5 times, so the 2.5th / 97.5th percentiles are 0 and 50.
+  const s = await openMarket({
+    offers: [
+      { provider: 'p', official: true, price: [1, 1] },
+      { provider: 'q', price: [0.5, 0.5] },
+    ],
+    probes: [
+      ok('p', '2025-10-01 00:05', 500, 50),
+      ok('q', '2025-10-01 00:05', 500, 100),
+      ok('p', '2025-10-03 00:05', 500, 50),
+    ],
+    requests: [
+      ['d1', '2025-10-01 00:10', 'p', 1000, 1000, 0, null],
+      ['d2', '2025-10-03 00:10', 'p', 1000, 1000, 0, null],
+    ],
+  });
+  try {
+    const [c] = (await run(s, { policies: ['cost'], info: 'hindsight', bootstrap: 200, seed: 7 })).policies;
+    close(c.savingsPct, 25);
+    close(c.throughputGainPct, 50);
+    assert.deepEqual(c.savingsCi95, [0, 50]);
+    assert.deepEqual(c.throughputGainCi95, [0, 100]);
+    const [off] = (await run(s, { policies: ['cost'], info: 'hindsight', bootstrap: 0 })).policies;
+    assert.equal(off.savingsCi95, null);
+    assert.equal(off.throughputGainCi95, null);
+  } finally {
+    s.close();
+  }
+});
+
+test('bad options are usage errors', async () => {
+  const s = await openMarket({ offers: [], requests: [] });
+  try {
+    const base = { policies: ['cost'], baseline: 'official' as const, info: 'causal' as const, window: '1h', stale: '24h',
+      minSuccess: 0.9, state: 'windowed' as const, bootstrap: 0, seed: 1, includeAnomalousPrices: false };
+    await assert.rejects(simulate(s, { ...base, policies: ['cheapest'] }), { name: 'UsageError' });
+    await assert.rejects(simulate(s, { ...base, window: '1 fortnight' }), { name: 'UsageError' });
+    await assert.rejects(simulate(s, { ...base, baseline: 'nobody' as never }), { name: 'UsageError' });
+    await assert.rejects(simulate(s, { ...base, minSuccess: 2 }), { name: 'UsageError' });
+    const empty = await simulate(s, base);
+    assert.equal(empty.requests, 0);
+    assert.equal(empty.policies[0].savingsPct, null);
+  } finally {
+    s.close();
+  }
+});
