@@ -9,6 +9,9 @@ import { catalog, type CatalogResult } from './catalog.js';
 import { generate, type GenerateResult } from './generate.js';
 import { ingest, type IngestResult } from './ingest.js';
 import { providers, type ProvidersResult } from './providers.js';
+import { simulateCommand } from './simulate.js';
+import { DEFAULT_SIMULATE_OPTIONS, type Information } from '../simulate/index.js';
+import type { PolicyResult } from '../simulate/results.js';
 import type { Report, Section } from '../report/index.js';
 import { withStore } from '../store/db.js';
 import { storeOverview, type StoreOverview } from '../store/overview.js';
@@ -30,7 +33,22 @@ export interface DemoResult {
   names: CatalogResult;
   /** the study's two showcase models, as offered by each provider */
   offerings: ProvidersResult[];
+  /** the study's two counterfactuals against official access, in hindsight and causal mode */
+  counterfactuals: Counterfactual[];
 }
+
+export interface Counterfactual {
+  model: string;
+  info: Information;
+  selected: number;
+  result: PolicyResult;
+}
+
+/** The study's counterfactuals: cost routing for Qwen3-32B, throughput routing for DeepSeek-V3.2. */
+const COUNTERFACTUALS = [
+  { model: 'Qwen3-32B', policy: 'cost' },
+  { model: 'DeepSeek-V3.2', policy: 'throughput' },
+];
 
 /** The models whose provider spread the study reported on. */
 const SHOWCASE = ['Qwen3-32B', 'DeepSeek-V3.2'];
@@ -50,7 +68,16 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
     const names = await catalog({ names: [], db });
     const offerings = [];
     for (const model of SHOWCASE) offerings.push(await providers({ db, model }));
-    return { dir: o.dir ? dir : null, db: o.dir ? db : null, generated, ingested, overview, names, offerings };
+    const counterfactuals: Counterfactual[] = [];
+    for (const c of COUNTERFACTUALS) {
+      for (const info of ['hindsight', 'causal'] as const) {
+        const r = await simulateCommand({
+          ...DEFAULT_SIMULATE_OPTIONS, files: [], db, model: c.model, policies: [c.policy], info, seed: o.seed,
+        });
+        counterfactuals.push({ model: c.model, info, selected: r.requests, result: r.policies[0] });
+      }
+    }
+    return { dir: o.dir ? dir : null, db: o.dir ? db : null, generated, ingested, overview, names, offerings, counterfactuals };
   } finally {
     if (!o.dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -71,6 +98,7 @@ export function demoReport(r: DemoResult): Report {
       overview: o,
       unknownNames: r.names.unknown,
       offerings: r.offerings.map((p) => ({ model: p.model, at: p.at, providers: p.models[0]?.providers ?? [] })),
+      counterfactuals: r.counterfactuals.map((c) => ({ model: c.model, info: c.info, selected: c.selected, ...c.result })),
     },
     sections: [
       {
@@ -95,6 +123,7 @@ export function demoReport(r: DemoResult): Report {
         ],
       },
       ...r.offerings.map(offeringsSection),
+      counterfactualSection(r.counterfactuals),
     ],
     notes: [
       r.names.unknown.length
@@ -119,6 +148,24 @@ function offeringsSection(p: ProvidersResult): Section {
       o.official ? `${o.provider} (official)` : o.provider,
       o.inputPrice, o.outputPrice, fixed(o.blendedPrice, 3), o.currency, o.contextLength, o.features,
       fixed(o.medianTtftMs, 0), fixed(o.medianTps, 1), o.successRate === null ? null : `${(o.successRate * 100).toFixed(1)}%`,
+    ]),
+  };
+}
+
+const pctCell = (v: number | null) => (v === null ? null : `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(1)}%`);
+const ciCell = (c: [number, number] | null, flip = false) =>
+  c ? `${pctCell(flip ? -c[1] : c[0])} .. ${pctCell(flip ? -c[0] : c[1])}` : null;
+
+/** The study's two counterfactuals, hindsight beside causal (no look-ahead). */
+function counterfactualSection(cs: Counterfactual[]): Section {
+  return {
+    title: 'What routing would have done, against direct official access (list prices)',
+    columns: ['model', 'policy', 'decides on', 'cost', 'cost 95% CI', 'throughput', 'throughput 95% CI', 'comparable requests'],
+    rows: cs.map((c) => [
+      c.model, c.result.policy, c.info === 'hindsight' ? 'current window (hindsight)' : 'previous window (causal)',
+      c.result.savingsPct === null ? null : pctCell(-c.result.savingsPct), ciCell(c.result.savingsCi95, true),
+      pctCell(c.result.throughputGainPct), ciCell(c.result.throughputGainCi95),
+      `${c.result.requests.toLocaleString('en-US')} of ${c.selected.toLocaleString('en-US')}`,
     ]),
   };
 }

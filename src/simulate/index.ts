@@ -5,11 +5,11 @@
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { buildCandidates, buildRequests } from './feasibility.js';
-import { checkBaseline, checkPolicy, replayPolicies, type Baseline } from './replay.js';
+import { checkBaseline, checkPolicy, replayPolicies, type Baseline, type BalancedWeights } from './replay.js';
 import { policyResults, type PolicyResult } from './results.js';
 import { buildProviderState, parseDuration, type StateMode } from './state.js';
 
-export type { Baseline } from './replay.js';
+export type { BalancedWeights, Baseline } from './replay.js';
 export type { PolicyResult, RoutingShare } from './results.js';
 export type { StateMode } from './state.js';
 export { parseDuration } from './state.js';
@@ -17,7 +17,7 @@ export { parseDuration } from './state.js';
 export type Information = 'causal' | 'hindsight';
 
 export interface SimulateOptions {
-  /** cost, throughput, latency, ttft, round-robin, random, fixed:PROVIDER */
+  /** cost, throughput, latency, ttft, balanced, sla, round-robin, random, fixed:PROVIDER */
   policies: string[];
   baseline: Baseline;
   /** causal: decide on the previous window's state; hindsight: on the current one */
@@ -38,6 +38,10 @@ export interface SimulateOptions {
   bootstrap: number;
   seed: number;
   includeAnomalousPrices: boolean;
+  /** `balanced` weights; default 1 each */
+  weights?: Partial<BalancedWeights>;
+  /** `sla` latency objective in ms; default 8000 */
+  sloLatencyMs?: number;
 }
 
 export const DEFAULT_SIMULATE_OPTIONS: Omit<SimulateOptions, 'policies'> = {
@@ -73,6 +77,10 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
   if (!(o.minSuccess >= 0 && o.minSuccess <= 1)) throw new UsageError(`--min-success must be between 0 and 1, not ${o.minSuccess}`);
   if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0) throw new UsageError(`--bootstrap must be a whole number ≥ 0`);
   if (!Number.isInteger(o.seed)) throw new UsageError(`--seed must be a whole number`);
+  for (const [k, v] of Object.entries(o.weights ?? {})) {
+    if (!(typeof v === 'number' && v >= 0)) throw new UsageError(`weight ${k} must be a number ≥ 0`);
+  }
+  if (o.sloLatencyMs !== undefined && !(o.sloLatencyMs > 0)) throw new UsageError('the latency objective must be > 0 ms');
   return { windowSeconds: parseDuration('--window', o.window), staleSeconds: parseDuration('--stale', o.stale) };
 }
 
@@ -88,7 +96,10 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   // static state is the same in every window, so causal and hindsight coincide there
   const lag = options.info === 'causal' && options.state === 'windowed' ? windowSeconds : 0;
   await buildCandidates(store, { min_success: options.minSuccess, decision_lag_s: lag });
-  await replayPolicies(store, options.policies, options.baseline);
+  await replayPolicies(store, options.policies, options.baseline, {
+    weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
+    sloLatencyMs: options.sloLatencyMs ?? 8000,
+  });
   const policies = await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed });
   const requests = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;
   return {

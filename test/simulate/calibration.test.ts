@@ -69,3 +69,20 @@ test('DeepSeek-V3.2 throughput routing vs official: +90% ± 10 pp in hindsight',
   near(h.throughputGainPct, ref.throughputGainPct, 1e-6, 'gain % vs reference replay');
   assert.ok(h.throughputGainCi95 && h.throughputGainCi95[0] <= h.throughputGainPct! && h.throughputGainPct! <= h.throughputGainCi95[1]);
 });
+
+test('property: in hindsight no policy models a request cheaper than cost on the same feasible set', async () => {
+  const policies = ['cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random'];
+  const r = await run({ policies, info: 'hindsight', bootstrap: 0 });
+  const row = await store.one<{ cheaper: number; compared: number }>(
+    `SELECT count(*) FILTER (WHERE o.cost < c.cost - 1e-12) AS cheaper, count(*) AS compared
+     FROM sim_outcome o JOIN sim_outcome c ON c.request_id = o.request_id AND c.policy = 'cost'
+     WHERE o.policy <> 'cost'`,
+  );
+  assert.equal(row!.cheaper, 0);
+  assert.ok(row!.compared > 0);
+  const cost = r.policies[0];
+  for (const p of r.policies) {
+    assert.equal(p.requests, cost.requests, `${p.policy} compares the same requests`);
+    assert.ok(p.policyCost >= cost.policyCost - 1e-9, `${p.policy} costs no less than cost`);
+  }
+});

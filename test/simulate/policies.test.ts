@@ -210,3 +210,36 @@ test('bad options are usage errors', async () => {
     s.close();
   }
 });
+
+test('balanced scores min–max-normalised criteria; sla takes the cheapest provider meeting the objective', async () => {
+  // One request, 1000 in + 1000 out, TTFT 1000 everywhere:
+  //   a: 1/1 → cost 2000, 50 TPS → 1000 + 1000/50·1000 = 21000 ms
+  //   b: 0.5/0.5 → 1000, 20 TPS → 51000 ms
+  //   c: 2/2 → 4000, 100 TPS → 11000 ms
+  // Normalised (0 best, 1 worst): cost a 1/3, b 0, c 1; latency a 0.25, b 1, c 0; throughput a 0.625, b 1, c 0.
+  const s = await openMarket({
+    offers: [
+      { provider: 'a', price: [1, 1] },
+      { provider: 'b', price: [0.5, 0.5] },
+      { provider: 'c', price: [2, 2] },
+    ],
+    probes: [ok('a', '2025-10-01 00:05', 1000, 50), ok('b', '2025-10-01 00:05', 1000, 20), ok('c', '2025-10-01 00:05', 1000, 100)],
+    requests: [['r', '2025-10-01 00:10', 'a', 1000, 1000, 0, null]],
+  });
+  try {
+    const pick = async (o: { weights?: { cost?: number; latency?: number; throughput?: number }; sloLatencyMs?: number }, policy: string) =>
+      (await run(s, { policies: [policy], info: 'hindsight', baseline: 'observed', ...o })).policies[0].routing[0]?.provider;
+    // equal weights: a 1/3 + 0.25 + 0.625 = 1.208, b 2, c 1 → c
+    assert.equal(await pick({}, 'balanced'), 'c');
+    // cost weighs 3: a 1 + 0.875 = 1.875, b 2, c 3 → a
+    assert.equal(await pick({ weights: { cost: 3 } }, 'balanced'), 'a');
+    // cost alone → b
+    assert.equal(await pick({ weights: { cost: 1, latency: 0, throughput: 0 } }, 'balanced'), 'b');
+    // 25 s: a (21 s) and c (11 s) meet it, a is cheaper; 60 s: all do, b cheapest; 5 s: nobody, the fastest (c)
+    assert.equal(await pick({ sloLatencyMs: 25_000 }, 'sla'), 'a');
+    assert.equal(await pick({ sloLatencyMs: 60_000 }, 'sla'), 'b');
+    assert.equal(await pick({ sloLatencyMs: 5_000 }, 'sla'), 'c');
+  } finally {
+    s.close();
+  }
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { runCli, tmpDir } from '../helpers.js';
+
+interface PolicyJson {
+  policy: string;
+  requests: number;
+  infeasible: number;
+  savingsPct: number;
+  savingsCi95: [number, number] | null;
+  throughputGainPct: number;
+  routing: { provider: string; share: number }[];
+}
+
+describe('ai-ping simulate', () => {
+  const dir = tmpDir();
+  const db = path.join(dir, 'demo.duckdb');
+  before(() => {
+    const r = runCli(['demo', '--requests', '60000', '--dir', dir, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  const run = (...args: string[]) => {
+    const r = runCli(['simulate', '--db', db, '--format', 'json', ...args]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { baseline: string; info: string; window: string; requests: number; policies: PolicyJson[] };
+  };
+
+  test("the study's counterfactuals on the calibrated demo market, in hindsight against official access", () => {
+    const qwen = run('--policy', 'cost', '--model', 'Qwen/Qwen3-32B', '--info', 'hindsight', '--bootstrap', '50');
+    assert.deepEqual([qwen.baseline, qwen.info, qwen.window], ['official', 'hindsight', '1h']);
+    const cost = qwen.policies[0];
+    assert.ok(Math.abs(cost.savingsPct - 37.8) <= 2, `savings ${cost.savingsPct}`);
+    assert.ok(cost.savingsCi95 && cost.savingsCi95[0] <= cost.savingsPct && cost.savingsPct <= cost.savingsCi95[1]);
+    assert.equal(cost.requests + cost.infeasible, qwen.requests, 'every selected request is compared or counted infeasible');
+    const shares = cost.routing.reduce((n, r) => n + r.share, 0);
+    assert.ok(Math.abs(shares - 100) < 1e-6, 'routing shares sum to 100');
+    const ds = run('--policy', 'throughput', '--model', 'DeepSeek-V3.2', '--info', 'hindsight', '--bootstrap', '0');
+    assert.ok(Math.abs(ds.policies[0].throughputGainPct - 90) <= 10, `gain ${ds.policies[0].throughputGainPct}`);
+    assert.equal(ds.policies[0].savingsCi95, null, '--bootstrap 0 turns the intervals off');
+  });
+
+  test('causal decisions never beat hindsight on their own objective', () => {
+    const h = run('--policy', 'throughput', '--model', 'DeepSeek-V3.2', '--info', 'hindsight', '--bootstrap', '0');
+    const c = run('--policy', 'throughput', '--model', 'DeepSeek-V3.2', '--info', 'causal', '--bootstrap', '0');
+    assert.ok(c.policies[0].throughputGainPct <= h.policies[0].throughputGainPct);
+  });
+
+  test('the observed baseline is always comparable; several policies in one run', () => {
+    const r = run('--policy', 'cost,throughput,latency', '--model', 'Qwen3-32B', '--baseline', 'observed', '--bootstrap', '0');
+    assert.deepEqual(r.policies.map((p) => p.policy), ['cost', 'throughput', 'latency']);
+    for (const p of r.policies) assert.equal(p.requests + p.infeasible, r.requests);
+  });
+
+  test('bad usage exits 2 with a clear message', () => {
+    const r = runCli(['simulate', '--db', db, '--policy', 'cheapest-ever']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown policy 'cheapest-ever'/);
+    assert.equal(runCli(['simulate', '--db', db]).code, 2, '--policy is required');
+  });
+});
