@@ -95,10 +95,8 @@ export function simulateReport(r: SimulateResult): Report {
   };
   return {
     json: r,
+    lead: r.policies.map((p) => headline(p, r.requests)),
     sections: [table, ...(r.policies.length > 1 ? [chart] : [])],
-    notes: [
-      ...r.policies.map((p) => headline(p, r.requests)),
-      'list prices only: retries, truncation and output quality are not priced in',
-    ],
+    notes: ['list prices only: retries, truncation and output quality are not priced in'],
   };
 }

@@ -25,6 +25,8 @@ export interface Section {
 export interface Report {
   /** What `--format json` prints: the stable contract. */
   json: unknown;
+  /** The answer in a few lines, printed before the tables (table and md formats). */
+  lead?: string[];
   sections: Section[];
   /** Short lines printed after the tables (table and md formats). */
   notes?: string[];

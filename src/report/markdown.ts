@@ -23,6 +23,7 @@ function mdCell(s: string): string {
 
 export function renderMarkdown(report: Report): string {
   const out: string[] = [];
+  if (report.lead?.length) out.push(...report.lead.map((l) => `- **${mdCell(l)}**`), '');
   for (const s of report.sections) {
     if (s.title) out.push(`### ${s.title}`, '');
     if (s.chart) out.push(...mermaidChart(s.chart), '');

@@ -33,6 +33,7 @@ export function textChart(c: Chart): string {
 export function renderTerminal(report: Report): string {
   const color = chalk.level > 0;
   const out: string[] = [];
+  if (report.lead?.length) out.push(...report.lead.map((l) => chalk.bold(l)), '');
   for (const s of report.sections) {
     if (s.title) out.push(chalk.bold(s.title));
     if (s.columns.length === 0) {
