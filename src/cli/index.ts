@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { exitCodeOf, isKnownError, UsageError } from '../errors.js';
+import { exitCodeOf, GateFailure, isKnownError, UsageError } from '../errors.js';
 import type { Format, Report } from '../report/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -14,6 +14,10 @@ interface OutputOptions {
   format?: Format;
   out?: string;
 }
+
+/** Gate figure names, for --help (kept in sync with src/commands/gates.ts by a test). */
+export const GATE_NAMES =
+  'savingsPct, throughputGainPct, failureRate, stalePriceDays, unknownModels, rejectedRows, inertiaIndex, top1Share, gini';
 
 const formatOption = () =>
   new Option('--format <format>', 'output format (default: table on a terminal, md when $CI is set)').choices([
@@ -69,6 +73,8 @@ Examples:
   ai-ping analyze --by tokens --format md        where demand goes, version inertia, how providers differ
   ai-ping simulate --policy cost --model Qwen3-32B
                                                  what routing would have saved against official access
+  ai-ping report --out report.md --fail-if 'savingsPct < 10'
+                                                 a Markdown report for CI, failing when a gate holds
   ai-ping catalog deepseek-ai/DeepSeek-V3.1      how a model name resolves to model, line and family
   ai-ping providers --model Qwen3-32B            the same model, different services
   ai-ping generate --out demo-data --requests 100000 --seed 7
@@ -169,6 +175,33 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         onProgress: progress,
       });
       await emit(simulateReport(result), opts);
+    });
+
+  program
+    .command('report')
+    .description('one Markdown report for people and CI: the answer first, then demand, providers, routing, data quality')
+    .addOption(dbOption())
+    .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
+    .option('--policy <list>', 'routing policies to replay', 'cost,throughput')
+    .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
+    .option('--model <name>', 'only this model (any spelling)')
+    .option('--from <date>', 'first day (inclusive, UTC)')
+    .option('--to <date>', 'last day (inclusive, UTC)')
+    .option('--bootstrap <n>', 'bootstrap resamples for the 95% intervals', parseInteger('--bootstrap'), 200)
+    .option('--fail-if <expr>', `fail (exit 1) when FIGURE OP NUMBER holds, repeatable; figures: ${GATE_NAMES}`, collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'table', 'csv']).default('md'))
+    .addOption(outOption())
+    .addHelpText('after', "\nExample:\n  ai-ping report --out report.md --fail-if 'savingsPct < 10' --fail-if 'stalePriceDays > 7'")
+    .action(async (opts) => {
+      const { report, reportReport } = await import('../commands/report.js');
+      const result = await report({
+        ...opts,
+        policies: String(opts.policy).split(',').map((p: string) => p.trim()).filter(Boolean),
+        onProgress: progress,
+      });
+      await emit(reportReport(result), opts);
+      const failed = result.gates.filter((g) => g.failed);
+      if (failed.length) throw new GateFailure(`gate(s) failed: ${failed.map((g) => `${g.expr} (${g.figure} = ${g.actual})`).join('; ')}`);
     });
 
   program

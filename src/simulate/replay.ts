@@ -1,7 +1,7 @@
 /**
  * Policies and baselines over `sim_cand`: every policy's choice per request in one
- * pass (feasible candidates ranked once with window functions), then joined to the
- * baseline's outcome into `sim_outcome`.
+ * pass (one GROUP BY over the feasible candidates, an arg_min per policy), then
+ * joined to the baseline's outcome into `sim_outcome`.
  */
 import { UsageError } from '../errors.js';
 import type { SqlParams } from '../metrics/selection.js';
@@ -24,16 +24,23 @@ export interface PolicyOptions {
   sloLatencyMs: number;
 }
 
-/** Ranking of the feasible candidates of one request; ties: lower cost, then provider name. */
-const RANKS: Record<string, string> = {
-  cost: 'cost, d_tps DESC NULLS LAST, provider',
-  throughput: 'd_tps DESC NULLS LAST, cost, provider',
-  latency: 'd_e2e NULLS LAST, cost, provider',
-  ttft: 'd_ttft NULLS LAST, cost, provider',
-  balanced: 'score NULLS LAST, cost, provider',
-  // meeting the objective first; when nobody does, the fastest
-  sla: 'd_e2e > $slo_ms, CASE WHEN d_e2e <= $slo_ms THEN cost END, d_e2e NULLS LAST, cost, provider',
-  name: 'provider',
+const INF = `'infinity'::DOUBLE`;
+const NEG_INF = `'-infinity'::DOUBLE`;
+
+/**
+ * Order keys of the feasible candidates of one request (lowest wins), compared field
+ * by field; a missing figure ranks last. Ties: `cost` the higher decision TPS, every
+ * other policy the lower cost; then the provider name.
+ */
+const KEYS: Record<string, string> = {
+  cost: `{'a': cost, 'b': -coalesce(d_tps, ${NEG_INF}), 'c': provider}`,
+  throughput: `{'a': -coalesce(d_tps, ${NEG_INF}), 'b': cost, 'c': provider}`,
+  latency: `{'a': coalesce(d_e2e, ${INF}), 'b': cost, 'c': provider}`,
+  ttft: `{'a': coalesce(d_ttft, ${INF}), 'b': cost, 'c': provider}`,
+  balanced: `{'a': coalesce(score, ${INF}), 'b': cost, 'c': provider}`,
+  // meeting the objective first, the cheapest of those; when nobody does, the fastest
+  sla: `{'a': coalesce(d_e2e > $slo_ms, true), 'b': CASE WHEN d_e2e <= $slo_ms THEN cost ELSE 0 END,
+    'c': coalesce(d_e2e, ${INF}), 'd': cost, 'e': provider}`,
 };
 
 export function checkPolicy(policy: string): void {
@@ -49,15 +56,19 @@ export function checkBaseline(baseline: string): asserts baseline is Baseline {
   throw new UsageError(`unknown baseline '${baseline}'; use official, observed or provider:NAME`);
 }
 
-/** The condition on a ranked candidate row that makes it policy i's choice. */
-function chosenBy(policy: string, i: number, params: SqlParams): string {
+/** What the results need of a chosen candidate. */
+const CHOICE = `{'provider': provider, 'day': day, 'cost': cost, 'tps': o_tps, 'ttft': o_ttft, 'e2e': o_e2e, 'success': o_success}`;
+
+/** The aggregate over a request's feasible candidates that gives policy i's choice (a CHOICE struct). */
+function choiceOf(policy: string, i: number, params: SqlParams): string {
   if (policy.startsWith('fixed:')) {
     params[`fixed_${i}`] = policy.slice('fixed:'.length);
-    return `provider = $fixed_${i}`;
+    return `any_value(${CHOICE}) FILTER (WHERE provider = $fixed_${i})`;
   }
-  if (policy === 'round-robin') return `r_name = seq % n_feasible + 1`;
-  if (policy === 'random') return `r_name = u % n_feasible + 1`;
-  return `r_${policy} = 1`;
+  // both cycle through the feasible providers in name order
+  if (policy === 'round-robin') return `list(${CHOICE} ORDER BY provider)[CAST(any_value(seq) % count(*) + 1 AS BIGINT)]`;
+  if (policy === 'random') return `list(${CHOICE} ORDER BY provider)[CAST(any_value(u) % count(*) + 1 AS BIGINT)]`;
+  return `arg_min(${CHOICE}, ${KEYS[policy]})`;
 }
 
 /** 0 for the best and 1 for the worst of a request's feasible candidates; 0 when they are all equal. */
@@ -100,26 +111,25 @@ export async function replayPolicies(
     w_latency: o.weights.latency,
     w_throughput: o.weights.throughput,
   };
+  const choices = policies.map((p, i) => `${choiceOf(p, i, params)} AS pick_${i}`).join(',\n       ');
   const picks = policies.map((p, i) => {
     params[`policy_${i}`] = p;
-    return `SELECT $policy_${i} AS policy, ${OUTCOME_COLS} FROM ranked WHERE ${chosenBy(p, i, params)}`;
+    return `SELECT $policy_${i} AS policy, request_id, pick_${i} AS pick FROM choices WHERE pick_${i} IS NOT NULL`;
   });
-  const ranks = Object.entries(RANKS)
-    .map(([name, order]) => `row_number() OVER (PARTITION BY request_id ORDER BY ${order}) AS r_${name}`)
-    .join(',\n      ');
+  // the balanced score needs each request's best and worst figures: a second look at its candidates
+  const source = policies.includes('balanced')
+    ? `(SELECT *, ${BALANCED_SCORE} AS score FROM sim_cand WHERE feasible WINDOW req AS (PARTITION BY request_id))`
+    : `(SELECT * FROM sim_cand WHERE feasible)`;
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_outcome AS
-     WITH feasible AS (SELECT * FROM sim_cand WHERE feasible),
-     scored AS (
-       SELECT *, ${BALANCED_SCORE} AS score FROM feasible
-       WINDOW req AS (PARTITION BY request_id)
-     ),
-     ranked AS (
-       SELECT *, ${ranks}, count(*) OVER (PARTITION BY request_id) AS n_feasible
-       FROM scored
+     WITH choices AS (
+       SELECT request_id, ${choices}
+       FROM ${source} GROUP BY request_id
      ), picks AS (${picks.join('\n UNION ALL ')}),
      base AS (${baselineSql(baseline, params)})
-     SELECT p.*, b.cost AS base_cost, b.tps AS base_tps
+     SELECT p.policy, p.request_id, p.pick.day AS day, p.pick.provider AS provider, p.pick.cost AS cost,
+       p.pick.tps AS tps, p.pick.ttft AS ttft, p.pick.e2e AS e2e, p.pick.success AS success,
+       b.cost AS base_cost, b.tps AS base_tps
      FROM picks p JOIN base b USING (request_id)`,
     params,
   );

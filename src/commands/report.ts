@@ -1,0 +1,110 @@
+/**
+ * `ai-ping report`: one document for people and CI — the answer first, then
+ * where demand goes, how providers differ, what routing would have done, and
+ * data quality — with gates that fail a CI job.
+ */
+import { existsSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { Report } from '../report/index.js';
+import { DEFAULT_SIMULATE_OPTIONS, type SimulateResult } from '../simulate/index.js';
+import { defaultDbPath, withStore } from '../store/db.js';
+import { analyze, analyzeReport, type AnalyzeResult } from './analyze.js';
+import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
+import { simulateCommand, simulateReport } from './simulate.js';
+
+export interface ReportOptions {
+  db?: string;
+  catalog?: string;
+  from?: string;
+  to?: string;
+  model?: string;
+  policies: string[];
+  baseline: string;
+  failIf: string[];
+  bootstrap?: number;
+  seed?: number;
+  onProgress?: (msg: string) => void;
+}
+
+export interface ReportResult {
+  analysis: AnalyzeResult;
+  simulation: SimulateResult;
+  figures: Record<GateFigure, number | null>;
+  gates: GateOutcome[];
+}
+
+async function stalePriceDays(db: string): Promise<number | null> {
+  return withStore(
+    db,
+    async (s) =>
+      (await s.one<{ d: number | null }>(
+        `SELECT date_diff('second', (SELECT max(ts) FROM prices), (SELECT max(ts) FROM requests)) / 86400.0 AS d`,
+      ))?.d ?? null,
+    { readOnly: true },
+  );
+}
+
+export async function report(o: ReportOptions): Promise<ReportResult> {
+  const gates = o.failIf.map(parseGate); // bad expressions fail before any work
+  const db = o.db ?? defaultDbPath();
+  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest logs and market data first`);
+  const selection = { db, catalog: o.catalog, from: o.from, to: o.to, model: o.model };
+  const analysis = await analyze({ ...selection, files: [], onProgress: o.onProgress });
+  const simulation = await simulateCommand({
+    ...DEFAULT_SIMULATE_OPTIONS,
+    ...selection,
+    files: [],
+    policies: o.policies,
+    baseline: o.baseline as never,
+    bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
+    seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
+    onProgress: o.onProgress,
+  });
+  const first = simulation.policies[0];
+  const q = analysis.dataQuality;
+  const figures: Record<GateFigure, number | null> = {
+    savingsPct: first?.savingsPct ?? null,
+    throughputGainPct: first?.throughputGainPct ?? null,
+    failureRate: first?.failureRate ?? null,
+    stalePriceDays: await stalePriceDays(db),
+    unknownModels: q.unknownModels.length,
+    rejectedRows: q.rejects.reduce((n, r) => n + r.rows, 0),
+    inertiaIndex: analysis.versionInertia.inertiaIndex,
+    top1Share: analysis.concentration.top1Share,
+    gini: analysis.concentration.gini,
+  };
+  return { analysis, simulation, figures, gates: evaluateGates(gates, figures) };
+}
+
+const num = (v: number | null, d = 1) => (v === null ? '–' : v.toFixed(d));
+
+export function reportReport(r: ReportResult): Report {
+  const a = analyzeReport(r.analysis);
+  const s = simulateReport(r.simulation);
+  const q = r.analysis.dataQuality;
+  const c = r.analysis.concentration;
+  const failed = r.gates.filter((g) => g.failed);
+  const lead = [
+    ...failed.map((g) => `GATE FAILED: ${g.expr} (${g.figure} = ${num(g.actual, 2)})`),
+    `${q.requests.toLocaleString('en-US')} requests, ${q.firstRequest?.slice(0, 10) ?? '–'} .. ${q.lastRequest?.slice(0, 10) ?? '–'}`,
+    ...(s.lead ?? []),
+    `demand: top family ${num(c.top1Share)}%, top five ${num(c.top5Share)}%, Gini ${num(c.gini, 3)}; ` +
+      `${num(r.analysis.versionInertia.inertiaIndex)}% of demand on superseded versions`,
+  ];
+  const gateRows = r.gates.map((g) => [g.expr, num(g.actual, 2), g.failed ? 'FAILED' : 'ok']);
+  return {
+    json: {
+      figures: r.figures,
+      gates: r.gates.map(({ expr, figure, actual, failed }) => ({ expr, figure, actual, failed })),
+      analysis: a.json,
+      simulation: s.json,
+    },
+    lead,
+    sections: [
+      ...(gateRows.length ? [{ title: 'Gates', columns: ['gate', 'value', 'result'], rows: gateRows }] : []),
+      ...s.sections,
+      ...a.sections,
+    ],
+    notes: [...(a.notes ?? []), ...(s.notes ?? []), `stale prices: latest snapshot ${num(r.figures.stalePriceDays)} days before the last request`],
+  };
+}
