@@ -39,14 +39,14 @@ const COST = `((r.input_tokens - r.cached_tokens) * pr.input_price
   + r.output_tokens * pr.output_price) / 1e6`;
 
 /**
- * `sim_cand`: one row per (request, provider of its model). Decision figures (`d_*`)
+ * `sim_cand` (a view, streamed once by the replay): one row per (request, provider of its model). Decision figures (`d_*`)
  * come from the decision window's state (the previous window when causal), outcome
  * figures (`o_*`) from the current window's; without a current state the outcome is
  * a failure with the decision state's speed.
  */
 export function candidatesSql(): string {
   return `
-  CREATE OR REPLACE TEMP TABLE sim_cand AS
+  CREATE OR REPLACE TEMP VIEW sim_cand AS
   WITH priced AS (
     SELECT r.request_id, r.day, r.ts, r.w, r.seq, r.u, r.provider AS observed, o.provider, o.official,
       r.output_tokens,

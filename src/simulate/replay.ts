@@ -59,45 +59,43 @@ export function checkBaseline(baseline: string): asserts baseline is Baseline {
 /** What the results need of a chosen candidate. */
 const CHOICE = `{'provider': provider, 'day': day, 'cost': cost, 'tps': o_tps, 'ttft': o_ttft, 'e2e': o_e2e, 'success': o_success}`;
 
-/** The aggregate over a request's feasible candidates that gives policy i's choice (a CHOICE struct). */
+/** The aggregate over a request's candidates that gives policy i's choice (a CHOICE struct), feasible ones only. */
 function choiceOf(policy: string, i: number, params: SqlParams): string {
   if (policy.startsWith('fixed:')) {
     params[`fixed_${i}`] = policy.slice('fixed:'.length);
-    return `any_value(${CHOICE}) FILTER (WHERE provider = $fixed_${i})`;
+    return `any_value(${CHOICE}) FILTER (WHERE feasible AND provider = $fixed_${i})`;
   }
   // both cycle through the feasible providers in name order
-  if (policy === 'round-robin') return `list(${CHOICE} ORDER BY provider)[CAST(any_value(seq) % count(*) + 1 AS BIGINT)]`;
-  if (policy === 'random') return `list(${CHOICE} ORDER BY provider)[CAST(any_value(u) % count(*) + 1 AS BIGINT)]`;
-  return `arg_min(${CHOICE}, ${KEYS[policy]})`;
+  const nth = (k: string) =>
+    `(list(${CHOICE} ORDER BY provider) FILTER (WHERE feasible))[CAST(any_value(${k}) % count(*) FILTER (WHERE feasible) + 1 AS BIGINT)]`;
+  if (policy === 'round-robin') return nth('seq');
+  if (policy === 'random') return nth('u');
+  return `arg_min(${CHOICE}, ${KEYS[policy]}) FILTER (WHERE feasible)`;
 }
 
 /** 0 for the best and 1 for the worst of a request's feasible candidates; 0 when they are all equal. */
 const normalised = (x: string, worst: 'max' | 'min') => {
   const best = worst === 'max' ? 'min' : 'max';
-  return `coalesce(abs(${x} - ${best}(${x}) OVER req) / nullif(max(${x}) OVER req - min(${x}) OVER req, 0), 0)`;
+  const f = `CASE WHEN feasible THEN ${x} END`;
+  return `coalesce(abs(${x} - ${best}(${f}) OVER req) / nullif(max(${f}) OVER req - min(${f}) OVER req, 0), 0)`;
 };
 
 const BALANCED_SCORE = `$w_cost * ${normalised('cost', 'max')}
   + $w_latency * ${normalised('d_e2e', 'max')} + $w_throughput * ${normalised('d_tps', 'min')}`;
 
-const OUTCOME_COLS = 'request_id, day, provider, cost, o_tps AS tps, o_ttft AS ttft, o_e2e AS e2e, o_success AS success';
-
-/** The baseline's candidate row per request: observed always, the others only when feasible. */
-function baselineSql(baseline: Baseline, params: SqlParams): string {
-  if (baseline === 'observed') return `SELECT ${OUTCOME_COLS} FROM sim_cand WHERE provider = observed`;
-  if (baseline === 'official') {
-    // a model with several official endpoints: the first by name
-    return `SELECT ${OUTCOME_COLS} FROM sim_cand WHERE official AND feasible
-      QUALIFY row_number() OVER (PARTITION BY request_id ORDER BY provider) = 1`;
-  }
+/** The baseline's choice per request: observed always, the others only when feasible. */
+function baselineOf(baseline: Baseline, params: SqlParams): string {
+  if (baseline === 'observed') return `any_value(${CHOICE}) FILTER (WHERE provider = observed)`;
+  // a model with several official endpoints: the first by name
+  if (baseline === 'official') return `arg_min(${CHOICE}, provider) FILTER (WHERE official AND feasible)`;
   params.baseline_provider = baseline.slice('provider:'.length);
-  return `SELECT ${OUTCOME_COLS} FROM sim_cand WHERE provider = $baseline_provider AND feasible`;
+  return `any_value(${CHOICE}) FILTER (WHERE feasible AND provider = $baseline_provider)`;
 }
 
 /**
  * `sim_outcome(policy, request_id, day, provider, cost, tps, ttft, e2e, success,
  * base_cost, base_tps)`: one row per policy and compared request (baseline feasible
- * and the policy has a choice).
+ * and the policy has a choice). One GROUP BY over the candidates serves every policy.
  */
 export async function replayPolicies(
   store: Store,
@@ -114,23 +112,24 @@ export async function replayPolicies(
   const choices = policies.map((p, i) => `${choiceOf(p, i, params)} AS pick_${i}`).join(',\n       ');
   const picks = policies.map((p, i) => {
     params[`policy_${i}`] = p;
-    return `SELECT $policy_${i} AS policy, request_id, pick_${i} AS pick FROM choices WHERE pick_${i} IS NOT NULL`;
+    return `{'policy': $policy_${i}, 'pick': pick_${i}}`;
   });
   // the balanced score needs each request's best and worst figures: a second look at its candidates
   const source = policies.includes('balanced')
-    ? `(SELECT *, ${BALANCED_SCORE} AS score FROM sim_cand WHERE feasible WINDOW req AS (PARTITION BY request_id))`
-    : `(SELECT * FROM sim_cand WHERE feasible)`;
+    ? `(SELECT *, ${BALANCED_SCORE} AS score FROM sim_cand WINDOW req AS (PARTITION BY request_id))`
+    : 'sim_cand';
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_outcome AS
      WITH choices AS (
-       SELECT request_id, ${choices}
+       SELECT request_id, ${baselineOf(baseline, params)} AS base, ${choices}
        FROM ${source} GROUP BY request_id
-     ), picks AS (${picks.join('\n UNION ALL ')}),
-     base AS (${baselineSql(baseline, params)})
-     SELECT p.policy, p.request_id, p.pick.day AS day, p.pick.provider AS provider, p.pick.cost AS cost,
-       p.pick.tps AS tps, p.pick.ttft AS ttft, p.pick.e2e AS e2e, p.pick.success AS success,
-       b.cost AS base_cost, b.tps AS base_tps
-     FROM picks p JOIN base b USING (request_id)`,
+     ), flat AS (
+       SELECT request_id, base, unnest([${picks.join(', ')}]) AS x FROM choices WHERE base IS NOT NULL
+     )
+     SELECT x.policy, request_id, x.pick.day AS day, x.pick.provider AS provider, x.pick.cost AS cost,
+       x.pick.tps AS tps, x.pick.ttft AS ttft, x.pick.e2e AS e2e, x.pick.success AS success,
+       base.cost AS base_cost, base.tps AS base_tps
+     FROM flat WHERE x.pick IS NOT NULL`,
     params,
   );
 }
