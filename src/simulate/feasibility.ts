@@ -2,7 +2,7 @@
  * The requests to replay and, for each, every provider of its model with the
  * decision and outcome figures and whether it is feasible.
  */
-import { selectedRequestsSql, type SqlParams } from '../metrics/selection.js';
+import { selectedRequestsSql } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
 import { windowOf } from './state.js';
 
@@ -39,14 +39,14 @@ const COST = `((r.input_tokens - r.cached_tokens) * pr.input_price
   + r.output_tokens * pr.output_price) / 1e6`;
 
 /**
- * `sim_cand` (a view, streamed once by the replay): one row per (request, provider of its model). Decision figures (`d_*`)
+ * `sim_cand`: one row per (request, provider of its model). Decision figures (`d_*`)
  * come from the decision window's state (the previous window when causal), outcome
  * figures (`o_*`) from the current window's; without a current state the outcome is
  * a failure with the decision state's speed.
  */
 export function candidatesSql(): string {
   return `
-  CREATE OR REPLACE TEMP VIEW sim_cand AS
+  CREATE OR REPLACE TEMP TABLE sim_cand AS
   WITH priced AS (
     SELECT r.request_id, r.day, r.ts, r.w, r.seq, r.u, r.provider AS observed, o.provider, o.official,
       r.output_tokens,
@@ -73,6 +73,6 @@ export function candidatesSql(): string {
   LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w`;
 }
 
-export async function buildCandidates(store: Store, params: SqlParams): Promise<void> {
-  await store.run(candidatesSql(), params);
+export async function buildCandidates(store: Store, o: { minSuccess: number; decisionLagSeconds: number }): Promise<void> {
+  await store.run(candidatesSql(), { min_success: o.minSuccess, decision_lag_s: o.decisionLagSeconds });
 }

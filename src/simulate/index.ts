@@ -95,7 +95,7 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   });
   // static state is the same in every window, so causal and hindsight coincide there
   const lag = options.info === 'causal' && options.state === 'windowed' ? windowSeconds : 0;
-  await buildCandidates(store, { min_success: options.minSuccess, decision_lag_s: lag });
+  await buildCandidates(store, { minSuccess: options.minSuccess, decisionLagSeconds: lag });
   await replayPolicies(store, options.policies, options.baseline, {
     weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
     sloLatencyMs: options.sloLatencyMs ?? 8000,

@@ -85,7 +85,8 @@ const BALANCED_SCORE = `$w_cost * ${normalised('cost', 'max')}
 
 /** The baseline's choice per request: observed always, the others only when feasible. */
 function baselineOf(baseline: Baseline, params: SqlParams): string {
-  if (baseline === 'observed') return `any_value(${CHOICE}) FILTER (WHERE provider = observed)`;
+  // observed needs no feasibility, only a price in force to model its cost
+  if (baseline === 'observed') return `any_value(${CHOICE}) FILTER (WHERE provider = observed AND cost IS NOT NULL)`;
   // a model with several official endpoints: the first by name
   if (baseline === 'official') return `arg_min(${CHOICE}, provider) FILTER (WHERE official AND feasible)`;
   params.baseline_provider = baseline.slice('provider:'.length);

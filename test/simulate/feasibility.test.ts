@@ -114,6 +114,16 @@ test('causal and hindsight differ when a provider fails all its measurements in 
     close(hindsight.failureRate, 0);
     close(hindsight.throughputGainPct, 0);
     close(hindsight.p50LatencyMs, 800 + (1000 / 50) * 1000); // 20800
+    // 2 h windows: q's window 00:00–02:00 has 1 ok of 3 (success 1/3), so hindsight avoids it there too;
+    // p's median TPS over its two ok probes is 45, TTFT 900
+    const [wide] = (await run(s, { policies: ['cost'], info: 'hindsight', window: '2h' })).policies;
+    assert.deepEqual(wide.routing, [{ provider: 'p', share: 100 }]);
+    close(wide.policyThroughput, 45);
+    close(wide.meanTtftMs, 900);
+    // causal with 2 h windows decides on 22:00–24:00 of the day before: nobody measured, nothing compared
+    const [early] = (await run(s, { policies: ['cost'], info: 'causal', window: '2h' })).policies;
+    assert.equal(early.requests, 0);
+    assert.equal(early.infeasible, 1);
   } finally {
     s.close();
   }
