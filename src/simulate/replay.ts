@@ -1,7 +1,7 @@
 /**
- * Policies and baselines over `sim_cand`: every policy's choice per request in one
- * pass (one GROUP BY over the feasible candidates, an arg_min per policy), then
- * joined to the baseline's outcome into `sim_outcome`.
+ * Policies and baselines over `sim_cand`: every policy's choice and the baseline's
+ * per request in one pass (one GROUP BY over the candidates, an arg_min per policy
+ * over the feasible ones), unnested into `sim_outcome`.
  */
 import { UsageError } from '../errors.js';
 import type { SqlParams } from '../metrics/selection.js';
