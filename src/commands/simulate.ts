@@ -93,10 +93,24 @@ export function simulateReport(r: SimulateResult): Report {
       ],
     },
   };
+  const fit: Section[] = r.fit
+    ? [
+        {
+          title: `Outcome-model fit: the modelled figures of each request's own provider vs what was logged`,
+          columns: ['figure', 'requests', 'median abs. error', 'median bias'],
+          rows: (['cost', 'ttft', 'tps'] as const).map((k) => [
+            k === 'ttft' ? 'TTFT' : k === 'tps' ? 'TPS' : 'cost',
+            r.fit![k].n,
+            r.fit![k].mdape === null ? null : `${r.fit![k].mdape!.toFixed(1)}%`,
+            r.fit![k].bias === null ? null : signed(r.fit![k].bias),
+          ]),
+        },
+      ]
+    : [];
   return {
     json: r,
-    lead: r.policies.map((p) => headline(p, r.requests)),
-    sections: [table, ...(r.policies.length > 1 ? [chart] : [])],
+    lead: [...r.policies.map((p) => headline(p, r.requests)), ...(r.fit ? [`outcome model: ${r.fit.verdict}`] : [])],
+    sections: [table, ...(r.policies.length > 1 ? [chart] : []), ...fit],
     notes: ['list prices only: retries, truncation and output quality are not priced in'],
   };
 }

@@ -3,6 +3,7 @@
  * a baseline, set-wise in DuckDB. Needs the temp table `model_map` (prepareModelMap).
  */
 import { UsageError } from '../errors.js';
+import { outcomeFit, type OutcomeFit } from './fit.js';
 import type { Store } from '../store/db.js';
 import { buildCandidates, buildRequests } from './feasibility.js';
 import { checkBaseline, checkPolicy, replayPolicies, type Baseline, type BalancedWeights } from './replay.js';
@@ -65,6 +66,8 @@ export interface SimulateResult {
   /** requests selected for replay */
   requests: number;
   policies: PolicyResult[];
+  /** with the observed baseline: how well the outcome model reproduces the logged requests */
+  fit?: OutcomeFit;
 }
 
 function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: number } {
@@ -102,6 +105,7 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   });
   const policies = await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed });
   const requests = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;
+  const fit = options.baseline === 'observed' ? await outcomeFit(store) : undefined;
   return {
     baseline: options.baseline,
     info: options.info,
@@ -109,5 +113,6 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     state: options.state,
     requests,
     policies,
+    ...(fit ? { fit } : {}),
   };
 }

@@ -1,0 +1,56 @@
+import type { Store } from '../store/db.js';
+
+export interface FitFigure {
+  /** requests with both a modelled and a logged value */
+  n: number;
+  /** median absolute percentage error, percent */
+  mdape: number | null;
+  /** median signed percentage error (modelled − logged) / logged, percent: > 0 means the model overstates */
+  bias: number | null;
+}
+
+export interface OutcomeFit {
+  cost: FitFigure;
+  ttft: FitFigure;
+  tps: FitFigure;
+  verdict: string;
+}
+
+/**
+ * How well the outcome model reproduces what was logged: for each request, its
+ * own provider's modelled cost, TTFT and TPS against the logged cost, TTFT and
+ * request TPS (output / ((latency − TTFT) / 1000)); TTFT and TPS over ok
+ * requests only. Needs `sim_cand` (observed provider rows) and `requests`.
+ */
+const FIT_SQL = `
+WITH e AS (
+  SELECT
+    CASE WHEN r.cost > 0 THEN (c.cost - r.cost) / r.cost END AS cost_err,
+    CASE WHEN r.status = 'ok' AND r.ttft_ms > 0 THEN (c.o_ttft - r.ttft_ms) / r.ttft_ms END AS ttft_err,
+    CASE WHEN r.status = 'ok' AND r.latency_ms > r.ttft_ms AND r.output_tokens > 0
+      THEN (c.o_tps - r.output_tokens / ((r.latency_ms - r.ttft_ms) / 1000))
+           / (r.output_tokens / ((r.latency_ms - r.ttft_ms) / 1000)) END AS tps_err
+  FROM sim_cand c JOIN requests r ON r.request_id = c.request_id
+  WHERE c.provider = c.observed
+)
+SELECT
+  count(cost_err) AS cost_n, quantile_cont(abs(cost_err), 0.5) * 100 AS cost_mdape, quantile_cont(cost_err, 0.5) * 100 AS cost_bias,
+  count(ttft_err) AS ttft_n, quantile_cont(abs(ttft_err), 0.5) * 100 AS ttft_mdape, quantile_cont(ttft_err, 0.5) * 100 AS ttft_bias,
+  count(tps_err) AS tps_n, quantile_cont(abs(tps_err), 0.5) * 100 AS tps_mdape, quantile_cont(tps_err, 0.5) * 100 AS tps_bias
+FROM e`;
+
+/** One line on how far to trust the replay, from the worst median error among the figures measured. */
+export function fitVerdict(figures: FitFigure[]): string {
+  const worst = Math.max(...figures.filter((f) => f.n > 0 && f.mdape !== null).map((f) => f.mdape as number));
+  if (!Number.isFinite(worst)) return 'no logged cost, TTFT or latency to check the outcome model against';
+  if (worst < 10) return `close fit (median errors below ${Math.ceil(worst)}%): the replay's figures can be taken at face value`;
+  if (worst < 30) return `rough fit (median errors up to ${Math.ceil(worst)}%): trust differences between policies larger than that`;
+  return `loose fit (median errors up to ${Math.ceil(worst)}%): compare policies with one another, not with the logged figures`;
+}
+
+export async function outcomeFit(store: Store): Promise<OutcomeFit> {
+  const r = (await store.one<Record<string, number | null>>(FIT_SQL))!;
+  const figure = (k: string): FitFigure => ({ n: r[`${k}_n`] ?? 0, mdape: r[`${k}_mdape`], bias: r[`${k}_bias`] });
+  const [cost, ttft, tps] = ['cost', 'ttft', 'tps'].map(figure);
+  return { cost, ttft, tps, verdict: fitVerdict([cost, ttft, tps]) };
+}
