@@ -33,6 +33,14 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** `--policy a,b` or `--policy all` (every policy that needs no argument). */
+async function policyList(text: string): Promise<string[]> {
+  const list = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (!list.includes('all')) return list;
+  const { SIMPLE_POLICIES } = await import('../simulate/replay.js');
+  return [...new Set([...list.filter((p) => p !== 'all'), ...SIMPLE_POLICIES])];
+}
+
 function parseFraction(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -146,7 +154,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .command('simulate')
     .description('replay the logged traffic under routing policies: cost, throughput and failures vs a baseline')
     .argument('[file...]', 'request logs and market tables to replay in memory, instead of a database')
-    .requiredOption('--policy <list>', 'comma-separated: cost, throughput, latency, ttft, round-robin, random, fixed:PROVIDER')
+    .requiredOption('--policy <list>', "comma-separated: cost, throughput, latency, ttft, balanced, sla, round-robin, random, fixed:PROVIDER, or 'all'")
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
@@ -170,7 +178,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
       const result = await simulateCommand({
         ...opts,
         files,
-        policies: String(opts.policy).split(',').map((p: string) => p.trim()).filter(Boolean),
+        policies: await policyList(String(opts.policy)),
         includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
         onProgress: progress,
       });

@@ -111,6 +111,9 @@ export function simulateReport(r: SimulateResult): Report {
     json: r,
     lead: [...r.policies.map((p) => headline(p, r.requests)), ...(r.fit ? [`outcome model: ${r.fit.verdict}`] : [])],
     sections: [table, ...(r.policies.length > 1 ? [chart] : []), ...fit],
-    notes: ['list prices only: retries, truncation and output quality are not priced in'],
+    notes: [
+      ...(r.policies.length > 1 ? [`cost–throughput Pareto front: ${r.pareto.join(', ') || '–'}`] : []),
+      'list prices only: retries, truncation and output quality are not priced in',
+    ],
   };
 }

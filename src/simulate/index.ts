@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { outcomeFit, type OutcomeFit } from './fit.js';
+import { paretoFront } from './pareto.js';
 import type { Store } from '../store/db.js';
 import { buildCandidates, buildRequests } from './feasibility.js';
 import { checkBaseline, checkPolicy, replayPolicies, type Baseline, type BalancedWeights } from './replay.js';
@@ -66,6 +67,8 @@ export interface SimulateResult {
   /** requests selected for replay */
   requests: number;
   policies: PolicyResult[];
+  /** the policies no other beats on both cost and throughput */
+  pareto: string[];
   /** with the observed baseline: how well the outcome model reproduces the logged requests */
   fit?: OutcomeFit;
 }
@@ -113,6 +116,7 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     state: options.state,
     requests,
     policies,
+    pareto: paretoFront(policies),
     ...(fit ? { fit } : {}),
   };
 }
