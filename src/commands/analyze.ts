@@ -2,9 +2,7 @@
  * `ai-ping analyze`: where demand goes (concentration, version inertia), supply
  * vs use, how providers of the same model differ, and task regimes.
  */
-import { existsSync } from 'node:fs';
 import { resolveName } from '../catalog/index.js';
-import { InputError } from '../errors.js';
 import { concentration, type ConcentrationLevel, type ConcentrationResult } from '../metrics/concentration.js';
 import { dataQuality, type DataQualityResult } from '../metrics/data-quality.js';
 import { heterogeneity, HETEROGENEITY_FIGURES, type HeterogeneityResult } from '../metrics/heterogeneity.js';
@@ -14,7 +12,7 @@ import { supplyUse, type SupplyUseResult } from '../metrics/supply-use.js';
 import { taskRegimes, type TaskRegimesResult } from '../metrics/task-regimes.js';
 import { versionInertia, type VersionInertiaResult } from '../metrics/version-inertia.js';
 import type { Cell, Report, Section } from '../report/index.js';
-import { defaultDbPath, Store } from '../store/db.js';
+import { openInput } from './input.js';
 
 export interface AnalyzeOptions {
   /** request logs (and any other canonical tables) analysed in memory, without a database */
@@ -40,23 +38,6 @@ export interface AnalyzeResult {
   heterogeneity: HeterogeneityResult;
   taskRegimes: TaskRegimesResult;
   dataQuality: DataQualityResult;
-}
-
-async function openInput(o: AnalyzeOptions): Promise<{ store: Store; source: string }> {
-  if (o.files.length) {
-    const store = await Store.open(':memory:');
-    try {
-      const { ingestFiles } = await import('../ingest/index.js');
-      await ingestFiles(store, o.files, { onProgress: o.onProgress });
-    } catch (e) {
-      store.close();
-      throw e;
-    }
-    return { store, source: o.files.join(', ') };
-  }
-  const db = o.db ?? defaultDbPath();
-  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest request logs first, or pass log files`);
-  return { store: await Store.open(db, { readOnly: true }), source: db };
 }
 
 export async function analyze(o: AnalyzeOptions): Promise<AnalyzeResult> {

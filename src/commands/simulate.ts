@@ -2,14 +2,12 @@
  * `ai-ping simulate`: replays the logged traffic under routing policies and
  * compares each with a baseline, with day-block bootstrap intervals.
  */
-import { existsSync } from 'node:fs';
 import { resolveName } from '../catalog/index.js';
-import { InputError } from '../errors.js';
 import { prepareModelMap } from '../metrics/model-map.js';
 import type { Report, Section } from '../report/index.js';
 import { simulate as replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
 import type { PolicyResult } from '../simulate/results.js';
-import { defaultDbPath, Store } from '../store/db.js';
+import { openInput } from './input.js';
 
 export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
   /** request logs and market tables analysed in memory, instead of a database */
@@ -22,21 +20,7 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
 }
 
 export async function simulateCommand(o: SimulateCommandOptions): Promise<SimulateResult> {
-  let store: Store;
-  if (o.files.length) {
-    store = await Store.open(':memory:');
-    try {
-      const { ingestFiles } = await import('../ingest/index.js');
-      await ingestFiles(store, o.files, { onProgress: o.onProgress });
-    } catch (e) {
-      store.close();
-      throw e;
-    }
-  } else {
-    const db = o.db ?? defaultDbPath();
-    if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest request logs and market data first, or pass files`);
-    store = await Store.open(db, { readOnly: true });
-  }
+  const { store } = await openInput(o);
   try {
     const { catalog } = await prepareModelMap(store, o.catalog);
     o.onProgress?.('simulate: replaying');
