@@ -170,6 +170,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--model <name>', 'only this model (any spelling)')
     .option('--task <task>', 'only this task')
     .option('--include-anomalous-prices', 'also route to prices flagged as anomalous')
+    .addOption(new Option('--by <group>', 'also report each policy per model or per task').choices(['model', 'task']))
     .addOption(formatOption())
     .addOption(outOption())
     .addHelpText('after', '\nExample:\n  ai-ping simulate --policy cost,throughput --model Qwen3-32B --baseline official --info hindsight')

@@ -91,10 +91,27 @@ export function simulateReport(r: SimulateResult): Report {
         },
       ]
     : [];
+  const by = r.by ?? 'group';
+  const groups: Section[] = r.groups
+    ? [
+        {
+          title: `Per ${by}`,
+          columns: ['policy', by, 'compared', 'infeasible', 'savings', 'savings 95% CI', 'TPS gain', 'gain 95% CI', 'routing'],
+          rows: r.groups.map((p) => [
+            p.policy, p.group ?? '(none)', p.requests, p.infeasible,
+            p.savingsPct === null ? null : `${p.savingsPct.toFixed(1)}%`,
+            p.savingsCi95 ? `${p.savingsCi95[0].toFixed(1)} .. ${p.savingsCi95[1].toFixed(1)}` : null,
+            p.throughputGainPct === null ? null : `${p.throughputGainPct.toFixed(1)}%`,
+            p.throughputGainCi95 ? `${p.throughputGainCi95[0].toFixed(1)} .. ${p.throughputGainCi95[1].toFixed(1)}` : null,
+            p.routing.slice(0, 3).map((x) => `${x.provider} ${x.share.toFixed(0)}%`).join(', '),
+          ]),
+        },
+      ]
+    : [];
   return {
     json: r,
     lead: [...r.policies.map((p) => headline(p, r.requests)), ...(r.fit ? [`outcome model: ${r.fit.verdict}`] : [])],
-    sections: [table, ...(r.policies.length > 1 ? [chart] : []), ...fit],
+    sections: [table, ...groups, ...(r.policies.length > 1 ? [chart] : []), ...fit],
     notes: [
       ...(r.policies.length > 1 ? [`cost–throughput Pareto front: ${r.pareto.join(', ') || '–'}`] : []),
       'list prices only: retries, truncation and output quality are not priced in',

@@ -44,6 +44,8 @@ export interface SimulateOptions {
   weights?: Partial<BalancedWeights>;
   /** `sla` latency objective in ms; default 8000 */
   sloLatencyMs?: number;
+  /** also report every policy per model or per task */
+  by?: 'model' | 'task';
 }
 
 export const DEFAULT_SIMULATE_OPTIONS: Omit<SimulateOptions, 'policies'> = {
@@ -69,6 +71,9 @@ export interface SimulateResult {
   policies: PolicyResult[];
   /** the policies no other beats on both cost and throughput */
   pareto: string[];
+  /** with `by`: each policy per model or task */
+  by?: 'model' | 'task';
+  groups?: PolicyResult[];
   /** with the observed baseline: how well the outcome model reproduces the logged requests */
   fit?: OutcomeFit;
 }
@@ -109,6 +114,9 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   const policies = await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed });
   const requests = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;
   const fit = options.baseline === 'observed' ? await outcomeFit(store) : undefined;
+  const groups = options.by
+    ? await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed, by: options.by })
+    : undefined;
   return {
     baseline: options.baseline,
     info: options.info,
@@ -117,6 +125,7 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     requests,
     policies,
     pareto: paretoFront(policies),
+    ...(groups ? { by: options.by, groups } : {}),
     ...(fit ? { fit } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface RoutingShare {
 
 export interface PolicyResult {
   policy: string;
+  /** with --by model|task: the model or task these figures are for */
+  group?: string | null;
   /** requests compared (baseline feasible and the policy had a choice) */
   requests: number;
   /** selected requests left out of the comparison */
@@ -53,11 +55,16 @@ const gain = (base: number | null, tps: number | null) => (base && tps !== null 
  * and gain % over `resamples` day-block resamples. Each resample draws as many days
  * as there are, with replacement, from seeded hashes; a day drawn k times weighs k.
  */
-async function bootstrap(store: Store, resamples: number, seed: number): Promise<Map<string, [number, number][]>> {
+async function bootstrap(
+  store: Store,
+  outcomes: string,
+  resamples: number,
+  seed: number,
+): Promise<Map<string, [number, number][]>> {
   const days = (await store.one<{ n: number }>('SELECT count(DISTINCT day) AS n FROM sim_outcome'))?.n ?? 0;
   const out = new Map<string, [number, number][]>();
   if (resamples <= 0 || days === 0) return out;
-  const rows = await store.all<{ policy: string; s: number[] | null; g: number[] | null }>(
+  const rows = await store.all<{ policy: string; grp: string | null; s: number[] | null; g: number[] | null }>(
     `WITH day_index AS (
        SELECT day, row_number() OVER (ORDER BY day) - 1 AS i FROM (SELECT DISTINCT day FROM sim_outcome)
      ), draws AS (
@@ -66,22 +73,22 @@ async function bootstrap(store: Store, resamples: number, seed: number): Promise
      ), weights AS (
        SELECT d.b, x.day, count(*) AS k FROM draws d JOIN day_index x USING (i) GROUP BY ALL
      ), per_day AS (
-       SELECT policy, day, sum(base_cost) AS base_cost, sum(cost) AS cost,
+       SELECT policy, grp, day, sum(base_cost) AS base_cost, sum(cost) AS cost,
          sum(base_tps) AS base_tps, count(base_tps) AS base_n, sum(tps) AS tps, count(tps) AS n
-       FROM sim_outcome GROUP BY ALL
+       FROM ${outcomes} GROUP BY ALL
      ), per_resample AS (
-       SELECT p.policy, w.b,
+       SELECT p.policy, p.grp, w.b,
          (sum(w.k * p.base_cost) - sum(w.k * p.cost)) / nullif(sum(w.k * p.base_cost), 0) * 100 AS s,
          (sum(w.k * p.tps) / nullif(sum(w.k * p.n), 0))
            / nullif(sum(w.k * p.base_tps) / nullif(sum(w.k * p.base_n), 0), 0) * 100 - 100 AS g
        FROM per_day p JOIN weights w USING (day) GROUP BY ALL
      )
-     SELECT policy, quantile_cont(s, [0.025, 0.975]) AS s, quantile_cont(g, [0.025, 0.975]) AS g
-     FROM per_resample GROUP BY policy`,
+     SELECT policy, grp, quantile_cont(s, [0.025, 0.975]) AS s, quantile_cont(g, [0.025, 0.975]) AS g
+     FROM per_resample GROUP BY policy, grp`,
     { days, seed, resamples },
   );
   for (const r of rows) {
-    out.set(r.policy, [
+    out.set(key(r.policy, r.grp), [
       [r.s?.[0] ?? NaN, r.s?.[1] ?? NaN],
       [r.g?.[0] ?? NaN, r.g?.[1] ?? NaN],
     ]);
@@ -92,44 +99,58 @@ async function bootstrap(store: Store, resamples: number, seed: number): Promise
 const ci = (pair: [number, number] | undefined): [number, number] | null =>
   pair && Number.isFinite(pair[0]) && Number.isFinite(pair[1]) ? pair : null;
 
-/** One result per policy, in the order given. */
+const key = (policy: string, grp: string | null) => `${policy}\u0000${grp ?? ''}`;
+
+/**
+ * One result per policy, in the order given; with `by`, one per policy and
+ * model (or task), groups by requests compared, most first.
+ */
 export async function policyResults(
   store: Store,
   policies: string[],
-  o: { bootstrap: number; seed: number },
+  o: { bootstrap: number; seed: number; by?: 'model' | 'task' },
 ): Promise<PolicyResult[]> {
-  const total = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;
-  const totals = await store.all<Totals>(
-    `SELECT policy, count(*) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
+  const grp = o.by ? `CAST(r.${o.by} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+  const outcomes = `(SELECT x.*, ${grp} AS grp FROM sim_outcome x JOIN sim_req r USING (request_id))`;
+  const selected = await store.all<{ grp: string | null; n: number }>(
+    `SELECT ${grp} AS grp, count(*) AS n FROM sim_req r GROUP BY ALL ORDER BY n DESC, grp`,
+  );
+  const totals = await store.all<Totals & { grp: string | null }>(
+    `SELECT policy, grp, count(*) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
        avg(base_tps) AS baseline_tps, avg(tps) AS policy_tps, avg(ttft) AS mean_ttft,
        quantile_cont(e2e, 0.5) AS p50, quantile_cont(e2e, 0.9) AS p90, avg(1 - success) * 100 AS failure
-     FROM sim_outcome GROUP BY policy`,
+     FROM ${outcomes} GROUP BY policy, grp`,
   );
-  const routing = await store.all<{ policy: string; provider: string; share: number }>(
-    `SELECT policy, provider, count(*) * 100.0 / sum(count(*)) OVER (PARTITION BY policy) AS share
-     FROM sim_outcome GROUP BY policy, provider ORDER BY policy, share DESC, provider`,
+  const routing = await store.all<{ policy: string; grp: string | null; provider: string; share: number }>(
+    `SELECT policy, grp, provider, count(*) * 100.0 / sum(count(*)) OVER (PARTITION BY policy, grp) AS share
+     FROM ${outcomes} GROUP BY policy, grp, provider ORDER BY policy, grp, share DESC, provider`,
   );
-  const boot = await bootstrap(store, o.bootstrap, o.seed);
-  return policies.map((policy) => {
-    const t = totals.find((x) => x.policy === policy);
-    const b = boot.get(policy);
-    return {
-      policy,
-      requests: t?.requests ?? 0,
-      infeasible: total - (t?.requests ?? 0),
-      baselineCost: t?.baseline_cost ?? 0,
-      policyCost: t?.policy_cost ?? 0,
-      savingsPct: savings(t?.baseline_cost ?? null, t?.policy_cost ?? null),
-      savingsCi95: ci(b?.[0]),
-      baselineThroughput: t?.baseline_tps ?? null,
-      policyThroughput: t?.policy_tps ?? null,
-      throughputGainPct: gain(t?.baseline_tps ?? null, t?.policy_tps ?? null),
-      throughputGainCi95: ci(b?.[1]),
-      meanTtftMs: t?.mean_ttft ?? null,
-      p50LatencyMs: t?.p50 ?? null,
-      p90LatencyMs: t?.p90 ?? null,
-      failureRate: t?.failure ?? null,
-      routing: routing.filter((r) => r.policy === policy).map((r) => ({ provider: r.provider, share: r.share })),
-    };
-  });
+  const boot = await bootstrap(store, outcomes, o.bootstrap, o.seed);
+  return policies.flatMap((policy) =>
+    selected.map(({ grp: g, n: total }) => {
+      const t = totals.find((x) => x.policy === policy && x.grp === g);
+      const b = boot.get(key(policy, g));
+      return {
+        policy,
+        ...(o.by ? { group: g } : {}),
+        requests: t?.requests ?? 0,
+        infeasible: total - (t?.requests ?? 0),
+        baselineCost: t?.baseline_cost ?? 0,
+        policyCost: t?.policy_cost ?? 0,
+        savingsPct: savings(t?.baseline_cost ?? null, t?.policy_cost ?? null),
+        savingsCi95: ci(b?.[0]),
+        baselineThroughput: t?.baseline_tps ?? null,
+        policyThroughput: t?.policy_tps ?? null,
+        throughputGainPct: gain(t?.baseline_tps ?? null, t?.policy_tps ?? null),
+        throughputGainCi95: ci(b?.[1]),
+        meanTtftMs: t?.mean_ttft ?? null,
+        p50LatencyMs: t?.p50 ?? null,
+        p90LatencyMs: t?.p90 ?? null,
+        failureRate: t?.failure ?? null,
+        routing: routing
+          .filter((r) => r.policy === policy && r.grp === g)
+          .map((r) => ({ provider: r.provider, share: r.share })),
+      };
+    }),
+  );
 }

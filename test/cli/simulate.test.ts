@@ -60,3 +60,26 @@ describe('ai-ping simulate', () => {
     assert.equal(runCli(['simulate', '--db', db]).code, 2, '--policy is required');
   });
 });
+
+describe('ai-ping simulate --by', () => {
+  test('per-task results add up to the overall ones', () => {
+    const dir = tmpDir();
+    assert.equal(runCli(['demo', '--requests', '20000', '--dir', dir, '--format', 'json']).code, 0);
+    const r = runCli(['simulate', '--db', path.join(dir, 'demo.duckdb'), '--format', 'json', '--policy', 'cost', '--model', 'Qwen3-32B',
+      '--by', 'task', '--bootstrap', '0', '--info', 'hindsight']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as {
+      by: string;
+      policies: { requests: number; infeasible: number; baselineCost: number; policyCost: number }[];
+      groups: { policy: string; group: string; requests: number; infeasible: number; baselineCost: number; policyCost: number }[];
+    };
+    assert.equal(j.by, 'task');
+    assert.deepEqual(new Set(j.groups.map((g) => g.group)), new Set(['chat', 'code', 'agent', 'reasoning', 'doc-analysis']));
+    const sum = (k: 'requests' | 'infeasible' | 'baselineCost' | 'policyCost') => j.groups.reduce((n, g) => n + g[k], 0);
+    const all = j.policies[0];
+    assert.equal(sum('requests'), all.requests);
+    assert.equal(sum('infeasible'), all.infeasible);
+    assert.ok(Math.abs(sum('baselineCost') - all.baselineCost) < 1e-9 * all.baselineCost);
+    assert.ok(Math.abs(sum('policyCost') - all.policyCost) < 1e-9 * all.policyCost);
+  });
+});
