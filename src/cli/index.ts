@@ -173,17 +173,24 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .addOption(new Option('--by <group>', 'also report each policy per model or per task').choices(['model', 'task']))
     .addOption(formatOption())
     .addOption(outOption())
-    .addHelpText('after', '\nExample:\n  ai-ping simulate --policy cost,throughput --model Qwen3-32B --baseline official --info hindsight')
+    .addHelpText(
+      'after',
+      '\n--out FILE.arrow writes the per-request decisions as Arrow IPC (the report still goes to stdout).' +
+        '\n\nExample:\n  ai-ping simulate --policy cost,throughput --model Qwen3-32B --baseline official --info hindsight',
+    )
     .action(async (files: string[], opts) => {
       const { simulateCommand, simulateReport } = await import('../commands/simulate.js');
+      // An Arrow file takes the per-request decisions; the report still goes to stdout.
+      const decisions = /\.(arrow|ipc|feather)$/i.test(opts.out ?? '') ? opts.out : undefined;
       const result = await simulateCommand({
         ...opts,
+        decisions,
         files,
         policies: await policyList(String(opts.policy)),
         includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
         onProgress: progress,
       });
-      await emit(simulateReport(result), opts);
+      await emit(simulateReport(result), { ...opts, out: decisions ? undefined : opts.out });
     });
 
   program

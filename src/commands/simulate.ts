@@ -16,6 +16,8 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
   catalog?: string;
   /** a model in any spelling */
   model?: string;
+  /** write the per-request decisions here as Arrow IPC */
+  decisions?: string;
   onProgress?: (msg: string) => void;
 }
 
@@ -24,8 +26,14 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<Simula
   try {
     const { catalog } = await prepareModelMap(store, o.catalog);
     o.onProgress?.('simulate: replaying');
-    const { files: _files, db: _db, catalog: _catalog, onProgress: _p, ...rest } = o;
-    return await replay(store, { ...rest, model: o.model ? resolveName(o.model, catalog).model : undefined });
+    const { files: _files, db: _db, catalog: _catalog, onProgress: _p, decisions, ...rest } = o;
+    const result = await replay(store, { ...rest, model: o.model ? resolveName(o.model, catalog).model : undefined });
+    if (decisions) {
+      o.onProgress?.(`simulate: writing decisions to ${decisions}`);
+      const { writeDecisions } = await import('../simulate/decisions.js');
+      await writeDecisions(store, decisions);
+    }
+    return result;
   } finally {
     store.close();
   }
