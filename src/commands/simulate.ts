@@ -122,6 +122,11 @@ export function simulateReport(r: SimulateResult): Report {
     sections: [table, ...groups, ...(r.policies.length > 1 ? [chart] : []), ...fit],
     notes: [
       ...(r.policies.length > 1 ? [`cost–throughput Pareto front: ${r.pareto.join(', ') || '–'}`] : []),
+      ...(r.dynamicValue ?? []).map(
+        (d) =>
+          `value of dynamic switching, ${d.policy} vs static-best: savings ${signed(d.savingsPp, 1, ' pp')}, ` +
+          `throughput gain ${signed(d.throughputGainPp, 1, ' pp')}`,
+      ),
       'list prices only: retries, truncation and output quality are not priced in',
     ],
   };

@@ -71,6 +71,8 @@ export interface SimulateResult {
   policies: PolicyResult[];
   /** the policies no other beats on both cost and throughput */
   pareto: string[];
+  /** with static-best in the run: what switching per window adds over it, in percentage points */
+  dynamicValue?: { policy: string; savingsPp: number | null; throughputGainPp: number | null }[];
   /** with `by`: each policy per model or task */
   by?: 'model' | 'task';
   groups?: PolicyResult[];
@@ -125,7 +127,24 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     requests,
     policies,
     pareto: paretoFront(policies),
+    ...dynamicValue(policies),
     ...(groups ? { by: options.by, groups } : {}),
     ...(fit ? { fit } : {}),
+  };
+}
+
+/** Each dynamic policy's savings and throughput gain minus static-best's, when both ran. */
+function dynamicValue(policies: PolicyResult[]): Pick<SimulateResult, 'dynamicValue'> {
+  const fixed = policies.find((p) => p.policy === 'static-best');
+  if (!fixed) return {};
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  return {
+    dynamicValue: policies
+      .filter((p) => p !== fixed && !p.policy.startsWith('fixed:'))
+      .map((p) => ({
+        policy: p.policy,
+        savingsPp: diff(p.savingsPct, fixed.savingsPct),
+        throughputGainPp: diff(p.throughputGainPct, fixed.throughputGainPct),
+      })),
   };
 }

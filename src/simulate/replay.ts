@@ -9,7 +9,31 @@ import type { Store } from '../store/db.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
-export const SIMPLE_POLICIES = ['cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random'] as const;
+export const SIMPLE_POLICIES = [
+  'cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random', 'static-best',
+] as const;
+
+/** static-best keeps one provider per model and task if it is feasible for at least this share of their requests. */
+export const STATIC_COVERAGE = 0.9;
+
+/**
+ * `sim_static_best(model, task, provider)`: one provider per model and task, from
+ * whole-period averages — the lowest average cost among the providers feasible for
+ * at least STATIC_COVERAGE of the group's requests (when none is, the provider
+ * feasible for the most); ties: higher average decision TPS, then name.
+ */
+const STATIC_BEST_SQL = `
+CREATE OR REPLACE TEMP TABLE sim_static_best AS
+WITH g AS (
+  SELECT r.model, r.task, c.provider,
+    count(*) FILTER (WHERE c.feasible) / any_value(n) AS coverage,
+    avg(c.cost) FILTER (WHERE c.feasible) AS avg_cost, avg(c.d_tps) FILTER (WHERE c.feasible) AS avg_tps
+  FROM sim_cand c JOIN (SELECT *, count(*) OVER (PARTITION BY model, task) AS n FROM sim_req) r USING (request_id)
+  GROUP BY ALL
+)
+SELECT model, task, arg_min(provider, {'a': coverage < ${STATIC_COVERAGE}, 'b': CASE WHEN coverage < ${STATIC_COVERAGE} THEN -coverage ELSE avg_cost END,
+  'c': -coalesce(avg_tps, 0), 'd': provider}) AS provider
+FROM g WHERE coverage > 0 GROUP BY ALL`;
 
 /** Weights of the `balanced` score over min–max-normalised cost, end-to-end latency and throughput. */
 export interface BalancedWeights {
@@ -69,6 +93,7 @@ function choiceOf(policy: string, i: number, params: SqlParams): string {
   const nth = (k: string) =>
     `(list(${CHOICE} ORDER BY provider) FILTER (WHERE feasible))[CAST(any_value(${k}) % count(*) FILTER (WHERE feasible) + 1 AS BIGINT)]`;
   if (policy === 'round-robin') return nth('seq');
+  if (policy === 'static-best') return `any_value(${CHOICE}) FILTER (WHERE feasible AND static_pick)`;
   if (policy === 'random') return nth('u');
   return `arg_min(${CHOICE}, ${KEYS[policy]}) FILTER (WHERE feasible)`;
 }
@@ -116,9 +141,14 @@ export async function replayPolicies(
     return `{'policy': $policy_${i}, 'pick': pick_${i}}`;
   });
   // the balanced score needs each request's best and worst figures: a second look at its candidates
-  const source = policies.includes('balanced')
+  let source = policies.includes('balanced')
     ? `(SELECT *, ${BALANCED_SCORE} AS score FROM sim_cand WINDOW req AS (PARTITION BY request_id))`
     : 'sim_cand';
+  if (policies.includes('static-best')) {
+    await store.run(STATIC_BEST_SQL);
+    source = `(SELECT c.*, sb.provider IS NOT NULL AS static_pick FROM ${source} c JOIN sim_req r USING (request_id)
+      LEFT JOIN sim_static_best sb ON sb.model = r.model AND sb.task IS NOT DISTINCT FROM r.task AND sb.provider = c.provider)`;
+  }
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_outcome AS
      WITH choices AS (
