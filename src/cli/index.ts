@@ -41,6 +41,20 @@ async function policyList(text: string): Promise<string[]> {
   return [...new Set([...list.filter((p) => p !== 'all'), ...SIMPLE_POLICIES])];
 }
 
+/** `code=latency,doc-analysis=cost` into an objective per task. */
+async function taskObjectives(text: string): Promise<Record<string, 'cost' | 'throughput' | 'latency' | 'ttft'>> {
+  const { OBJECTIVES } = await import('../simulate/replay.js');
+  const out: Record<string, 'cost' | 'throughput' | 'latency' | 'ttft'> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [task, objective] = pair.split('=').map((x) => x.trim());
+    if (!task || !(OBJECTIVES as readonly string[]).includes(objective)) {
+      throw new UsageError(`--task-objective '${pair}': expected TASK=${OBJECTIVES.join('|')}`);
+    }
+    out[task] = objective as 'cost';
+  }
+  return out;
+}
+
 function parseFraction(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -171,6 +185,11 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--task <task>', 'only this task')
     .option('--include-anomalous-prices', 'also route to prices flagged as anomalous')
     .addOption(new Option('--by <group>', 'also report each policy per model or per task').choices(['model', 'task']))
+    .option(
+      '--task-objective <list>',
+      'task-aware objectives, e.g. code=latency,doc-analysis=cost (cost, throughput, latency, ttft); defaults: ' +
+        'code=latency, chat=ttft, agent=latency, reasoning=throughput, doc-analysis=cost, others cost',
+    )
     .addOption(formatOption())
     .addOption(outOption())
     .addHelpText(
@@ -187,6 +206,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         decisions,
         files,
         policies: await policyList(String(opts.policy)),
+        taskObjectives: opts.taskObjective ? await taskObjectives(String(opts.taskObjective)) : undefined,
         includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
         onProgress: progress,
       });

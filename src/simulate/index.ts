@@ -7,7 +7,15 @@ import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
 import type { Store } from '../store/db.js';
 import { buildCandidates, buildRequests } from './feasibility.js';
-import { checkBaseline, checkPolicy, replayPolicies, type Baseline, type BalancedWeights } from './replay.js';
+import {
+  checkBaseline,
+  checkPolicy,
+  DEFAULT_TASK_OBJECTIVES,
+  replayPolicies,
+  type BalancedWeights,
+  type Baseline,
+  type Objective,
+} from './replay.js';
 import { policyResults, type PolicyResult } from './results.js';
 import { buildProviderState, parseDuration, type StateMode } from './state.js';
 
@@ -46,6 +54,8 @@ export interface SimulateOptions {
   sloLatencyMs?: number;
   /** also report every policy per model or per task */
   by?: 'model' | 'task';
+  /** task-aware: objective per task, over the defaults */
+  taskObjectives?: Record<string, Objective>;
 }
 
 export const DEFAULT_SIMULATE_OPTIONS: Omit<SimulateOptions, 'policies'> = {
@@ -112,6 +122,7 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   await replayPolicies(store, options.policies, options.baseline, {
     weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
     sloLatencyMs: options.sloLatencyMs ?? 8000,
+    taskObjectives: { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives },
   });
   const policies = await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed });
   const requests = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;

@@ -10,8 +10,23 @@ import type { Store } from '../store/db.js';
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
 export const SIMPLE_POLICIES = [
-  'cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random', 'static-best',
+  'cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random', 'static-best', 'task-aware',
 ] as const;
+
+export type Objective = 'cost' | 'throughput' | 'latency' | 'ttft';
+export const OBJECTIVES: readonly Objective[] = ['cost', 'throughput', 'latency', 'ttft'];
+
+/**
+ * task-aware's default objective per task: interactive work wants a short wait,
+ * long generations want speed, bulk document work wants a low price.
+ */
+export const DEFAULT_TASK_OBJECTIVES: Record<string, Objective> = {
+  code: 'latency',
+  chat: 'ttft',
+  agent: 'latency',
+  reasoning: 'throughput',
+  'doc-analysis': 'cost',
+};
 
 /** static-best keeps one provider per model and task if it is feasible for at least this share of their requests. */
 export const STATIC_COVERAGE = 0.9;
@@ -44,6 +59,8 @@ export interface BalancedWeights {
 
 export interface PolicyOptions {
   weights: BalancedWeights;
+  /** task-aware: objective per task; tasks not named (and requests without one) use cost */
+  taskObjectives: Record<string, Objective>;
   /** `sla`: the cheapest provider whose expected end-to-end latency is at most this */
   sloLatencyMs: number;
 }
@@ -94,6 +111,13 @@ function choiceOf(policy: string, i: number, params: SqlParams): string {
     `(list(${CHOICE} ORDER BY provider) FILTER (WHERE feasible))[CAST(any_value(${k}) % count(*) FILTER (WHERE feasible) + 1 AS BIGINT)]`;
   if (policy === 'round-robin') return nth('seq');
   if (policy === 'static-best') return `any_value(${CHOICE}) FILTER (WHERE feasible AND static_pick)`;
+  if (policy === 'task-aware') {
+    // every candidate of a request shares its task, so one key shape serves all objectives
+    const primary = `CASE objective WHEN 'throughput' THEN -coalesce(d_tps, ${NEG_INF}) WHEN 'latency' THEN coalesce(d_e2e, ${INF})
+      WHEN 'ttft' THEN coalesce(d_ttft, ${INF}) ELSE cost END`;
+    const secondary = `CASE objective WHEN 'cost' THEN -coalesce(d_tps, ${NEG_INF}) ELSE cost END`;
+    return `arg_min(${CHOICE}, {'a': ${primary}, 'b': ${secondary}, 'c': provider}) FILTER (WHERE feasible)`;
+  }
   if (policy === 'random') return nth('u');
   return `arg_min(${CHOICE}, ${KEYS[policy]}) FILTER (WHERE feasible)`;
 }
@@ -148,6 +172,14 @@ export async function replayPolicies(
     await store.run(STATIC_BEST_SQL);
     source = `(SELECT c.*, sb.provider IS NOT NULL AS static_pick FROM ${source} c JOIN sim_req r USING (request_id)
       LEFT JOIN sim_static_best sb ON sb.model = r.model AND sb.task IS NOT DISTINCT FROM r.task AND sb.provider = c.provider)`;
+  }
+  if (policies.includes('task-aware')) {
+    await store.run('CREATE OR REPLACE TEMP TABLE sim_task_objective (task VARCHAR, objective VARCHAR)');
+    for (const [task, objective] of Object.entries(o.taskObjectives)) {
+      await store.run('INSERT INTO sim_task_objective VALUES ($1, $2)', [task, objective]);
+    }
+    source = `(SELECT c.*, coalesce(t.objective, 'cost') AS objective FROM ${source} c JOIN sim_req r USING (request_id)
+      LEFT JOIN sim_task_objective t ON t.task = r.task)`;
   }
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_outcome AS
