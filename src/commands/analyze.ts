@@ -151,9 +151,8 @@ function supplySections(s: SupplyUseResult): Section[] {
   ];
 }
 
-const FIGURE_LABELS: Record<(typeof HETEROGENEITY_FIGURES)[number], string> = Object.fromEntries(
-  HETEROGENEITY_FIGURES.map((f) => [f, f.replace(/([A-Z])/g, ' $1').toLowerCase()]),
-) as never;
+/** `medianTtftMs` → `median ttft ms`, for column heads. */
+const figureLabel = (f: string) => f.replace(/([A-Z])/g, ' $1').toLowerCase();
 
 /**
  * min ━━●━━━ max on a fixed width: the dot is the median provider, so the spread
@@ -189,7 +188,7 @@ function heterogeneitySection(h: HeterogeneityResult): Section {
   ]);
   return {
     title: `Service heterogeneity: coefficient of variation across providers (prices in force ${h.priceAt?.slice(0, 10) ?? '–'})`,
-    columns: ['model', 'providers', 'blended price min ● median max', 'TTFT ms', 'TPS', ...HETEROGENEITY_FIGURES.map((f) => `CV ${FIGURE_LABELS[f]}`), 'blended max/min', 'TPS max/min',
+    columns: ['model', 'providers', 'blended price min ● median max', 'TTFT ms', 'TPS', ...HETEROGENEITY_FIGURES.map((f) => `CV ${figureLabel(f)}`), 'blended max/min', 'TPS max/min',
       'mean dev. from official', 'price anchored'],
     rows,
   };

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Report } from '../report/index.js';
 import { DEFAULT_SIMULATE_OPTIONS, type SimulateResult } from '../simulate/index.js';
+import type { Baseline } from '../simulate/replay.js';
 import { defaultDbPath, withStore } from '../store/db.js';
 import { analyze, analyzeReport, type AnalyzeResult } from './analyze.js';
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
@@ -55,7 +56,7 @@ export async function report(o: ReportOptions): Promise<ReportResult> {
     ...selection,
     files: [],
     policies: o.policies,
-    baseline: o.baseline as never,
+    baseline: o.baseline as Baseline, // checked by the replay
     bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
     seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
     onProgress: o.onProgress,

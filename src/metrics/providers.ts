@@ -84,7 +84,7 @@ export async function providerOfferings(store: Store, opts: { model?: string; at
   const rows = await store.all<Omit<ProviderOffering, 'anomalies'>>(PROVIDERS_SQL, {
     model: opts.model ?? null,
     at: opts.at,
-  } as never);
+  });
   const flags = new Map<string, string[]>();
   for (const a of await priceAnomalies(store)) {
     const key = `${a.provider}\u0000${a.sourceModel}\u0000${a.ts}`;
