@@ -185,6 +185,8 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--task <task>', 'only this task')
     .option('--include-anomalous-prices', 'also route to prices flagged as anomalous')
     .addOption(new Option('--by <group>', 'also report each policy per model or per task').choices(['model', 'task']))
+    .option('--retries <n>', "after a failed attempt, fall back to the policy's next choice at most N times", parseInteger('--retries'), 0)
+    .option('--failed-attempts-free', 'failed attempts bill nothing (default: their input tokens)')
     .option(
       '--task-objective <list>',
       'task-aware objectives, e.g. code=latency,doc-analysis=cost (cost, throughput, latency, ttft); defaults: ' +
@@ -208,6 +210,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         policies: await policyList(String(opts.policy)),
         taskObjectives: opts.taskObjective ? await taskObjectives(String(opts.taskObjective)) : undefined,
         includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
+        failedAttemptsFree: Boolean(opts.failedAttemptsFree),
         onProgress: progress,
       });
       await emit(simulateReport(result), { ...opts, out: decisions ? undefined : opts.out });

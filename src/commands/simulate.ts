@@ -46,7 +46,11 @@ const ci = (c: [number, number] | null) => (c ? ` [${signed(c[0])}, ${signed(c[1
 /** The answer first: "cost: −37.8% cost [−39.1, −36.4], throughput −4.0% …". */
 export function headline(p: PolicyResult, selected: number): string {
   const cost = p.savingsPct === null ? '–' : signed(-p.savingsPct);
-  const failures = p.failureRate === null ? '' : `, expected failures ${p.failureRate.toFixed(2)}%`;
+  const fallback =
+    p.failureRateNoFallback !== null && p.failureRate !== null && p.failureRateNoFallback !== p.failureRate
+      ? ` (${p.failureRateNoFallback.toFixed(2)}% without fallback)`
+      : '';
+  const failures = p.failureRate === null ? '' : `, expected failures ${p.failureRate.toFixed(2)}%${fallback}`;
   return (
     `${p.policy}: ${cost} cost${p.savingsCi95 ? ci([-p.savingsCi95[1], -p.savingsCi95[0]]) : ''}, ` +
     `throughput ${signed(p.throughputGainPct)}${ci(p.throughputGainCi95)}${failures}, ` +

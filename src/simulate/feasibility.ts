@@ -34,6 +34,10 @@ export async function buildRequests(store: Store, sel: RequestSelection, p: { wi
 }
 
 /** Cost of the request on the price row `pr`, per 1 M tokens; cached tokens at the cached price when there is one. */
+/** What a failed attempt bills: its prompt, cached tokens at the cached price. */
+const INPUT_COST = `((r.input_tokens - r.cached_tokens) * pr.input_price
+  + r.cached_tokens * coalesce(pr.cached_input_price, pr.input_price)) / 1e6`;
+
 const COST = `((r.input_tokens - r.cached_tokens) * pr.input_price
   + r.cached_tokens * coalesce(pr.cached_input_price, pr.input_price)
   + r.output_tokens * pr.output_price) / 1e6`;
@@ -50,7 +54,7 @@ export function candidatesSql(): string {
   WITH priced AS (
     SELECT r.request_id, r.day, r.ts, r.w, r.seq, r.u, r.provider AS observed, o.provider, o.official,
       r.output_tokens,
-      pr.input_price IS NOT NULL AS has_price, ${COST} AS cost,
+      pr.input_price IS NOT NULL AS has_price, ${COST} AS cost, ${INPUT_COST} AS input_cost,
       list_count(list_filter(o.periods, x -> (x.f IS NULL OR x.f <= r.ts) AND (x.t IS NULL OR r.ts < x.t))) > 0 AS listed,
       o.context_length IS NULL OR o.context_length >= r.input_tokens + r.output_tokens AS context_ok,
       o.features IS NULL OR list_has_all(list_transform(o.features, x -> trim(x)), r.needs) AS features_ok,
@@ -59,7 +63,7 @@ export function candidatesSql(): string {
     ASOF LEFT JOIN sim_prices pr ON pr.model = r.model AND pr.provider = o.provider AND r.ts >= pr.ts
   )
   -- a price in force lists a provider too; without one no cost can be modelled, so it is required anyway
-  SELECT c.request_id, c.day, c.seq, c.u, c.observed, c.provider, c.official, c.cost,
+  SELECT c.request_id, c.day, c.seq, c.u, c.observed, c.provider, c.official, c.cost, c.input_cost,
     ds.success AS d_success, ds.ttft AS d_ttft, ds.tps AS d_tps,
     ds.ttft + c.output_tokens / ds.tps * 1000 AS d_e2e,
     coalesce(cs.success, 0) AS o_success,

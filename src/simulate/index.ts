@@ -56,6 +56,10 @@ export interface SimulateOptions {
   by?: 'model' | 'task';
   /** task-aware: objective per task, over the defaults */
   taskObjectives?: Record<string, Objective>;
+  /** after a failed attempt, fall back to the policy's next choice at most this many times */
+  retries?: number;
+  /** failed attempts bill nothing (default: their input tokens) */
+  failedAttemptsFree?: boolean;
 }
 
 export const DEFAULT_SIMULATE_OPTIONS: Omit<SimulateOptions, 'policies'> = {
@@ -123,6 +127,8 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
     sloLatencyMs: options.sloLatencyMs ?? 8000,
     taskObjectives: { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives },
+    retries: options.retries ?? 0,
+    failedAttemptsFree: options.failedAttemptsFree ?? false,
   });
   const policies = await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed });
   const requests = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;

@@ -58,6 +58,10 @@ export interface BalancedWeights {
 }
 
 export interface PolicyOptions {
+  /** fall back to the policy's next choice after a failed attempt, at most this many times */
+  retries: number;
+  /** failed attempts bill nothing (default: their input tokens) */
+  failedAttemptsFree: boolean;
   weights: BalancedWeights;
   /** task-aware: objective per task; tasks not named (and requests without one) use cost */
   taskObjectives: Record<string, Objective>;
@@ -97,11 +101,44 @@ export function checkBaseline(baseline: string): asserts baseline is Baseline {
   throw new UsageError(`unknown baseline '${baseline}'; use official, observed or provider:NAME`);
 }
 
+/** One attempt per request: its figures as they are. */
+const SINGLE_ATTEMPT = `
+     SELECT x.policy, request_id, x.pick.day AS day, x.pick.provider AS provider, x.pick.cost AS cost,
+       x.pick.tps AS tps, x.pick.ttft AS ttft, x.pick.e2e AS e2e, x.pick.success AS success,
+       x.pick.success AS first_success, base.cost AS base_cost, base.tps AS base_tps
+     FROM flat WHERE x.pick IS NOT NULL`;
+
+/**
+ * With fallback, attempt k is reached with probability reach_k = Π_{j<k} (1 − p_j).
+ * Expected cost Σ reach_k (p_k cost_k + (1 − p_k) failed_k), where a failed attempt
+ * bills its input tokens (or nothing); a failed attempt takes its TTFT, so expected
+ * time to first token is Σ reach_k ttft_k and end-to-end Σ reach_k (p_k e2e_k + (1 − p_k) ttft_k);
+ * the request fails with probability Π (1 − p_k); TPS is that of the attempt that succeeds.
+ */
+function expectedOverAttempts(failedAttemptsFree: boolean): string {
+  return `, attempts AS (
+       SELECT x.policy AS policy, request_id, base, unnest(x.pick) AS a, generate_subscripts(x.pick, 1) AS k
+       FROM flat WHERE len(x.pick) > 0
+     ), reached AS (
+       SELECT *, coalesce(product(1 - a.success) OVER (PARTITION BY policy, request_id ORDER BY k
+         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 1) AS reach
+       FROM attempts
+     )
+     SELECT policy, request_id, arg_min(a.day, k) AS day, arg_min(a.provider, k) AS provider,
+       sum(reach * (a.success * a.cost + (1 - a.success) * ${failedAttemptsFree ? '0' : 'a.input_cost'})) AS cost,
+       sum(reach * a.success * a.tps) / nullif(sum(reach * a.success), 0) AS tps,
+       sum(reach * a.ttft) AS ttft,
+       sum(reach * (a.success * a.e2e + (1 - a.success) * a.ttft)) AS e2e,
+       1 - product(1 - a.success) AS success, arg_min(a.success, k) AS first_success,
+       any_value(base.cost) AS base_cost, any_value(base.tps) AS base_tps
+     FROM reached GROUP BY policy, request_id`;
+}
+
 /** What the results need of a chosen candidate. */
-const CHOICE = `{'provider': provider, 'day': day, 'cost': cost, 'tps': o_tps, 'ttft': o_ttft, 'e2e': o_e2e, 'success': o_success}`;
+const CHOICE = `{'provider': provider, 'day': day, 'cost': cost, 'input_cost': input_cost, 'tps': o_tps, 'ttft': o_ttft, 'e2e': o_e2e, 'success': o_success}`;
 
 /** The aggregate over a request's candidates that gives policy i's choice (a CHOICE struct), feasible ones only. */
-function choiceOf(policy: string, i: number, params: SqlParams): string {
+function choiceOf(policy: string, i: number, params: SqlParams, retries: number): string {
   if (policy.startsWith('fixed:')) {
     params[`fixed_${i}`] = policy.slice('fixed:'.length);
     return `any_value(${CHOICE}) FILTER (WHERE feasible AND provider = $fixed_${i})`;
@@ -116,10 +153,17 @@ function choiceOf(policy: string, i: number, params: SqlParams): string {
     const primary = `CASE objective WHEN 'throughput' THEN -coalesce(d_tps, ${NEG_INF}) WHEN 'latency' THEN coalesce(d_e2e, ${INF})
       WHEN 'ttft' THEN coalesce(d_ttft, ${INF}) ELSE cost END`;
     const secondary = `CASE objective WHEN 'cost' THEN -coalesce(d_tps, ${NEG_INF}) ELSE cost END`;
-    return `arg_min(${CHOICE}, {'a': ${primary}, 'b': ${secondary}, 'c': provider}) FILTER (WHERE feasible)`;
+    return ranked(`{'a': ${primary}, 'b': ${secondary}, 'c': provider}`, retries);
   }
   if (policy === 'random') return nth('u');
-  return `arg_min(${CHOICE}, ${KEYS[policy]}) FILTER (WHERE feasible)`;
+  return ranked(KEYS[policy], retries);
+}
+
+/** The first choice, or with fallback the first `retries + 1` feasible choices in the policy's order. */
+function ranked(key: string, retries: number): string {
+  return retries > 0
+    ? `(list(${CHOICE} ORDER BY ${key}) FILTER (WHERE feasible))[1:${retries + 1}]`
+    : `arg_min(${CHOICE}, ${key}) FILTER (WHERE feasible)`;
 }
 
 /** 0 for the best and 1 for the worst of a request's feasible candidates; 0 when they are all equal. */
@@ -159,7 +203,14 @@ export async function replayPolicies(
     w_latency: o.weights.latency,
     w_throughput: o.weights.throughput,
   };
-  const choices = policies.map((p, i) => `${choiceOf(p, i, params)} AS pick_${i}`).join(',\n       ');
+  // With fallback every pick is a list of attempts; single-choice policies get a list of one.
+  const choices = policies
+    .map((p, i) => {
+      const c = choiceOf(p, i, params, o.retries);
+      const list = o.retries > 0 && !c.startsWith('(list(');
+      return `${list ? `CASE WHEN ${c} IS NULL THEN NULL ELSE [${c}] END` : c} AS pick_${i}`;
+    })
+    .join(',\n       ');
   const picks = policies.map((p, i) => {
     params[`policy_${i}`] = p;
     return `{'policy': $policy_${i}, 'pick': pick_${i}}`;
@@ -189,10 +240,7 @@ export async function replayPolicies(
      ), flat AS (
        SELECT request_id, base, unnest([${picks.join(', ')}]) AS x FROM choices WHERE base IS NOT NULL
      )
-     SELECT x.policy, request_id, x.pick.day AS day, x.pick.provider AS provider, x.pick.cost AS cost,
-       x.pick.tps AS tps, x.pick.ttft AS ttft, x.pick.e2e AS e2e, x.pick.success AS success,
-       base.cost AS base_cost, base.tps AS base_tps
-     FROM flat WHERE x.pick IS NOT NULL`,
+     ${o.retries > 0 ? expectedOverAttempts(o.failedAttemptsFree) : SINGLE_ATTEMPT}`,
     params,
   );
 }

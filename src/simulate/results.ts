@@ -29,8 +29,10 @@ export interface PolicyResult {
   meanTtftMs: number | null;
   p50LatencyMs: number | null;
   p90LatencyMs: number | null;
-  /** expected failure rate, percent */
+  /** expected failure rate, percent (after fallback, with --retries) */
   failureRate: number | null;
+  /** expected failure rate of the first attempt alone, percent */
+  failureRateNoFallback: number | null;
   routing: RoutingShare[];
 }
 
@@ -45,6 +47,7 @@ interface Totals {
   p50: number | null;
   p90: number | null;
   failure: number | null;
+  first_failure: number | null;
 }
 
 const savings = (base: number | null, cost: number | null) => (base ? ((base - (cost ?? 0)) / base) * 100 : null);
@@ -118,7 +121,8 @@ export async function policyResults(
   const totals = await store.all<Totals & { grp: string | null }>(
     `SELECT policy, grp, count(*) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
        avg(base_tps) AS baseline_tps, avg(tps) AS policy_tps, avg(ttft) AS mean_ttft,
-       quantile_cont(e2e, 0.5) AS p50, quantile_cont(e2e, 0.9) AS p90, avg(1 - success) * 100 AS failure
+       quantile_cont(e2e, 0.5) AS p50, quantile_cont(e2e, 0.9) AS p90, avg(1 - success) * 100 AS failure,
+       avg(1 - first_success) * 100 AS first_failure
      FROM ${outcomes} GROUP BY policy, grp`,
   );
   const routing = await store.all<{ policy: string; grp: string | null; provider: string; share: number }>(
@@ -147,6 +151,7 @@ export async function policyResults(
         p50LatencyMs: t?.p50 ?? null,
         p90LatencyMs: t?.p90 ?? null,
         failureRate: t?.failure ?? null,
+        failureRateNoFallback: t?.first_failure ?? null,
         routing: routing
           .filter((r) => r.policy === policy && r.grp === g)
           .map((r) => ({ provider: r.provider, share: r.share })),
