@@ -54,7 +54,11 @@ export function versionInertiaSql(sel: AnalyzeSelection) {
   const s = selectedRequestsSql(sel);
   const sql = `
 WITH sel AS (${s.sql}),
-releases AS (SELECT DISTINCT line, model, release_date FROM model_map WHERE release_date IS NOT NULL),
+-- every model of the line the catalog knows, used here or not, and unknown names with a user date
+releases AS (
+  SELECT DISTINCT line, model, release_date FROM model_map WHERE release_date IS NOT NULL
+  UNION SELECT line, model, release_date FROM catalog_releases
+),
 by_model AS MATERIALIZED (SELECT line, day, model, release_date, sum(demand) AS demand FROM sel GROUP BY ALL),
 newest AS (
   SELECT d.line, d.day, max(r.release_date) AS newest

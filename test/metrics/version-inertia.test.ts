@@ -60,12 +60,14 @@ test('version inertia: daily superseded shares, release-day/+7/+30 shares, half-
     assert.equal(v.totalDemand, 64);
     assert.equal(v.supersededDemand, 25);
     assert.equal(v.inertiaIndex, 39.0625);
-    // only the lines with a release inside 11-30 … 12-31, by demand
+    // only the lines with a release inside 11-30 … 12-31, by demand; the catalog's GLM-4.7 (12-22) counts
+    // although nobody here requested it, and GLM-4 has no demand on or after that day
     assert.deepEqual(
       v.lines.map((l) => l.line),
-      ['DeepSeek-V3', 'MiniMax-M'],
+      ['DeepSeek-V3', 'MiniMax-M', 'GLM-4'],
     );
-    const [ds, mm] = v.lines;
+    const [ds, mm, glm] = v.lines;
+    assert.deepEqual([glm.newestModel, glm.releaseDate, glm.releaseDayShare, glm.demand], ['GLM-4.7', '2025-12-22', null, 1]);
     assert.deepEqual(approx({ ...ds, daily: undefined }), {
       line: 'DeepSeek-V3',
       family: 'DeepSeek',
@@ -165,4 +167,18 @@ test('release figures: days without demand are null; the half-life needs a share
     day30Share: null,
     halfLifeDays: null,
   });
+});
+
+test('a successor nobody here used still supersedes: the catalog knows its release', async () => {
+  const s = await Store.open(':memory:');
+  try {
+    // only DeepSeek-V3.1-Terminus (09-22), on 10-01: V3.2-Exp (09-29) is the line's newest release by then
+    await s.run(`INSERT INTO requests (request_id, ts, model, provider, input_tokens, output_tokens)
+      VALUES ('t1', TIMESTAMP '2025-10-01 10:00', 'DeepSeek-V3.1-Terminus', 'p', 10, 0)`);
+    await prepareModelMap(s);
+    const v = await versionInertia(s, { by: 'requests' });
+    assert.equal(v.inertiaIndex, 100);
+  } finally {
+    s.close();
+  }
 });
