@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { runCli, tmpDir } from '../helpers.js';
+import { fixtures, runCli, tmpDir } from '../helpers.js';
 
 describe('ai-ping report', () => {
   const dir = tmpDir();
@@ -40,4 +40,15 @@ describe('ai-ping report', () => {
     assert.match(r.stderr, /unknown figure 'savings'/);
     assert.equal(runCli(['report', '--db', db, '--fail-if', 'savingsPct <']).code, 2);
   });
+});
+
+test('golden Markdown for the small report market (UPDATE_GOLDEN=1 rewrites it)', () => {
+  const fixture = path.join(fixtures, 'report');
+  const db = path.join(tmpDir(), 'golden.duckdb');
+  assert.equal(runCli(['ingest', fixture, '--db', db]).code, 0);
+  const r = runCli(['report', '--db', db, '--bootstrap', '20']);
+  assert.equal(r.code, 0, r.stderr);
+  const golden = path.join(fixture, 'report.golden.md');
+  if (process.env.UPDATE_GOLDEN) writeFileSync(golden, r.stdout);
+  assert.equal(r.stdout, readFileSync(golden, 'utf8'));
 });
