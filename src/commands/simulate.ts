@@ -26,7 +26,7 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<Simula
   try {
     const { catalog } = await prepareModelMap(store, o.catalog);
     o.onProgress?.('simulate: replaying');
-    const { files: _files, db: _db, catalog: _catalog, onProgress: _p, decisions, ...rest } = o;
+    const { files: _files, db: _db, catalog: _catalog, decisions, ...rest } = o;
     const result = await replay(store, { ...rest, model: o.model ? resolveName(o.model, catalog).model : undefined });
     if (decisions) {
       o.onProgress?.(`simulate: writing decisions to ${decisions}`);

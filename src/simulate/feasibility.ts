@@ -77,6 +77,9 @@ export function candidatesSql(): string {
   LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w`;
 }
 
-export async function buildCandidates(store: Store, o: { minSuccess: number; decisionLagSeconds: number }): Promise<void> {
-  await store.run(candidatesSql(), { min_success: o.minSuccess, decision_lag_s: o.decisionLagSeconds });
+export async function buildCandidates(
+  store: Store,
+  o: { minSuccess: number; decisionLagSeconds: number; onProgress?: (pct: number) => void },
+): Promise<void> {
+  await store.runWithProgress(candidatesSql(), { min_success: o.minSuccess, decision_lag_s: o.decisionLagSeconds }, o.onProgress);
 }

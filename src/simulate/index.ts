@@ -60,6 +60,8 @@ export interface SimulateOptions {
   retries?: number;
   /** failed attempts bill nothing (default: their input tokens) */
   failedAttemptsFree?: boolean;
+  /** progress lines for long replays */
+  onProgress?: (msg: string) => void;
 }
 
 export const DEFAULT_SIMULATE_OPTIONS: Omit<SimulateOptions, 'policies'> = {
@@ -122,8 +124,10 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   });
   // static state is the same in every window, so causal and hindsight coincide there
   const lag = options.info === 'causal' && options.state === 'windowed' ? windowSeconds : 0;
-  await buildCandidates(store, { minSuccess: options.minSuccess, decisionLagSeconds: lag });
+  const step = (what: string) => options.onProgress && ((pct: number) => options.onProgress!(`simulate: ${what} ${pct.toFixed(0)}%`));
+  await buildCandidates(store, { minSuccess: options.minSuccess, decisionLagSeconds: lag, onProgress: step('candidates') });
   await replayPolicies(store, options.policies, options.baseline, {
+    onProgress: step('choices'),
     weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
     sloLatencyMs: options.sloLatencyMs ?? 8000,
     taskObjectives: { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives },

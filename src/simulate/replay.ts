@@ -63,6 +63,8 @@ export interface PolicyOptions {
   /** failed attempts bill nothing (default: their input tokens) */
   failedAttemptsFree: boolean;
   weights: BalancedWeights;
+  /** the replay's own progress, 0..100 */
+  onProgress?: (pct: number) => void;
   /** task-aware: objective per task; tasks not named (and requests without one) use cost */
   taskObjectives: Record<string, Objective>;
   /** `sla`: the cheapest provider whose expected end-to-end latency is at most this */
@@ -232,7 +234,7 @@ export async function replayPolicies(
     source = `(SELECT c.*, coalesce(t.objective, 'cost') AS objective FROM ${source} c JOIN sim_req r USING (request_id)
       LEFT JOIN sim_task_objective t ON t.task = r.task)`;
   }
-  await store.run(
+  await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_outcome AS
      WITH choices AS (
        SELECT request_id, ${baselineOf(baseline, params)} AS base, ${choices}
@@ -242,5 +244,6 @@ export async function replayPolicies(
      )
      ${o.retries > 0 ? expectedOverAttempts(o.failedAttemptsFree) : SINGLE_ATTEMPT}`,
     params,
+    o.onProgress,
   );
 }
