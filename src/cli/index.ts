@@ -85,6 +85,10 @@ export function buildProgram(): Command {
       'Where your open-weight LLM demand goes, how providers of the same model differ,\nand what routing would have saved.',
     )
     .version(pkg.version)
+    .option('-q, --quiet', 'no progress and no warnings on stderr (errors still go there)')
+    .hook('preAction', (cmd) => {
+      quiet = Boolean(cmd.opts().quiet);
+    })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -296,15 +300,17 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
 }
 
 function warn(msg: string): void {
+  if (quiet) return;
   endProgress();
   process.stderr.write(`warning: ${msg}\n`);
 }
 
 let statusLine = false;
+let quiet = false;
 
 /** Progress goes to stderr as one updating line, and only when a person is watching it. */
 function progress(msg: string): void {
-  if (!process.stderr.isTTY) return;
+  if (quiet || !process.stderr.isTTY) return;
   process.stderr.write(`\r\x1b[K${msg}`);
   statusLine = true;
 }

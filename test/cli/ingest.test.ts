@@ -226,3 +226,14 @@ describe('ai-ping ingest (CLI)', () => {
     assert.ok(last.n >= 1, 'the last line (no trailing newline) is read');
   });
 });
+
+test('--quiet keeps warnings off stderr, before or after the command', () => {
+  const bad = path.join(fixtures, 'ingest', 'bad', 'negative-tokens.csv');
+  for (const args of [['--quiet', 'ingest', bad], ['ingest', bad, '-q']]) {
+    const r = runCli([...args, '--db', ':memory:', '--format', 'csv']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /negative-tokens\.csv,requests,2,1,0,1/);
+  }
+  assert.match(runCli(['ingest', bad, '--db', ':memory:']).stderr, /warning: .*'-5' is negative/);
+});
