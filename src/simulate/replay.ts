@@ -141,15 +141,18 @@ const CHOICE = `{'provider': provider, 'day': day, 'cost': cost, 'input_cost': i
 
 /** The aggregate over a request's candidates that gives policy i's choice (a CHOICE struct), feasible ones only. */
 function choiceOf(policy: string, i: number, params: SqlParams, retries: number): string {
+  // With fallback every pick is a list of attempts; a policy that makes one choice gives a list of one.
+  const one = (choice: string) => (retries > 0 ? `CASE WHEN ${choice} IS NULL THEN NULL ELSE [${choice}] END` : choice);
   if (policy.startsWith('fixed:')) {
     params[`fixed_${i}`] = policy.slice('fixed:'.length);
-    return `any_value(${CHOICE}) FILTER (WHERE feasible AND provider = $fixed_${i})`;
+    return one(`any_value(${CHOICE}) FILTER (WHERE feasible AND provider = $fixed_${i})`);
   }
   // both cycle through the feasible providers in name order
   const nth = (k: string) =>
-    `(list(${CHOICE} ORDER BY provider) FILTER (WHERE feasible))[CAST(any_value(${k}) % count(*) FILTER (WHERE feasible) + 1 AS BIGINT)]`;
+    one(`(list(${CHOICE} ORDER BY provider) FILTER (WHERE feasible))[CAST(any_value(${k}) % count(*) FILTER (WHERE feasible) + 1 AS BIGINT)]`);
   if (policy === 'round-robin') return nth('seq');
-  if (policy === 'static-best') return `any_value(${CHOICE}) FILTER (WHERE feasible AND static_pick)`;
+  if (policy === 'random') return nth('u');
+  if (policy === 'static-best') return one(`any_value(${CHOICE}) FILTER (WHERE feasible AND static_pick)`);
   if (policy === 'task-aware') {
     // every candidate of a request shares its task, so one key shape serves all objectives
     const primary = `CASE objective WHEN 'throughput' THEN -coalesce(d_tps, ${NEG_INF}) WHEN 'latency' THEN coalesce(d_e2e, ${INF})
@@ -157,7 +160,6 @@ function choiceOf(policy: string, i: number, params: SqlParams, retries: number)
     const secondary = `CASE objective WHEN 'cost' THEN -coalesce(d_tps, ${NEG_INF}) ELSE cost END`;
     return ranked(`{'a': ${primary}, 'b': ${secondary}, 'c': provider}`, retries);
   }
-  if (policy === 'random') return nth('u');
   return ranked(KEYS[policy], retries);
 }
 
@@ -205,14 +207,7 @@ export async function replayPolicies(
     w_latency: o.weights.latency,
     w_throughput: o.weights.throughput,
   };
-  // With fallback every pick is a list of attempts; single-choice policies get a list of one.
-  const choices = policies
-    .map((p, i) => {
-      const c = choiceOf(p, i, params, o.retries);
-      const list = o.retries > 0 && !c.startsWith('(list(');
-      return `${list ? `CASE WHEN ${c} IS NULL THEN NULL ELSE [${c}] END` : c} AS pick_${i}`;
-    })
-    .join(',\n       ');
+  const choices = policies.map((p, i) => `${choiceOf(p, i, params, o.retries)} AS pick_${i}`).join(',\n       ');
   const picks = policies.map((p, i) => {
     params[`policy_${i}`] = p;
     return `{'policy': $policy_${i}, 'pick': pick_${i}}`;

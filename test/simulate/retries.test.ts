@@ -42,3 +42,24 @@ test('--retries: a failed attempt falls back to the next choice; expected cost, 
     s.close();
   }
 });
+
+test('--retries with every policy: one-choice policies run unchanged, with no fallback', async () => {
+  const s = await openMarket({
+    offers: [
+      { provider: 'x', official: true, price: [1, 2] },
+      { provider: 'y', price: [0.5, 1] },
+    ],
+    probes: [...probes('x', 500, 50), ...probes('y', 1000, 20)],
+    requests: [['a', '2025-10-01 00:30', 'x', 1000, 100, 0, null]],
+  });
+  try {
+    const single = ['round-robin', 'random', 'fixed:y', 'static-best'];
+    const r = await run(s, { policies: ['cost', ...single], info: 'hindsight', retries: 2 });
+    for (const p of r.policies.filter((x) => single.includes(x.policy))) {
+      assert.equal(p.failureRate, p.failureRateNoFallback, p.policy);
+      assert.ok(Math.abs(p.failureRate! - 10) < 1e-9, `${p.policy}: one attempt, 90% success`);
+    }
+  } finally {
+    s.close();
+  }
+});
