@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import { ident } from '../store/db.js';
-import { TABLES, type ColumnDef, type TableDef, type TableKind, TABLE_KINDS, sqlType } from '../store/schema.js';
+import { TABLES, type ColumnDef, type TableDef, type TableKind, TABLE_KINDS } from '../store/schema.js';
 import type { StagedColumn } from './stage.js';
 
 /** Common alternative spellings of canonical column names. */
@@ -31,7 +31,8 @@ type Source =
   | { kind: 'param'; name: string }
   | { kind: 'none' };
 
-function findColumn(columns: StagedColumn[], name: string): StagedColumn | undefined {
+/** A column by name: the exact name first, then case-insensitively. */
+export function findColumn(columns: StagedColumn[], name: string): StagedColumn | undefined {
   return columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
 }
 

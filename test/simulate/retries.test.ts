@@ -8,9 +8,9 @@ const probes = (provider: string, ttft: number, tps: number): Probe[] => [
   ['2025-10-01 00:09', provider, false, null, null],
 ];
 
-test('--retries: a failed attempt falls back to the next choice; expected cost, time and failure', async () => {
-  // x (official) 1 / 2 per 1 M tokens, TTFT 500 ms, 50 tok/s; y 0.5 / 1, TTFT 1000 ms, 20 tok/s; both succeed 90%.
-  const s = await openMarket({
+/** x (official) 1 / 2 per 1 M tokens, TTFT 500 ms, 50 tok/s; y 0.5 / 1, TTFT 1000 ms, 20 tok/s; both succeed 90%. */
+const twoProviders = () =>
+  openMarket({
     offers: [
       { provider: 'x', official: true, price: [1, 2] },
       { provider: 'y', price: [0.5, 1] },
@@ -18,6 +18,9 @@ test('--retries: a failed attempt falls back to the next choice; expected cost, 
     probes: [...probes('x', 500, 50), ...probes('y', 1000, 20)],
     requests: [['a', '2025-10-01 00:30', 'x', 1000, 100, 0, null]],
   });
+
+test('--retries: a failed attempt falls back to the next choice; expected cost, time and failure', async () => {
+  const s = await twoProviders();
   try {
     // cost order: y (0.0006; its input alone 0.0005), then x (0.0012; input 0.001), reached with probability 0.1
     const [p] = (await run(s, { policies: ['cost'], info: 'hindsight', retries: 1 })).policies;
@@ -44,14 +47,7 @@ test('--retries: a failed attempt falls back to the next choice; expected cost, 
 });
 
 test('--retries with every policy: one-choice policies run unchanged, with no fallback', async () => {
-  const s = await openMarket({
-    offers: [
-      { provider: 'x', official: true, price: [1, 2] },
-      { provider: 'y', price: [0.5, 1] },
-    ],
-    probes: [...probes('x', 500, 50), ...probes('y', 1000, 20)],
-    requests: [['a', '2025-10-01 00:30', 'x', 1000, 100, 0, null]],
-  });
+  const s = await twoProviders();
   try {
     const single = ['round-robin', 'random', 'fixed:y', 'static-best'];
     const r = await run(s, { policies: ['cost', ...single], info: 'hindsight', retries: 2 });

@@ -5,8 +5,10 @@
  * codes and error texts onto canonical error types. Identifiers go through
  * `ident`; the only literals are this module's own constants.
  */
+import { InputError } from '../../errors.js';
 import { ident } from '../../store/db.js';
 import type { StagedColumn } from '../stage.js';
+import { findColumn } from '../validate.js';
 
 /** A SQL string literal for a constant of this code base (never for input values). */
 export function lit(s: string): string {
@@ -55,10 +57,23 @@ export class Fields {
 
   find(...names: string[]): StagedColumn | undefined {
     for (const n of names) {
-      const c = this.columns.find((x) => x.name === n) ?? this.columns.find((x) => x.name.toLowerCase() === n.toLowerCase());
+      const c = findColumn(this.columns, n);
       if (c) return c;
     }
     return undefined;
+  }
+
+  /**
+   * Refuses a file that is not the layout: each group names one field by its
+   * alternative spellings; the message names the first spelling of each missing one.
+   */
+  require(file: string, layout: string, groups: (string | string[])[], noun: 'field' | 'column' = 'field'): void {
+    const missing = groups.map((g) => (Array.isArray(g) ? g : [g])).filter((names) => !this.has(...names));
+    if (missing.length === 0) return;
+    throw new InputError(
+      `${file}: not ${layout}: no ${noun} ${missing.map((m) => `'${m[0]}'`).join(', ')} ` +
+        `(${noun}s: ${this.columns.map((c) => c.name).join(', ')})`,
+    );
   }
 
   has(...names: string[]): boolean {

@@ -4,7 +4,6 @@
  * `POST /v1/request/query-clickhouse` (Helicone `getRequestsClickhouse`), one
  * per request.
  */
-import { InputError } from '../../errors.js';
 import { openSource } from '../stage.js';
 import { Fields, httpErrorType, httpStatus, msBetween } from './gateway-fields.js';
 import { derive, type Preset } from './relations.js';
@@ -18,13 +17,7 @@ export const helicone: Preset = {
   async open(store, src) {
     const base = await openSource(store, src);
     const f = new Fields(base.columns);
-    const missing = [['request_created_at'], ['response_status', 'status']].filter((names) => !f.has(...names));
-    if (missing.length) {
-      throw new InputError(
-        `${src.path}: not a Helicone export: no field ${missing.map((m) => `'${m[0]}'`).join(', ')} ` +
-          `(fields: ${base.columns.map((c) => c.name).join(', ')})`,
-      );
-    }
+    f.require(src.path, 'a Helicone export', ['request_created_at', ['response_status', 'status']]);
     const code = `TRY_CAST(${f.number('response_status', 'status')} AS INTEGER)`;
     const isError = `coalesce(NOT (${code} BETWEEN 200 AND 299), false)`;
     // Served from Helicone's own cache: the times are the cache's, not the provider's.

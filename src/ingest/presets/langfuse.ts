@@ -60,13 +60,8 @@ export const langfuse: Preset = {
   async open(store, src, { set }) {
     const base = await openSource(store, src);
     const f = new Fields(base.columns);
-    const type = f.find('type');
-    if (!type || !f.has('start_time', 'startTime')) {
-      throw new InputError(
-        `${src.path}: not a Langfuse observations export: no field ${type ? "'start_time'" : "'type'"} ` +
-          `(fields: ${base.columns.map((c) => c.name).join(', ')})`,
-      );
-    }
+    f.require(src.path, 'a Langfuse observations export', ['type', ['start_time', 'startTime']]);
+    const type = f.find('type')!;
     const generations: Source = {
       ...base,
       relation: `(SELECT * FROM ${base.relation} o WHERE upper(trim(CAST(o.${ident(type.name)} AS VARCHAR))) = 'GENERATION')`,

@@ -4,7 +4,6 @@
  * `litellm/proxy/spend_tracking/spend_tracking_utils.py`), as CSV from
  * Postgres, JSON from `/spend/logs`, or Parquet. One row per request.
  */
-import { InputError } from '../../errors.js';
 import { openSource } from '../stage.js';
 import { Fields, httpErrorType, jsonNumber, jsonText, msBetween, textErrorType } from './gateway-fields.js';
 import { derive, type Preset } from './relations.js';
@@ -23,13 +22,7 @@ export const litellmSpendLogs: Preset = {
   async open(store, src) {
     const base = await openSource(store, src);
     const f = new Fields(base.columns);
-    const missing = ['request_id', 'startTime', 'endTime'].filter((c) => !f.has(c));
-    if (missing.length) {
-      throw new InputError(
-        `${src.path}: not a LiteLLM_SpendLogs export: no column ${missing.map((m) => `'${m}'`).join(', ')} ` +
-          `(columns: ${base.columns.map((c) => c.name).join(', ')})`,
-      );
-    }
+    f.require(src.path, 'a LiteLLM_SpendLogs export', ['request_id', 'startTime', 'endTime'], 'column');
     const meta = f.json('metadata');
     const start = f.timestamp('startTime');
     const end = f.timestamp('endTime');

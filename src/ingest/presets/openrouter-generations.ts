@@ -49,13 +49,7 @@ export const openrouterGenerations: Preset = {
     const raw = await openSource(store, src);
     const gens = await generations(store, src, raw);
     const f = new Fields(gens.columns);
-    const missing = ['id', 'created_at'].filter((c) => !f.has(c));
-    if (missing.length) {
-      throw new InputError(
-        `${src.path}: not OpenRouter generation records: no field ${missing.map((m) => `'${m}'`).join(', ')} ` +
-          `(fields: ${gens.columns.map((c) => c.name).join(', ')})`,
-      );
-    }
+    f.require(src.path, 'OpenRouter generation records', ['id', 'created_at']);
     const attempts = `TRY_CAST(${f.json('provider_responses')} AS JSON[])`;
     const lastCode = `TRY_CAST(json_extract_string(${attempts}[-1], '$.status') AS INTEGER)`;
     const finish = `lower(${f.text('finish_reason')})`;

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../../errors.js';
 import type { StagedColumn } from '../stage.js';
+import { findColumn } from '../validate.js';
 
 /**
  * Fails with a clear message, before any row is read, when `--set model=…`
@@ -31,7 +32,7 @@ export function requireColumns(
   const found: Record<string, StagedColumn> = {};
   const missing: string[] = [];
   for (const n of names) {
-    const c = columns.find((x) => x.name === n) ?? columns.find((x) => x.name.toLowerCase() === n.toLowerCase());
+    const c = findColumn(columns, n);
     if (c) found[n] = c;
     else missing.push(n);
   }
