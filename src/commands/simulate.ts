@@ -5,7 +5,7 @@
 import { resolveName } from '../catalog/index.js';
 import { prepareModelMap } from '../metrics/model-map.js';
 import type { Report, Section } from '../report/index.js';
-import { simulate as replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
+import { replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
 import type { PolicyResult } from '../simulate/results.js';
 import { openInput } from './input.js';
 
@@ -27,13 +27,13 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<Simula
     const { catalog } = await prepareModelMap(store, o.catalog);
     o.onProgress?.('simulate: replaying');
     const { files: _files, db: _db, catalog: _catalog, decisions, ...rest } = o;
-    const result = await replay(store, { ...rest, model: o.model ? resolveName(o.model, catalog).model : undefined });
+    const done = await replay(store, { ...rest, model: o.model ? resolveName(o.model, catalog).model : undefined });
     if (decisions) {
       o.onProgress?.(`simulate: writing decisions to ${decisions}`);
       const { writeDecisions } = await import('../simulate/decisions.js');
-      await writeDecisions(store, decisions);
+      await writeDecisions(store, done.outcomes, decisions);
     }
-    return result;
+    return done.result;
   } finally {
     store.close();
   }

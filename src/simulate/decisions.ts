@@ -1,11 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import type { SqlFragment } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
-
-/** Per-request decisions of the last replay, ordered by policy, then request. */
-const DECISIONS_SQL = `
-SELECT policy, request_id, provider, cost, tps, e2e AS latency_ms, ttft AS ttft_ms, success, base_cost AS baseline_cost
-FROM sim_outcome ORDER BY policy, request_id`;
 
 const TEXT = ['policy', 'request_id', 'provider'];
 const NUMBERS = ['cost', 'tps', 'latency_ms', 'ttft_ms', 'success', 'baseline_cost'];
@@ -15,12 +11,17 @@ const NUMBERS = ['cost', 'tps', 'latency_ms', 'ttft_ms', 'success', 'baseline_co
  * cost, TPS, end-to-end latency, TTFT, success probability, baseline cost) as an
  * Arrow IPC file for notebooks, one record batch per DuckDB chunk. Unknown figures are null.
  */
-export async function writeDecisions(store: Store, file: string): Promise<number> {
+export async function writeDecisions(store: Store, outcomes: SqlFragment, file: string): Promise<number> {
   const fields = [...TEXT.map((n) => new Field(n, new Utf8(), false)), ...NUMBERS.map((n) => new Field(n, new Float64(), true))];
   const schema = new Schema(fields);
   const batches: RecordBatch[] = [];
   let rows = 0;
-  const result = await store.conn.stream(DECISIONS_SQL);
+  // ordered by policy, then request
+  const result = await store.stream(
+    `SELECT policy, request_id, provider, cost, tps, e2e AS latency_ms, ttft AS ttft_ms, success, base_cost AS baseline_cost
+     FROM (${outcomes.sql}) ORDER BY policy, request_id`,
+    outcomes.params,
+  );
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const columns = chunk.getColumns();
     const vectors: Vector[] = columns.map((values, i) =>

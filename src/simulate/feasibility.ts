@@ -1,8 +1,13 @@
 /**
- * The requests to replay and, for each, every provider of its model with the
- * decision and outcome figures and whether it is feasible.
+ * The requests to replay and what every provider of their model offers them.
+ *
+ * Nothing here is the size of requests × providers. Prices change rarely and
+ * state only per window, so time is cut at window starts and price changes into
+ * segments; `sim_seg` holds, per model and segment, one struct per provider
+ * ("slot", providers in name order). Each request is ASOF-joined once to its
+ * segment, and the figures of every slot are one expression each.
  */
-import { selectedRequestsSql } from '../metrics/selection.js';
+import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
 import { windowOf } from './state.js';
 
@@ -14,72 +19,219 @@ export interface RequestSelection {
 }
 
 /**
- * `sim_req`: every selected request, whatever its status, with its window `w`, UTC
- * `day`, the features it needed, its order within its model (`seq`, for round-robin)
- * and a seeded uniform hash `u` (for random).
+ * Every selected request, whatever its status: its window `w`, UTC `day`, `observed` provider,
+ * tokens, the features it needed (as logged) and the
+ * logged cost, TTFT, latency and status (for the outcome-model fit). With
+ * `order`, its position within its model in time order (`seq`, for
+ * round-robin); with `hash`, a seeded uniform hash `u` (for random).
  */
-export async function buildRequests(store: Store, sel: RequestSelection, p: { win_s: number; seed: number }) {
+export function requestsSql(
+  sel: RequestSelection,
+  o: { winSeconds: number; order?: boolean; hash?: boolean; seed: number },
+): SqlFragment {
   const s = selectedRequestsSql({ by: 'requests', ...sel });
-  await store.run(
-    `CREATE OR REPLACE TEMP TABLE sim_req AS
-     SELECT request_id, ts, day, ${windowOf('ts')} AS w, model, provider, task,
-       input_tokens, output_tokens, coalesce(cached_tokens, 0) AS cached_tokens,
-       list_filter(list_transform(coalesce(string_split(features, ','), []), x -> trim(x)), x -> x <> '') AS needs,
-       row_number() OVER (PARTITION BY model ORDER BY ts, request_id) - 1 AS seq,
-       -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
-       hash(xor(hash(request_id)::UBIGINT, hash($seed::BIGINT, 'random'))) AS u
-     FROM (${s.sql})`,
-    { ...s.params, win_s: p.win_s, seed: p.seed },
-  );
+  const sql = `
+    SELECT request_id, ts, ${windowOf('ts')} AS w, day, model, provider AS observed, task, input_tokens, output_tokens,
+      coalesce(cached_tokens, 0) AS cached_tokens,
+      features,
+      cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
+      ${o.order ? ', row_number() OVER (PARTITION BY model ORDER BY ts, request_id) - 1 AS seq' : ''}
+      -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
+      -- 63 bits, so that u % n stays BIGINT arithmetic
+      ${o.hash ? `, (hash(xor(hash(request_id)::UBIGINT, hash($seed::BIGINT, 'random'))) >> 1)::BIGINT AS u` : ''}
+    FROM (${s.sql})`;
+  return { sql, params: { ...s.params, seed: o.seed, win_s: o.winSeconds } };
 }
-
-/** Cost of the request on the price row `pr`, per 1 M tokens; cached tokens at the cached price when there is one. */
-/** What a failed attempt bills: its prompt, cached tokens at the cached price. */
-const INPUT_COST = `((r.input_tokens - r.cached_tokens) * pr.input_price
-  + r.cached_tokens * coalesce(pr.cached_input_price, pr.input_price)) / 1e6`;
-
-const COST = `((r.input_tokens - r.cached_tokens) * pr.input_price
-  + r.cached_tokens * coalesce(pr.cached_input_price, pr.input_price)
-  + r.output_tokens * pr.output_price) / 1e6`;
 
 /**
- * `sim_cand`: one row per (request, provider of its model). Decision figures (`d_*`)
- * come from the decision window's state (the previous window when causal), outcome
- * figures (`o_*`) from the current window's; without a current state the outcome is
- * a failure with the decision state's speed.
+ * `sim_windows(model, task, provider, w, n)`: selected requests per model, task,
+ * logged provider and window; the windows the state is needed for, and the counts
+ * the results divide by. `sim_features(model, features)`: the features strings
+ * the selected requests logged.
  */
-export function candidatesSql(): string {
-  return `
-  CREATE OR REPLACE TEMP TABLE sim_cand AS
-  WITH priced AS (
-    SELECT r.request_id, r.day, r.ts, r.w, r.seq, r.u, r.provider AS observed, o.provider, o.official,
-      r.output_tokens,
-      pr.input_price IS NOT NULL AS has_price, ${COST} AS cost, ${INPUT_COST} AS input_cost,
-      list_count(list_filter(o.periods, x -> (x.f IS NULL OR x.f <= r.ts) AND (x.t IS NULL OR r.ts < x.t))) > 0 AS listed,
-      o.context_length IS NULL OR o.context_length >= r.input_tokens + r.output_tokens AS context_ok,
-      o.features IS NULL OR list_has_all(list_transform(o.features, x -> trim(x)), r.needs) AS features_ok,
-      r.model
-    FROM sim_req r JOIN sim_offers o ON o.model = r.model
-    ASOF LEFT JOIN sim_prices pr ON pr.model = r.model AND pr.provider = o.provider AND r.ts >= pr.ts
-  )
-  -- a price in force lists a provider too; without one no cost can be modelled, so it is required anyway
-  SELECT c.request_id, c.day, c.seq, c.u, c.observed, c.provider, c.official, c.cost, c.input_cost,
-    ds.success AS d_success, ds.ttft AS d_ttft, ds.tps AS d_tps,
-    ds.ttft + c.output_tokens / ds.tps * 1000 AS d_e2e,
-    coalesce(cs.success, 0) AS o_success,
-    CASE WHEN cs.w IS NULL THEN ds.ttft ELSE coalesce(cs.ttft, ds.ttft) END AS o_ttft,
-    CASE WHEN cs.w IS NULL THEN ds.tps ELSE coalesce(cs.tps, ds.tps) END AS o_tps,
-    o_ttft + c.output_tokens / o_tps * 1000 AS o_e2e,
-    (c.listed OR c.has_price) AND c.has_price AND c.context_ok AND c.features_ok
-      AND ds.w IS NOT NULL AND ds.success >= $min_success AS feasible
-  FROM priced c
-  LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
-  LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w`;
+export async function buildRequestWindows(store: Store, sel: RequestSelection, winSeconds: number): Promise<void> {
+  const s = selectedRequestsSql({ by: 'requests', ...sel });
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_windows_f AS
+     SELECT model, task, provider, ${windowOf('ts')} AS w, features, count(*) AS n FROM (${s.sql}) GROUP BY ALL`,
+    { ...s.params, win_s: winSeconds },
+  );
+  await store.run(`CREATE OR REPLACE TEMP TABLE sim_windows AS SELECT model, task, provider, w, sum(n) AS n FROM sim_windows_f GROUP BY ALL`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE sim_features AS SELECT DISTINCT model, features FROM sim_windows_f WHERE features IS NOT NULL`);
+  await store.run('DROP TABLE sim_windows_f');
 }
 
-export async function buildCandidates(
+/**
+ * `sim_slots(model, slot, provider, official, official_rank, …)`: the providers of
+ * each selected model in name order (`official_rank`: 1, 2 … among its official
+ * endpoints). Returns the number of slots (providers of the most widely offered
+ * model) and of official endpoints of a model at most.
+ */
+async function buildSlots(store: Store): Promise<{ slots: number; officials: number }> {
+  await store.run(`
+    CREATE OR REPLACE TEMP TABLE sim_slots AS
+    SELECT model, provider, official, context_length, list_transform(features, x -> trim(x)) AS features,
+      row_number() OVER (PARTITION BY model ORDER BY provider) AS slot,
+      CASE WHEN official THEN row_number() OVER (PARTITION BY model, official ORDER BY provider) END AS official_rank
+    FROM sim_offers WHERE model IN (SELECT model FROM sim_windows)`);
+  const n = await store.one<{ slots: number | null; officials: number | null }>(
+    'SELECT max(slot) AS slots, max(official_rank) AS officials FROM sim_slots',
+  );
+  return { slots: Math.max(1, n?.slots ?? 0), officials: n?.officials ?? 0 };
+}
+
+/** Per-slot columns of `sim_seg`, for slot k: `<name>_k`. */
+const SEGMENT_FIGURES = ['cap', 'ip', 'op', 'cp', 'd_ttft', 'd_tps', 'o_success', 'o_ttft', 'o_tps'];
+
+/** The context length of a provider that states none: no request is too long for it. */
+const NO_LIMIT = '9223372036854775807';
+
+/**
+ * `sim_seg(model, fkey, w, t0, t1, official_<r>_slot/_cap, named_<j>_slot/_cap, <figure>_k …)`:
+ * per model and features string a request logged (`fkey`, '' for none), a
+ * segment starts at every window start with requests and at every price snapshot,
+ * and lasts until the next one (`t1`, infinity for the last); so a request's
+ * segment lies in its window `w`. Slot k's columns hold provider k's figures in
+ * force from t0 to t1: prices per token; `cap`, the most tokens a request may
+ * have (its context length), or −1 when it is closed to the request: unpriced,
+ * without decision state, below a success rate of `$min_success`, or lacking a
+ * feature the request needs (unknown context or features are not held against
+ * it); the decision state (the window `$decision_lag_s` back) and the outcome
+ * state (the current window; without one a failure with the decision state's
+ * speed). `official_<r>_*` is the r-th official endpoint's slot and cap,
+ * `named_<j>_*` those of the provider `$named_j` (fixed policies, a provider baseline).
+ */
+function segmentsSql(slots: number, officials: number, named: number): string {
+  const pick = (name: string, cond: string) =>
+    `any_value(slot) FILTER (WHERE ${cond}) AS ${name}_slot, any_value(cap) FILTER (WHERE ${cond}) AS ${name}_cap`;
+  const columns = [
+    ...Array.from({ length: officials }, (_, r) => pick(`official_${r + 1}`, `official_rank = ${r + 1}`)),
+    ...Array.from({ length: named }, (_, j) => pick(`named_${j}`, `provider = $named_${j}`)),
+    ...Array.from({ length: slots }, (_, i) =>
+      SEGMENT_FIGURES.map((f) => {
+        const v = `any_value(${f}) FILTER (WHERE slot = ${i + 1})`;
+        return `${f === 'cap' ? `coalesce(${v}, -1)` : v} AS ${f}_${i + 1}`;
+      }).join(', '),
+    ),
+  ];
+  // t1 is never NULL: an OR in a LEFT JOIN's condition turns the hash join into a nested loop
+  return `
+  CREATE OR REPLACE TEMP TABLE sim_seg AS
+  WITH classes AS (
+    SELECT model, features AS fkey FROM sim_features UNION SELECT DISTINCT model, '' FROM sim_windows
+  ), needs AS (
+    SELECT model, fkey, list_filter(list_transform(string_split(fkey, ','), x -> trim(x)), x -> x <> '') AS needs FROM classes
+  ), cuts AS (
+    SELECT DISTINCT model, w AS t0 FROM sim_windows
+    UNION SELECT model, ts FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)
+  ), priced AS (
+    SELECT c.model, c.t0, ${windowOf('c.t0')} AS w, p.*  EXCLUDE (model),
+      pr.input_price, pr.output_price, pr.cached_input_price
+    FROM cuts c JOIN sim_slots p USING (model)
+    ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.t0 >= pr.ts
+  ), x AS (
+    SELECT c.model, n.fkey, c.t0, c.slot, c.provider, c.official_rank,
+      CASE WHEN c.input_price IS NOT NULL AND ds.w IS NOT NULL AND ds.success >= $min_success
+        AND (c.features IS NULL OR list_has_all(c.features, n.needs))
+        THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS cap,
+      c.input_price / 1e6 AS ip, c.output_price / 1e6 AS op, coalesce(c.cached_input_price, c.input_price) / 1e6 AS cp,
+      ds.ttft AS d_ttft, ds.tps AS d_tps, coalesce(cs.success, 0) AS o_success,
+      CASE WHEN cs.w IS NULL THEN ds.ttft ELSE coalesce(cs.ttft, ds.ttft) END AS o_ttft,
+      CASE WHEN cs.w IS NULL THEN ds.tps ELSE coalesce(cs.tps, ds.tps) END AS o_tps
+    FROM priced c JOIN needs n USING (model)
+    LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
+    LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
+  )
+  SELECT model, fkey, ${windowOf('t0')} AS w, t0,
+    lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, fkey ORDER BY t0) AS t1,
+    ${columns.join(',\n    ')}
+  FROM x GROUP BY model, fkey, t0`;
+}
+
+/** What the replay's expressions need to know of the segments. */
+export interface SegmentShape {
+  /** providers of the most widely offered model */
+  slots: number;
+  /** official endpoints of one model, at most */
+  officials: number;
+}
+
+/**
+ * Builds `sim_slots` and `sim_seg` (needs `sim_windows`, `sim_features`,
+ * `sim_offers`, `sim_prices`, `sim_state`); `named` are the providers a policy or
+ * the baseline names.
+ */
+export async function buildSegments(
   store: Store,
-  o: { minSuccess: number; decisionLagSeconds: number; onProgress?: (pct: number) => void },
-): Promise<void> {
-  await store.runWithProgress(candidatesSql(), { min_success: o.minSuccess, decision_lag_s: o.decisionLagSeconds }, o.onProgress);
+  o: { minSuccess: number; decisionLagSeconds: number; winSeconds: number; named: string[] },
+): Promise<SegmentShape> {
+  const shape = await buildSlots(store);
+  const params: SqlParams = { min_success: o.minSuccess, decision_lag_s: o.decisionLagSeconds, win_s: o.winSeconds };
+  o.named.forEach((name, j) => (params[`named_${j}`] = name));
+  await store.run(segmentsSql(shape.slots, shape.officials, o.named.length), params);
+  return shape;
+}
+
+/** Figures of slot k for one request, segment's and request's: the columns `<name>_k`. */
+export const FIGURES = ['cost', 'icost', 'feas', 'd_tps', 'd_ttft', 'd_e2e', 'o_success', 'o_ttft', 'o_tps'] as const;
+export type Figure = (typeof FIGURES)[number];
+
+/**
+ * The figures of slot k that depend on the request (the others are the segment's
+ * columns as they are): cost per 1 M tokens with cached tokens at the
+ * cached price (`icost`: what a failed attempt bills, its prompt), expected
+ * end-to-end = TTFT + output / TPS, and feasibility (context ≥ input + output,
+ * every needed feature; an unknown context is not held against a provider).
+ */
+function slotFigures(k: number): string {
+  const prompt = `fresh_tokens * ip_${k} + cached_tokens * cp_${k}`;
+  return [
+    `${prompt} + output_tokens * op_${k} AS cost_${k}`,
+    `${prompt} AS icost_${k}`,
+    `cap_${k} >= total_tokens AS feas_${k}`,
+    `d_ttft_${k} + output_tokens / d_tps_${k} * 1000 AS d_e2e_${k}`,
+  ].join(',\n      ');
+}
+
+/**
+ * Each request with its segment, with `observed` the slot of the provider that
+ * served it (`observed_slot`), and every slot's figures (see FIGURES). The segment
+ * is found by a hash join on model, features and window (a window rarely has more than one), not an
+ * ASOF join, which is several times slower at this size. `joins` adds small
+ * per-request lookups (static-best's slot, task-aware's objective).
+ */
+export function candidatesSql(requests: SqlFragment, slots: number, o: { observed?: boolean; joins?: string } = {}): SqlFragment {
+  const figures = Array.from({ length: slots }, (_, i) => slotFigures(i + 1)).join(',\n      ');
+  const sql = `
+    SELECT *, ${figures}
+    FROM (
+      SELECT r.*, input_tokens - cached_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
+        s.* EXCLUDE (model, fkey, w, t0, t1) ${o.observed ? ', o.slot AS observed_slot' : ''}
+      FROM (${requests.sql}) r
+      LEFT JOIN sim_seg s ON s.model = r.model AND s.fkey = coalesce(r.features, '') AND s.w = r.w
+        AND r.ts >= s.t0 AND r.ts < s.t1
+      ${o.observed ? 'LEFT JOIN sim_slots o ON o.model = r.model AND o.provider = r.observed' : ''}
+    ) r ${o.joins ?? ''}`;
+  return { sql, params: requests.params };
+}
+
+/** `CASE slot WHEN 1 THEN name_1 …`: figure `name` of the slot an expression picks. */
+export function figureOf(name: Figure, slot: string, slots: number): string {
+  return `CASE ${slot} ${Array.from({ length: slots }, (_, i) => `WHEN ${i + 1} THEN ${name}_${i + 1}`).join(' ')} END`;
+}
+
+/** The first slot, in provider-name order, for which `cond(k)` holds. */
+export function firstSlot(cond: (k: number) => string, slots: number): string {
+  return `CASE ${Array.from({ length: slots }, (_, i) => `WHEN ${cond(i + 1)} THEN ${i + 1}`).join(' ')} END`;
+}
+
+/** Every (request, provider) with its feasibility: for tests and inspection. */
+export function feasibilitySql(candidates: SqlFragment, slots: number): SqlFragment {
+  const pairs = Array.from({ length: slots }, (_, i) => `{'slot': ${i + 1}, 'feasible': feas_${i + 1}}`);
+  return {
+    sql: `SELECT request_id, s.provider, x.feasible
+      FROM (SELECT request_id, model, unnest([${pairs.join(', ')}]) AS x FROM (${candidates.sql})) c
+      JOIN sim_slots s ON s.model = c.model AND s.slot = x.slot`,
+    params: candidates.params,
+  };
 }

@@ -6,17 +6,23 @@ import { UsageError } from '../errors.js';
 import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
 import type { Store } from '../store/db.js';
-import { buildCandidates, buildRequests } from './feasibility.js';
+import type { SqlFragment } from '../metrics/selection.js';
+import { buildRequestWindows, buildSegments, candidatesSql, feasibilitySql, requestsSql } from './feasibility.js';
 import {
+  buildStaticBest,
+  buildTaskObjectives,
   checkBaseline,
   checkPolicy,
   DEFAULT_TASK_OBJECTIVES,
-  replayPolicies,
+  namedProviders,
+  outcomesSql,
+  replaySql,
+  withProviderNames,
   type BalancedWeights,
   type Baseline,
   type Objective,
 } from './replay.js';
-import { policyResults, type PolicyResult } from './results.js';
+import { aggregateOutcomes, policyResults, type PolicyResult } from './results.js';
 import { buildProviderState, parseDuration, type StateMode } from './state.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
@@ -113,9 +119,19 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
   return { windowSeconds: parseDuration('--window', o.window), staleSeconds: parseDuration('--stale', o.stale) };
 }
 
-export async function simulate(store: Store, options: SimulateOptions): Promise<SimulateResult> {
+/** A finished replay: its results, and the relations behind them for inspection and `--out`. */
+export interface Replay {
+  result: SimulateResult;
+  /** one row per policy and compared request (replay.outcomesSql, with the provider's name) */
+  outcomes: SqlFragment;
+  /** `request_id, provider, feasible` for every request and provider of its model */
+  feasibility: SqlFragment;
+}
+
+export async function replay(store: Store, options: SimulateOptions): Promise<Replay> {
   const { windowSeconds, staleSeconds } = validate(options);
-  await buildRequests(store, options, { win_s: windowSeconds, seed: options.seed });
+  const step = (what: string) => options.onProgress && ((pct: number) => options.onProgress!(`simulate: ${what} ${pct.toFixed(0)}%`));
+  await buildRequestWindows(store, options, windowSeconds);
   await buildProviderState(store, {
     windowSeconds,
     staleSeconds,
@@ -124,23 +140,44 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   });
   // static state is the same in every window, so causal and hindsight coincide there
   const lag = options.info === 'causal' && options.state === 'windowed' ? windowSeconds : 0;
-  const step = (what: string) => options.onProgress && ((pct: number) => options.onProgress!(`simulate: ${what} ${pct.toFixed(0)}%`));
-  await buildCandidates(store, { minSuccess: options.minSuccess, decisionLagSeconds: lag, onProgress: step('candidates') });
-  await replayPolicies(store, options.policies, options.baseline, {
-    onProgress: step('choices'),
+  const named = namedProviders(options.policies, options.baseline);
+  const { slots, officials } = await buildSegments(store, {
+    named,
+    minSuccess: options.minSuccess,
+    decisionLagSeconds: lag,
+    winSeconds: windowSeconds,
+  });
+  const src = {
+    requests: requestsSql(options, {
+      winSeconds: windowSeconds,
+      order: options.policies.includes('round-robin'),
+      hash: options.policies.includes('random'),
+      seed: options.seed,
+    }),
+    staticBest: options.policies.includes('static-best'),
+    taskObjectives: options.policies.includes('task-aware'),
+  };
+  if (src.staticBest) await buildStaticBest(store, src, slots);
+  if (src.taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
+  const wide = replaySql(options.policies, options.baseline, src, {
+    slots,
+    officials,
+    named,
     weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
     sloLatencyMs: options.sloLatencyMs ?? 8000,
     taskObjectives: { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives },
     retries: options.retries ?? 0,
     failedAttemptsFree: options.failedAttemptsFree ?? false,
   });
+  await aggregateOutcomes(store, wide, options.policies, { baseline: options.baseline, onProgress: step('replay') });
   const policies = await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed });
-  const requests = (await store.one<{ n: number }>('SELECT count(*) AS n FROM sim_req'))?.n ?? 0;
-  const fit = options.baseline === 'observed' ? await outcomeFit(store) : undefined;
+  const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_windows'))?.n ?? 0;
+  const candidates = candidatesSql(src.requests, slots, { observed: true });
+  const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, slots) : undefined;
   const groups = options.by
     ? await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed, by: options.by })
     : undefined;
-  return {
+  const result: SimulateResult = {
     baseline: options.baseline,
     info: options.info,
     window: String(options.window),
@@ -152,6 +189,12 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
     ...(groups ? { by: options.by, groups } : {}),
     ...(fit ? { fit } : {}),
   };
+  const outcomes = withProviderNames(outcomesSql(options.policies, wide));
+  return { result, outcomes, feasibility: feasibilitySql(candidates, slots) };
+}
+
+export async function simulate(store: Store, options: SimulateOptions): Promise<SimulateResult> {
+  return (await replay(store, options)).result;
 }
 
 /** Each dynamic policy's savings and throughput gain minus static-best's, when both ran. */

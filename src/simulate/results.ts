@@ -1,8 +1,10 @@
 /**
- * Per-policy results over `sim_outcome`, and the day-block bootstrap of savings
- * and throughput gain.
+ * Per-policy results from the replay's outcomes, summed once into `sim_agg`, and
+ * the day-block bootstrap of savings and throughput gain.
  */
+import type { SqlFragment } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
+import { alwaysChooses, type Baseline } from './replay.js';
 
 export interface RoutingShare {
   provider: string;
@@ -36,6 +38,61 @@ export interface PolicyResult {
   routing: RoutingShare[];
 }
 
+/**
+ * `sim_agg`: per policy, model, task and day what the results and the bootstrap
+ * add up: compared requests, baseline and policy cost, TPS and TTFT sums and
+ * counts, expected failures. `sim_routing`: compared requests per policy, model,
+ * task, day and chosen provider. Both from `sim_agg_wide`, one pass over the
+ * replay (replay.replaySql), which also keeps per model, task and day each
+ * policy's end-to-end latencies (`e2e_<i>`, a list: percentiles do not add up).
+ */
+export async function aggregateOutcomes(
+  store: Store,
+  replay: SqlFragment,
+  policies: string[],
+  o: { baseline: Baseline; onProgress?: (pct: number) => void },
+): Promise<void> {
+  const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p]));
+  const aggregates = policies.map((policy, i) => {
+    const x = (name: string) => `p${i}_${name}`;
+    // the policy's own figures are NULL where it has no choice; the baseline's are filtered,
+    // unless the policy chooses wherever the baseline is feasible (observed needs no feasibility)
+    const f = alwaysChooses(policy) && o.baseline !== 'observed' ? '' : `FILTER (WHERE ${x('compared')})`;
+    return [
+      `count(${x('slot')}) AS n_${i}`, `sum(base_cost) ${f} AS base_cost_${i}`, `sum(${x('cost')}) AS cost_${i}`,
+      `sum(base_tps) ${f} AS base_tps_${i}`, `count(base_tps) ${f} AS base_n_${i}`,
+      `sum(${x('tps')}) AS tps_${i}`, `count(${x('tps')}) AS tps_n_${i}`,
+      `sum(${x('ttft')}) AS ttft_${i}`, `count(${x('ttft')}) AS ttft_n_${i}`,
+      `sum(1 - ${x('success')}) AS failures_${i}`, `sum(1 - ${x('first_success')}) AS first_failures_${i}`,
+      `list(${x('e2e')}) FILTER (WHERE ${x('e2e')} IS NOT NULL) AS e2e_${i}`,
+      `histogram(${x('slot')}) AS routing_${i}`,
+    ].join(', ');
+  });
+  await store.runWithProgress(
+    `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
+     SELECT model, task, day, ${aggregates.join(',\n       ')}
+     FROM (${replay.sql}) GROUP BY model, task, day`,
+    replay.params,
+    o.onProgress,
+  );
+  const FIELDS = ['n', 'base_cost', 'cost', 'base_tps', 'base_n', 'tps', 'tps_n', 'ttft', 'ttft_n', 'failures', 'first_failures'];
+  const rows = policies.map((_, i) => `{'policy': $policy_${i}, ${FIELDS.map((f) => `'${f}': ${f}_${i}`).join(', ')}}`);
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_agg AS
+     SELECT model, task, day, unnest(x) FROM (SELECT model, task, day, unnest([${rows.join(', ')}]) AS x FROM sim_agg_wide)`,
+    names,
+  );
+  const maps = policies.map((_, i) => `{'policy': $policy_${i}, 'routing': routing_${i}}`);
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_routing AS
+     WITH m AS (SELECT model, task, day, unnest([${maps.join(', ')}]) AS x FROM sim_agg_wide),
+     e AS (SELECT model, task, day, x.policy, unnest(map_entries(x.routing)) AS r FROM m)
+     SELECT e.model, e.task, e.day, e.policy, s.provider, e.r.value AS n
+     FROM e JOIN sim_slots s ON s.model = e.model AND s.slot = e.r.key`,
+    names,
+  );
+}
+
 interface Totals {
   policy: string;
   requests: number;
@@ -60,16 +117,16 @@ const gain = (base: number | null, tps: number | null) => (base && tps !== null 
  */
 async function bootstrap(
   store: Store,
-  outcomes: string,
+  fine: string,
   resamples: number,
   seed: number,
 ): Promise<Map<string, [number, number][]>> {
-  const days = (await store.one<{ n: number }>('SELECT count(DISTINCT day) AS n FROM sim_outcome'))?.n ?? 0;
+  const days = (await store.one<{ n: number }>('SELECT count(DISTINCT day) AS n FROM sim_agg WHERE n > 0'))?.n ?? 0;
   const out = new Map<string, [number, number][]>();
   if (resamples <= 0 || days === 0) return out;
   const rows = await store.all<{ policy: string; grp: string | null; s: number[] | null; g: number[] | null }>(
     `WITH day_index AS (
-       SELECT day, row_number() OVER (ORDER BY day) - 1 AS i FROM (SELECT DISTINCT day FROM sim_outcome)
+       SELECT day, row_number() OVER (ORDER BY day) - 1 AS i FROM (SELECT DISTINCT day FROM sim_agg WHERE n > 0)
      ), draws AS (
        SELECT b.b, hash(xor((b.b * $days + j.j)::UBIGINT, hash($seed::BIGINT, 'bootstrap'))) % $days AS i
        FROM range($resamples) b(b), range($days) j(j)
@@ -77,8 +134,8 @@ async function bootstrap(
        SELECT d.b, x.day, count(*) AS k FROM draws d JOIN day_index x USING (i) GROUP BY ALL
      ), per_day AS (
        SELECT policy, grp, day, sum(base_cost) AS base_cost, sum(cost) AS cost,
-         sum(base_tps) AS base_tps, count(base_tps) AS base_n, sum(tps) AS tps, count(tps) AS n
-       FROM ${outcomes} GROUP BY ALL
+         sum(base_tps) AS base_tps, sum(base_n) AS base_n, sum(tps) AS tps, sum(tps_n) AS n
+       FROM ${fine} GROUP BY ALL
      ), per_resample AS (
        SELECT p.policy, p.grp, w.b,
          (sum(w.k * p.base_cost) - sum(w.k * p.cost)) / nullif(sum(w.k * p.base_cost), 0) * 100 AS s,
@@ -113,23 +170,31 @@ export async function policyResults(
   policies: string[],
   o: { bootstrap: number; seed: number; by?: 'model' | 'task' },
 ): Promise<PolicyResult[]> {
-  const grp = o.by ? `CAST(r.${o.by} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
-  const outcomes = `(SELECT x.*, ${grp} AS grp FROM sim_outcome x JOIN sim_req r USING (request_id))`;
+  const grp = o.by ? `CAST(${o.by} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+  const fine = `(SELECT *, ${grp} AS grp FROM sim_agg WHERE n > 0)`;
   const selected = await store.all<{ grp: string | null; n: number }>(
-    `SELECT ${grp} AS grp, count(*) AS n FROM sim_req r GROUP BY ALL ORDER BY n DESC, grp`,
+    `SELECT ${grp} AS grp, sum(n) AS n FROM sim_windows GROUP BY ALL ORDER BY n DESC, grp`,
   );
   const totals = await store.all<Totals & { grp: string | null }>(
-    `SELECT policy, grp, count(*) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
-       avg(base_tps) AS baseline_tps, avg(tps) AS policy_tps, avg(ttft) AS mean_ttft,
-       quantile_cont(e2e, 0.5) AS p50, quantile_cont(e2e, 0.9) AS p90, avg(1 - success) * 100 AS failure,
-       avg(1 - first_success) * 100 AS first_failure
-     FROM ${outcomes} GROUP BY policy, grp`,
+    `WITH t AS (
+       SELECT policy, grp, sum(n) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
+         sum(base_tps) / nullif(sum(base_n), 0) AS baseline_tps, sum(tps) / nullif(sum(tps_n), 0) AS policy_tps,
+         sum(ttft) / nullif(sum(ttft_n), 0) AS mean_ttft, sum(failures) / sum(n) * 100 AS failure,
+         sum(first_failures) / sum(n) * 100 AS first_failure
+       FROM ${fine} GROUP BY policy, grp
+     ), q AS (
+       SELECT policy, grp, quantile_cont(x, [0.5, 0.9]) AS e2e_q
+       FROM (${policies.map((_, i) => `SELECT $policy_${i} AS policy, ${grp} AS grp, unnest(e2e_${i}) AS x FROM sim_agg_wide`).join(' UNION ALL ')})
+       GROUP BY ALL
+     )
+     SELECT t.*, q.e2e_q[1] AS p50, q.e2e_q[2] AS p90 FROM t LEFT JOIN q ON q.policy = t.policy AND q.grp IS NOT DISTINCT FROM t.grp`,
+    Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p])),
   );
   const routing = await store.all<{ policy: string; grp: string | null; provider: string; share: number }>(
-    `SELECT policy, grp, provider, count(*) * 100.0 / sum(count(*)) OVER (PARTITION BY policy, grp) AS share
-     FROM ${outcomes} GROUP BY policy, grp, provider ORDER BY policy, grp, share DESC, provider`,
+    `SELECT policy, grp, provider, sum(n) * 100.0 / sum(sum(n)) OVER (PARTITION BY policy, grp) AS share
+     FROM (SELECT *, ${grp} AS grp FROM sim_routing) GROUP BY policy, grp, provider ORDER BY policy, grp, share DESC, provider`,
   );
-  const boot = await bootstrap(store, outcomes, o.bootstrap, o.seed);
+  const boot = await bootstrap(store, fine, o.bootstrap, o.seed);
   return policies.flatMap((policy) =>
     selected.map(({ grp: g, n: total }) => {
       const t = totals.find((x) => x.policy === policy && x.grp === g);

@@ -1,8 +1,8 @@
 /**
  * Provider state for the replay: per (canonical model, provider, window) the
  * success rate and the median TTFT and TPS, carried forward up to `stale`; and
- * the prices in force. Needs the temp tables `model_map` and `sim_req`
- * (the selected requests, with their window `w`).
+ * the prices in force. Needs the temp tables `model_map` and `sim_windows`
+ * (the selected requests' windows).
  */
 import { UsageError } from '../errors.js';
 import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
@@ -78,8 +78,8 @@ function stateSql(mode: StateMode): string {
   return `
   CREATE OR REPLACE TEMP TABLE sim_state AS
   WITH windows AS (
-    SELECT DISTINCT model, w FROM sim_req
-    UNION SELECT DISTINCT model, w - to_seconds($win_s) FROM sim_req
+    SELECT DISTINCT model, w FROM sim_windows
+    UNION SELECT DISTINCT model, w - to_seconds($win_s) FROM sim_windows
   ), needed AS (
     SELECT w.model, o.provider, w.w FROM windows w JOIN sim_offers o ON o.model = w.model
   )
@@ -124,7 +124,7 @@ const OFFERS_SQL = `
   ), pairs AS (
     SELECT model, provider FROM listed
     UNION SELECT model, provider FROM sim_prices
-    UNION SELECT DISTINCT model, provider FROM sim_req
+    UNION SELECT DISTINCT model, provider FROM sim_windows
   )
   SELECT p.model, p.provider, coalesce(l.official, false) AS official, l.context_length, l.features,
     coalesce(l.periods, []) AS periods
@@ -137,7 +137,7 @@ export interface StateOptions {
   includeAnomalousPrices: boolean;
 }
 
-/** Builds `sim_prices`, `sim_offers`, `sim_measured` and `sim_state` (needs `sim_req`). */
+/** Builds `sim_prices`, `sim_offers`, `sim_measured` and `sim_state` (needs `sim_windows`). */
 export async function buildProviderState(store: Store, o: StateOptions): Promise<void> {
   const params = { win_s: o.windowSeconds, stale_s: o.staleSeconds };
   await buildPrices(store, o.includeAnomalousPrices);

@@ -138,6 +138,11 @@ export class Store {
     });
   }
 
+  /** A result read chunk by chunk, for large outputs. */
+  stream(sql: string, params?: Params) {
+    return this.conn.stream(sql, usedParams(sql, params));
+  }
+
   async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
   }

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { generate } from '../../src/commands/generate.js';
 import { ingestFiles } from '../../src/ingest/index.js';
 import { prepareModelMap } from '../../src/metrics/model-map.js';
-import { DEFAULT_SIMULATE_OPTIONS, simulate, type SimulateOptions } from '../../src/simulate/index.js';
+import { DEFAULT_SIMULATE_OPTIONS, replay, simulate, type SimulateOptions } from '../../src/simulate/index.js';
 import { Store } from '../../src/store/db.js';
 import { referenceReplay } from '../generate/helpers.js';
 
@@ -72,11 +72,13 @@ test('DeepSeek-V3.2 throughput routing vs official: +90% ± 10 pp in hindsight',
 
 test('property: in hindsight no policy models a request cheaper than cost on the same feasible set', async () => {
   const policies = ['cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random'];
-  const r = await run({ policies, info: 'hindsight', bootstrap: 0 });
+  const { result: r, outcomes } = await replay(store, { ...DEFAULT_SIMULATE_OPTIONS, policies, info: 'hindsight', bootstrap: 0 });
   const row = await store.one<{ cheaper: number; compared: number }>(
-    `SELECT count(*) FILTER (WHERE o.cost < c.cost - 1e-12) AS cheaper, count(*) AS compared
-     FROM sim_outcome o JOIN sim_outcome c ON c.request_id = o.request_id AND c.policy = 'cost'
+    `WITH x AS MATERIALIZED (${outcomes.sql})
+     SELECT count(*) FILTER (WHERE o.cost < c.cost - 1e-12) AS cheaper, count(*) AS compared
+     FROM x o JOIN x c ON c.request_id = o.request_id AND c.policy = 'cost'
      WHERE o.policy <> 'cost'`,
+    outcomes.params,
   );
   assert.equal(row!.cheaper, 0);
   assert.ok(row!.compared > 0);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { writeDecisions } from '../../src/simulate/decisions.js';
 import { tmpDir } from '../helpers.js';
-import { openMarket, run } from './market.js';
+import { openMarket, runReplay } from './market.js';
 
 test('per-request decisions as an Arrow IPC file', async () => {
   // x (official) 1 / 2, y 0.5 / 1 per 1 M tokens; both measured in window 00:00.
@@ -24,9 +24,9 @@ test('per-request decisions as an Arrow IPC file', async () => {
     ],
   });
   try {
-    await run(s, { policies: ['cost', 'throughput'], info: 'hindsight' });
+    const r = await runReplay(s, { policies: ['cost', 'throughput'], info: 'hindsight' });
     const file = path.join(tmpDir(), 'decisions.arrow');
-    assert.equal(await writeDecisions(s, file), 4);
+    assert.equal(await writeDecisions(s, r.outcomes, file), 4);
     const t = tableFromIPC(readFileSync(file));
     const rows = t.toArray().map((r) => r.toJSON());
     // cost picks y: a = (1000 × 0.5 + 100 × 1) / 1e6 = 0.0006; baseline x = (1000 + 200) / 1e6 = 0.0012

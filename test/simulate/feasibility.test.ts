@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { close, openMarket, run } from './market.js';
+import { close, openMarket, run, runReplay } from './market.js';
 
 test('the cheapest providers are infeasible by context, features, success rate, staleness and missing price', async () => {
   // One request at 01:30 (window 01:00): 2000 in + 500 out, needs tools.
@@ -34,9 +34,10 @@ test('the cheapest providers are infeasible by context, features, success rate, 
     requests: [['r1', '2025-10-01 01:30', 'off', 2000, 500, 0, 'tools']],
   });
   try {
-    const r = await run(s, { policies: ['cost', 'throughput', 'latency', 'ttft'], info: 'hindsight' });
+    const { result: r, feasibility } = await runReplay(s, { policies: ['cost', 'throughput', 'latency', 'ttft'], info: 'hindsight' });
     const feasible = await s.all<{ provider: string; feasible: boolean }>(
-      'SELECT provider, coalesce(feasible, false) AS feasible FROM sim_cand ORDER BY provider',
+      `SELECT provider, feasible FROM (${feasibility.sql}) ORDER BY provider`,
+      feasibility.params,
     );
     assert.deepEqual(
       feasible.map((f) => [f.provider, f.feasible]),

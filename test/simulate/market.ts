@@ -3,7 +3,7 @@
  * in-memory store, all for the model `toy` (unknown to the catalog, so its own model).
  */
 import { prepareModelMap } from '../../src/metrics/model-map.js';
-import { DEFAULT_SIMULATE_OPTIONS, simulate, type SimulateOptions, type SimulateResult } from '../../src/simulate/index.js';
+import { DEFAULT_SIMULATE_OPTIONS, replay, simulate, type Replay, type SimulateOptions, type SimulateResult } from '../../src/simulate/index.js';
 import { Store } from '../../src/store/db.js';
 
 export interface Offer {
@@ -70,6 +70,11 @@ export async function openMarket(m: Market): Promise<Store> {
 
 export function run(s: Store, o: Partial<SimulateOptions> & Pick<SimulateOptions, 'policies'>): Promise<SimulateResult> {
   return simulate(s, { ...DEFAULT_SIMULATE_OPTIONS, bootstrap: 0, ...o });
+}
+
+/** Like run, with the per-request outcomes and feasibility behind the results. */
+export function runReplay(s: Store, o: Partial<SimulateOptions> & Pick<SimulateOptions, 'policies'>): Promise<Replay> {
+  return replay(s, { ...DEFAULT_SIMULATE_OPTIONS, bootstrap: 0, ...o });
 }
 
 /** Floating-point results compared to hand-computed values. */

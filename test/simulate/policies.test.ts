@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulate } from '../../src/simulate/index.js';
-import { close, openMarket, run, type Probe } from './market.js';
+import { close, openMarket, run, runReplay, type Probe } from './market.js';
 
 const ok = (provider: string, ts: string, ttft: number, tps: number): Probe => [ts, provider, true, ttft, tps];
 
@@ -112,7 +112,7 @@ test('latency, ttft, fixed, round-robin and random choices', async () => {
   });
   try {
     const policies = ['latency', 'ttft', 'fixed:fast', 'round-robin', 'random', 'fixed:nobody'];
-    const r = await run(s, { policies, info: 'hindsight', baseline: 'observed' });
+    const { result: r, outcomes } = await runReplay(s, { policies, info: 'hindsight', baseline: 'observed' });
     const [latency, ttft, fixed, roundRobin, random, nobody] = r.policies;
     assert.deepEqual(latency.routing, [{ provider: 'fast', share: 50 }, { provider: 'quick', share: 50 }]);
     close(latency.meanTtftMs, 1100); // (200 + 2000) / 2
@@ -124,7 +124,8 @@ test('latency, ttft, fixed, round-robin and random choices', async () => {
     assert.deepEqual(fixed.routing, [{ provider: 'fast', share: 100 }]);
     // round-robin in time order over the feasible providers by name: short → fast (1st), long → quick (2nd)
     const picks = await s.all<{ request_id: string; provider: string }>(
-      `SELECT request_id, provider FROM sim_outcome WHERE policy = 'round-robin' ORDER BY request_id`,
+      `SELECT request_id, provider FROM (${outcomes.sql}) WHERE policy = 'round-robin' ORDER BY request_id`,
+      outcomes.params,
     );
     assert.deepEqual(picks.map((p) => [p.request_id, p.provider]), [['long', 'quick'], ['short', 'fast']]);
     assert.equal(roundRobin.requests, 2);

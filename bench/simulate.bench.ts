@@ -1,0 +1,64 @@
+/**
+ * Simulate benchmark: `ai-ping simulate --policy cost` over N requests (default
+ * 10 M) × 8 providers against the same replay written by hand as one set-wise
+ * DuckDB query (plain-simulate.ts), each side in its own process, median of 3
+ * alternating runs; then `--policy all` against one policy. Both sides must
+ * agree on the figures. Targets: at most 1.5x the hand-written query with peak
+ * memory under 2 GB; every policy at most 3x one policy.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arg, measure, median, type Measured } from './measure.js';
+import { buildSimulateBenchDb } from './simulate-market.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, '../../bin/ai-ping.js');
+const n = arg('--requests', 10_000_000);
+const runs = arg('--runs', 3);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ai-ping-bench-simulate-'));
+
+type Figures = Record<string, number>;
+
+/** The two sides' figures, equal to 1e-9 relative (sums in another order). */
+function checkAgreement(plain: Figures, ours: Figures): void {
+  for (const key of ['requests', 'baselineCost', 'policyCost', 'baselineThroughput', 'policyThroughput', 'meanTtftMs',
+    'p50LatencyMs', 'p90LatencyMs', 'failureRate']) {
+    const a = Number(plain[key]);
+    const b = Number(ours[key]);
+    if (!(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)))) throw new Error(`the two replays disagree on ${key}: ${a} vs ${b}`);
+  }
+}
+
+try {
+  const db = path.join(dir, 'bench.duckdb');
+  process.stderr.write(`building a database of ${n.toLocaleString('en-US')} requests × 8 providers …\n`);
+  await buildSimulateBenchDb(db, n);
+  const simulate = (policy: string) => [cli, 'simulate', '--db', db, '--policy', policy, '--bootstrap', '0', '--format', 'json', '--quiet'];
+  const plainFigures = JSON.parse(execFileSync(process.execPath, [path.join(here, 'plain-simulate.js'), db], { encoding: 'utf8' }));
+  const ours = JSON.parse(execFileSync(process.execPath, simulate('cost'), { encoding: 'utf8' }));
+  checkAgreement(plainFigures, ours.policies[0]);
+  process.stderr.write(`  both replays: savings ${ours.policies[0].savingsPct.toFixed(2)}% over ${ours.policies[0].requests.toLocaleString('en-US')} compared requests\n`);
+  const plainRuns: Measured[] = [];
+  const oneRuns: Measured[] = [];
+  const allRuns: Measured[] = [];
+  for (let run = 0; run < runs; run++) {
+    plainRuns.push(measure([path.join(here, 'plain-simulate.js'), db]));
+    oneRuns.push(measure(simulate('cost')));
+    allRuns.push(measure(simulate('all')));
+    process.stderr.write(`  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, cost ${oneRuns[run].seconds.toFixed(2)} s, all ${allRuns[run].seconds.toFixed(2)} s\n`);
+  }
+  const plain = median(plainRuns);
+  const one = median(oneRuns);
+  const all = median(allRuns);
+  console.log(`simulate benchmark: ${n.toLocaleString('en-US')} requests × 8 providers, ${os.cpus().length} cores, median of ${runs} runs`);
+  console.log(`  hand-written DuckDB query   ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`);
+  console.log(`  ai-ping simulate (cost)     ${one.seconds.toFixed(2).padStart(8)} s   peak ${one.peakMb.toFixed(0).padStart(6)} MB`);
+  console.log(`  ai-ping simulate (all)      ${all.seconds.toFixed(2).padStart(8)} s   peak ${all.peakMb.toFixed(0).padStart(6)} MB`);
+  console.log(`  cost vs hand-written ${(one.seconds / plain.seconds).toFixed(2)}x (target <= 1.50x, peak < 2048 MB)`);
+  console.log(`  all vs cost          ${(all.seconds / one.seconds).toFixed(2)}x (target <= 3.00x)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
