@@ -45,8 +45,13 @@ describe('ai-ping report', () => {
 describe('ai-ping report on the small report market', () => {
   const fixture = path.join(fixtures, 'report');
   const db = path.join(tmpDir(), 'golden.duckdb');
+  const gate = ['--fail-if', 'gini < 0.99'];
+  let md = '';
   before(() => {
     assert.equal(runCli(['ingest', fixture, '--db', db]).code, 0);
+    const r = runCli(['report', '--db', db, '--bootstrap', '0', ...gate]);
+    assert.equal(r.code, 1, r.stderr);
+    md = r.stdout;
   });
 
   test('golden Markdown (UPDATE_GOLDEN=1 rewrites it)', () => {
@@ -58,7 +63,6 @@ describe('ai-ping report on the small report market', () => {
   });
 
   test('providers of the major models side by side, from the fixture by hand', () => {
-    const md = runCli(['report', '--db', db, '--bootstrap', '0']).stdout;
     // Qwen3-32B (45,400 tokens) before DeepSeek-V3.2 (9,750); official first, then by blended price.
     // Medians of the latency probes; blended = (3 x input + output) / 4: (6 + 8) / 4, (3.6 + 4.8) / 4, (4.2 + 5.6) / 4.
     const qwen = md.indexOf('### Qwen3-32B: 3 providers side by side');
@@ -80,10 +84,9 @@ describe('ai-ping report on the small report market', () => {
 
   test('html: the same sections, every chart as inline svg, a failed gate on top, exit 1', () => {
     const out = path.join(tmpDir(), 'report.html');
-    const r = runCli(['report', '--db', db, '--bootstrap', '0', '--format', 'html', '--out', out, '--fail-if', 'gini < 0.99']);
+    const r = runCli(['report', '--db', db, '--bootstrap', '0', '--format', 'html', '--out', out, ...gate]);
     assert.equal(r.code, 1);
     const html = readFileSync(out, 'utf8');
-    const md = runCli(['report', '--db', db, '--bootstrap', '0', '--fail-if', 'gini < 0.99']).stdout;
     assert.equal(html.match(/<svg /g)?.length, md.match(/```mermaid/g)?.length);
     assert.equal(html.match(/<h2>/g)?.length, md.match(/^### /gm)?.length);
     assert.match(html, /<div class="alerts" role="alert">\n<p>GATE FAILED: gini &lt; 0\.99 \(gini = 0\.31\)<\/p>/);
