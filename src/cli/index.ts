@@ -222,7 +222,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
 
   program
     .command('report')
-    .description('one Markdown report for people and CI: the answer first, then demand, providers, routing, data quality')
+    .description('one Markdown or HTML report for people and CI: the answer first, then demand, providers, routing, data quality')
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
     .option('--policy <list>', 'routing policies to replay', 'cost,throughput')
@@ -232,9 +232,17 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--to <date>', 'last day (inclusive, UTC)')
     .option('--bootstrap <n>', 'bootstrap resamples for the 95% intervals', parseInteger('--bootstrap'), 200)
     .option('--fail-if <expr>', `fail (exit 1) when FIGURE OP NUMBER holds, repeatable; figures: ${GATE_NAMES}`, collect, [])
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'table', 'csv']).default('md'))
+    .addOption(
+      new Option('--format <format>', 'md (GitHub, Mermaid charts), html (one self-contained page, SVG charts), json, table or csv')
+        .choices(['md', 'html', 'json', 'table', 'csv'])
+        .default('md'),
+    )
     .addOption(outOption())
-    .addHelpText('after', "\nExample:\n  ai-ping report --out report.md --fail-if 'savingsPct < 10' --fail-if 'stalePriceDays > 7'")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  ai-ping report --out report.md --fail-if 'savingsPct < 10' --fail-if 'stalePriceDays > 7'" +
+        '\n  ai-ping report --format html --out report.html',
+    )
     .action(async (opts) => {
       const { report, reportReport } = await import('../commands/report.js');
       const result = await report({

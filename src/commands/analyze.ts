@@ -5,13 +5,19 @@
 import { resolveName } from '../catalog/index.js';
 import { concentration, type ConcentrationLevel, type ConcentrationResult } from '../metrics/concentration.js';
 import { dataQuality, type DataQualityResult } from '../metrics/data-quality.js';
-import { heterogeneity, HETEROGENEITY_FIGURES, type HeterogeneityResult } from '../metrics/heterogeneity.js';
+import {
+  heterogeneity,
+  HETEROGENEITY_FIGURES,
+  type HeterogeneityModel,
+  type HeterogeneityResult,
+} from '../metrics/heterogeneity.js';
 import { prepareModelMap } from '../metrics/model-map.js';
 import type { AnalyzeSelection, DemandUnit } from '../metrics/selection.js';
 import { supplyUse, type SupplyUseResult } from '../metrics/supply-use.js';
 import { taskRegimes, type TaskRegimesResult } from '../metrics/task-regimes.js';
 import { versionInertia, type VersionInertiaResult } from '../metrics/version-inertia.js';
-import type { Cell, Report, Section } from '../report/index.js';
+import { percent as pct, percentCell, type Cell, type Chart, type Report, type Section, type Shown } from '../report/index.js';
+import type { Store } from '../store/db.js';
 import { openInput } from './input.js';
 
 export interface AnalyzeOptions {
@@ -43,43 +49,46 @@ export interface AnalyzeResult {
 export async function analyze(o: AnalyzeOptions): Promise<AnalyzeResult> {
   const { store, source } = await openInput(o);
   try {
-    const { catalog } = await prepareModelMap(store, o.catalog);
-    const selection: AnalyzeSelection = {
-      by: o.by ?? 'tokens',
-      from: o.from,
-      to: o.to,
-      model: o.model ? resolveName(o.model, catalog).model : undefined,
-      task: o.task,
-    };
-    const step = (what: string) => o.onProgress?.(`analyze: ${what}`);
-    step('concentration');
-    const conc = await concentration(store, { ...selection, level: o.level ?? 'family' });
-    step('version inertia');
-    const inertia = await versionInertia(store, selection);
-    step('supply vs use');
-    const supply = await supplyUse(store, selection);
-    step('service heterogeneity');
-    const hetero = await heterogeneity(store, selection);
-    step('task regimes');
-    const tasks = await taskRegimes(store, selection);
-    const quality = await dataQuality(store, selection);
-    return {
-      selection,
-      source,
-      concentration: conc,
-      versionInertia: inertia,
-      supplyVsUse: supply,
-      heterogeneity: hetero,
-      taskRegimes: tasks,
-      dataQuality: quality,
-    };
+    return await analyzeStore(store, source, o);
   } finally {
     store.close();
   }
 }
 
-const pct = (v: number | null | undefined, digits = 1): string | null =>
-  v === null || v === undefined ? null : `${v.toFixed(digits)}%`;
+/** The analysis on an open store; leaves `model_map` in place for a replay on the same store. */
+export async function analyzeStore(store: Store, source: string, o: Omit<AnalyzeOptions, 'files'>): Promise<AnalyzeResult> {
+  const { catalog } = await prepareModelMap(store, o.catalog);
+  const selection: AnalyzeSelection = {
+    by: o.by ?? 'tokens',
+    from: o.from,
+    to: o.to,
+    model: o.model ? resolveName(o.model, catalog).model : undefined,
+    task: o.task,
+  };
+  const step = (what: string) => o.onProgress?.(`analyze: ${what}`);
+  step('concentration');
+  const conc = await concentration(store, { ...selection, level: o.level ?? 'family' });
+  step('version inertia');
+  const inertia = await versionInertia(store, selection);
+  step('supply vs use');
+  const supply = await supplyUse(store, selection);
+  step('service heterogeneity');
+  const hetero = await heterogeneity(store, selection);
+  step('task regimes');
+  const tasks = await taskRegimes(store, selection);
+  const quality = await dataQuality(store, selection);
+  return {
+    selection,
+    source,
+    concentration: conc,
+    versionInertia: inertia,
+    supplyVsUse: supply,
+    heterogeneity: hetero,
+    taskRegimes: tasks,
+    dataQuality: quality,
+  };
+}
+
 const fixed = (v: number | null | undefined, digits: number): number | null =>
   v === null || v === undefined ? null : Number(v.toFixed(digits));
 
@@ -95,7 +104,7 @@ function concentrationSection(c: ConcentrationResult): Section {
       `Demand concentration by ${c.level} (${c.unit}): top 1 ${pct(c.top1Share) ?? '–'}, top 5 ${pct(c.top5Share) ?? '–'}, ` +
       `Gini ${fixed(c.gini, 3) ?? '–'}, HHI ${fixed(c.hhi, 3) ?? '–'} over ${c.groups} ${c.level === 'family' ? 'families' : `${c.level}s`}`,
     columns: [c.level, 'demand', 'share'],
-    rows: groupsOf(c).map((g) => [g.name, fixed(g.demand, 2), pct(g.share, 2)]),
+    rows: groupsOf(c).map((g) => [g.name, fixed(g.demand, 2), percentCell(g.share, 2)]),
     align: ['left', 'right', 'right'],
     chart: c.lorenz.length
       ? {
@@ -115,7 +124,7 @@ function inertiaSections(v: VersionInertiaResult): Section[] {
   const table: Section = {
     title: `Version inertia: ${pct(v.inertiaIndex) ?? '–'} of demand on superseded versions (inertia index)`,
     columns: ['line', 'newest release', 'released', 'superseded on release day', '+7 days', '+30 days', 'half-life (days)'],
-    rows: v.lines.map((l) => [l.line, l.newestModel, l.releaseDate, pct(l.releaseDayShare), pct(l.day7Share), pct(l.day30Share), l.halfLifeDays]),
+    rows: v.lines.map((l) => [l.line, l.newestModel, l.releaseDate, percentCell(l.releaseDayShare), percentCell(l.day7Share), percentCell(l.day30Share), l.halfLifeDays]),
     align: ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
   };
   const charts: Section[] = v.lines.map((l) => {
@@ -140,7 +149,7 @@ function supplySections(s: SupplyUseResult): Section[] {
     {
       title: `Supply vs use: listing breadth vs demand share (Spearman ${fixed(s.spearman, 3) ?? '–'})`,
       columns: ['model', 'family', 'providers listing', 'requests', 'share'],
-      rows: s.models.map((m) => [m.model, m.family, m.listingBreadth, m.requests, pct(m.share, 2)]),
+      rows: s.models.map((m) => [m.model, m.family, m.listingBreadth, m.requests, percentCell(m.share, 2)]),
       align: ['left', 'left', 'right', 'right', 'right'],
     },
     {
@@ -170,6 +179,8 @@ export function spreadBar(values: (number | null)[], width = 9): string | null {
   return `${n(min)} ${bar} ${n(max)}`;
 }
 
+const ratioCell = (v: number | null): Shown | null => (v === null ? null : { value: v, text: `${v.toFixed(1)}x` });
+
 function heterogeneitySection(h: HeterogeneityResult): Section {
   const rows: Cell[][] = h.models.map((m) => [
     m.model,
@@ -181,9 +192,9 @@ function heterogeneitySection(h: HeterogeneityResult): Section {
       const s = m.spread[f];
       return [s.cv === null ? null : fixed(s.cv, 2)];
     }),
-    m.spread.blendedPrice.maxMinRatio === null ? null : `${m.spread.blendedPrice.maxMinRatio.toFixed(1)}x`,
-    m.spread.medianTps.maxMinRatio === null ? null : `${m.spread.medianTps.maxMinRatio.toFixed(1)}x`,
-    m.officialDeviation?.blendedPct === null || m.officialDeviation === null ? null : pct(m.officialDeviation.blendedPct),
+    ratioCell(m.spread.blendedPrice.maxMinRatio),
+    ratioCell(m.spread.medianTps.maxMinRatio),
+    percentCell(m.officialDeviation?.blendedPct),
     m.priceAnchored === null ? null : m.priceAnchored ? 'yes' : 'no',
   ]);
   return {
@@ -199,7 +210,7 @@ function taskSection(t: TaskRegimesResult): Section {
     title: 'Task regimes',
     columns: ['task', 'requests', 'share', 'input p50', 'p90', 'p99', 'output p50', 'p90', 'p99', 'out/in', 'regime'],
     rows: t.tasks.map((x) => [
-      x.task ?? '(none)', x.requests, pct(x.requestShare),
+      x.task ?? '(none)', x.requests, percentCell(x.requestShare),
       fixed(x.inputTokens.p50, 0), fixed(x.inputTokens.p90, 0), fixed(x.inputTokens.p99, 0),
       fixed(x.outputTokens.p50, 0), fixed(x.outputTokens.p90, 0), fixed(x.outputTokens.p99, 0),
       fixed(x.meanOutputInputRatio, 3), x.regime,
@@ -221,7 +232,49 @@ function qualityNotes(q: DataQualityResult): string[] {
   return notes;
 }
 
-export function analyzeReport(r: AnalyzeResult): Report {
+/**
+ * The `top` models with the most demand among those with two or more providers;
+ * a model nobody called is not a major one.
+ */
+export function majorModels(r: Pick<AnalyzeResult, 'heterogeneity' | 'supplyVsUse'>, top: number): HeterogeneityModel[] {
+  const demand = new Map(r.supplyVsUse.models.map((m) => [m.model, m.demand]));
+  return r.heterogeneity.models
+    .filter((m) => (demand.get(m.model) ?? 0) > 0)
+    .sort((a, b) => demand.get(b.model)! - demand.get(a.model)! || a.model.localeCompare(b.model))
+    .slice(0, top);
+}
+
+/** One model's providers side by side: a small table and a bar chart per figure. */
+export function providerComparisonSection(m: HeterogeneityModel): Section {
+  const names = m.providers.map((p) => (p.official ? `${p.provider} (official)` : p.provider));
+  const bars = (figure: string, yLabel: string, values: (number | null)[]): Chart => ({
+    title: `${m.model}: ${figure}`,
+    kind: 'bar',
+    x: names,
+    yLabel,
+    series: [{ name: figure, values }],
+  });
+  return {
+    title: `${m.model}: ${m.providers.length} providers side by side`,
+    columns: ['provider', 'median TTFT ms', 'median TPS', 'blended price / 1M tokens', 'currency', 'speed from'],
+    rows: m.providers.map((p, i) => [
+      names[i], fixed(p.medianTtftMs, 0), fixed(p.medianTps, 1), fixed(p.blendedPrice, 3), p.currency, p.speedSource,
+    ]),
+    charts: [
+      bars('median TTFT', 'ms', m.providers.map((p) => p.medianTtftMs)),
+      bars('median TPS', 'tokens / s', m.providers.map((p) => p.medianTps)),
+      // Prices in different currencies do not share an axis.
+      ...(m.currency ? [bars('blended price (3:1)', `${m.currency} / 1M tokens`, m.providers.map((p) => p.blendedPrice))] : []),
+    ],
+  };
+}
+
+export interface AnalyzeReportOptions {
+  /** after the heterogeneity table, compare the providers of this many major models */
+  majorModels?: number;
+}
+
+export function analyzeReport(r: AnalyzeResult, o: AnalyzeReportOptions = {}): Report {
   return {
     json: {
       selection: r.selection,
@@ -237,6 +290,7 @@ export function analyzeReport(r: AnalyzeResult): Report {
       ...inertiaSections(r.versionInertia),
       ...supplySections(r.supplyVsUse),
       heterogeneitySection(r.heterogeneity),
+      ...majorModels(r, o.majorModels ?? 0).map(providerComparisonSection),
       taskSection(r.taskRegimes),
     ],
     notes: qualityNotes(r.dataQuality),

@@ -7,7 +7,7 @@ import { resolveName } from '../catalog/index.js';
 import { InputError } from '../errors.js';
 import { prepareModelMap } from '../metrics/model-map.js';
 import { latestPriceTs, providerOfferings, type ProviderOffering } from '../metrics/providers.js';
-import type { Report, Section } from '../report/index.js';
+import { percentCell, type Report, type Section } from '../report/index.js';
 import { defaultDbPath, withStore, type Store } from '../store/db.js';
 
 export interface ProvidersOptions {
@@ -57,7 +57,8 @@ async function parseTime(store: Store, text: string): Promise<string> {
 }
 
 const ms = (v: number | null) => (v === null ? null : Math.round(v));
-const pct = (v: number | null) => (v === null ? null : `${(v * 100).toFixed(1)}%`);
+/** A 0..1 rate as a percentage: 50.0% for people, 50 in csv. */
+const pct = (v: number | null) => percentCell(v === null ? null : v * 100);
 
 function spread(values: (number | null)[]): string | null {
   const xs = values.filter((v): v is number => v !== null && v > 0);

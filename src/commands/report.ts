@@ -6,12 +6,13 @@
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Report } from '../report/index.js';
-import { DEFAULT_SIMULATE_OPTIONS, type SimulateResult } from '../simulate/index.js';
+import { DEFAULT_SIMULATE_OPTIONS, simulate, type SimulateResult } from '../simulate/index.js';
 import type { Baseline } from '../simulate/replay.js';
-import { defaultDbPath, withStore } from '../store/db.js';
-import { analyze, analyzeReport, type AnalyzeResult } from './analyze.js';
+import { defaultDbPath, type Store } from '../store/db.js';
+import { analyzeReport, analyzeStore, type AnalyzeResult } from './analyze.js';
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
-import { simulateCommand, simulateReport } from './simulate.js';
+import { openInput } from './input.js';
+import { simulateReport } from './simulate.js';
 
 export interface ReportOptions {
   db?: string;
@@ -34,40 +35,53 @@ export interface ReportResult {
   gates: GateOutcome[];
 }
 
-async function stalePriceDays(db: string): Promise<number | null> {
-  return withStore(
-    db,
-    async (s) =>
-      (await s.one<{ d: number | null }>(
-        `SELECT date_diff('second', (SELECT max(ts) FROM prices), (SELECT max(ts) FROM requests)) / 86400.0 AS d`,
-      ))?.d ?? null,
-    { readOnly: true },
+/** Providers of this many major models are compared side by side. */
+export const MAJOR_MODELS = 3;
+
+async function stalePriceDays(store: Store): Promise<number | null> {
+  const r = await store.one<{ d: number | null }>(
+    `SELECT date_diff('second', (SELECT max(ts) FROM prices), (SELECT max(ts) FROM requests)) / 86400.0 AS d`,
   );
+  return r?.d ?? null;
+}
+
+/** Analysis, replay and the stale-price check share one read-only open of the database. */
+async function measure(o: ReportOptions): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; stale: number | null }> {
+  const db = o.db ?? defaultDbPath();
+  // report takes no files: say so rather than openInput's "or pass files"
+  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest logs and market data first`);
+  const { store, source } = await openInput({ files: [], db });
+  try {
+    const analysis = await analyzeStore(store, source, { catalog: o.catalog, from: o.from, to: o.to, model: o.model, onProgress: o.onProgress });
+    o.onProgress?.('simulate: replaying');
+    // The analysis has built model_map and resolved --model; the replay reuses both.
+    const simulation = await simulate(store, {
+      ...DEFAULT_SIMULATE_OPTIONS,
+      from: o.from,
+      to: o.to,
+      model: analysis.selection.model,
+      policies: o.policies,
+      baseline: o.baseline as Baseline, // checked by the replay
+      bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
+      seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
+      onProgress: o.onProgress,
+    });
+    return { analysis, simulation, stale: await stalePriceDays(store) };
+  } finally {
+    store.close();
+  }
 }
 
 export async function report(o: ReportOptions): Promise<ReportResult> {
   const gates = o.failIf.map(parseGate); // bad expressions fail before any work
-  const db = o.db ?? defaultDbPath();
-  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest logs and market data first`);
-  const selection = { db, catalog: o.catalog, from: o.from, to: o.to, model: o.model };
-  const analysis = await analyze({ ...selection, files: [], onProgress: o.onProgress });
-  const simulation = await simulateCommand({
-    ...DEFAULT_SIMULATE_OPTIONS,
-    ...selection,
-    files: [],
-    policies: o.policies,
-    baseline: o.baseline as Baseline, // checked by the replay
-    bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
-    seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
-    onProgress: o.onProgress,
-  });
+  const { analysis, simulation, stale } = await measure(o);
   const first = simulation.policies[0];
   const q = analysis.dataQuality;
   const figures: Record<GateFigure, number | null> = {
     savingsPct: first?.savingsPct ?? null,
     throughputGainPct: first?.throughputGainPct ?? null,
     failureRate: first?.failureRate ?? null,
-    stalePriceDays: await stalePriceDays(db),
+    stalePriceDays: stale,
     unknownModels: q.unknownModels.length,
     rejectedRows: q.rejects.reduce((n, r) => n + r.rows, 0),
     inertiaIndex: analysis.versionInertia.inertiaIndex,
@@ -80,19 +94,22 @@ export async function report(o: ReportOptions): Promise<ReportResult> {
 const num = (v: number | null, d = 1) => (v === null ? '–' : v.toFixed(d));
 
 export function reportReport(r: ReportResult): Report {
-  const a = analyzeReport(r.analysis);
+  const a = analyzeReport(r.analysis, { majorModels: MAJOR_MODELS });
   const s = simulateReport(r.simulation);
   const q = r.analysis.dataQuality;
   const c = r.analysis.concentration;
   const failed = r.gates.filter((g) => g.failed);
   const lead = [
-    ...failed.map((g) => `GATE FAILED: ${g.expr} (${g.figure} = ${num(g.actual, 2)})`),
     `${q.requests.toLocaleString('en-US')} requests, ${q.firstRequest?.slice(0, 10) ?? '–'} .. ${q.lastRequest?.slice(0, 10) ?? '–'}`,
     ...(s.lead ?? []),
     `demand: top family ${num(c.top1Share)}%, top five ${num(c.top5Share)}%, Gini ${num(c.gini, 3)}; ` +
       `${num(r.analysis.versionInertia.inertiaIndex)}% of demand on superseded versions`,
   ];
-  const gateRows = r.gates.map((g) => [g.expr, num(g.actual, 2), g.failed ? 'FAILED' : 'ok']);
+  const gateRows = r.gates.map((g) => [
+    g.expr,
+    g.actual === null ? null : { value: g.actual, text: num(g.actual, 2) },
+    g.failed ? 'FAILED' : 'ok',
+  ]);
   return {
     json: {
       figures: r.figures,
@@ -100,6 +117,8 @@ export function reportReport(r: ReportResult): Report {
       analysis: a.json,
       simulation: s.json,
     },
+    title: 'ai-ping report',
+    alerts: failed.map((g) => `GATE FAILED: ${g.expr} (${g.figure} = ${num(g.actual, 2)})`),
     lead,
     sections: [
       ...(gateRows.length ? [{ title: 'Gates', columns: ['gate', 'value', 'result'], rows: gateRows }] : []),

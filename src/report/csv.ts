@@ -1,8 +1,9 @@
-import type { Cell, Report } from './index.js';
+import { isShown, type Cell, type Report } from './index.js';
 
+/** Raw values: numbers at full precision, without separators, units or rounding. */
 function csvCell(v: Cell): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = isShown(v) ? String(v.value) : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

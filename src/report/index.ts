@@ -2,11 +2,25 @@
  * Commands return data plus a tabular view of it; renderers turn that into
  * strings for each output format.
  */
-export type Cell = string | number | boolean | null | undefined;
 
-/** A line chart: text in the terminal, a Mermaid `xychart-beta` in Markdown. */
+/**
+ * A number shown for people (`37.8%`, `1.4x`) in table, md and html, and as
+ * its raw value in csv.
+ */
+export interface Shown {
+  value: number;
+  text: string;
+}
+
+export type Cell = string | number | boolean | null | undefined | Shown;
+
+/**
+ * A chart: text in the terminal, a Mermaid `xychart-beta` in Markdown, SVG in
+ * HTML. Every series is drawn as a line (the default) or as bars side by side.
+ */
 export interface Chart {
   title: string;
+  kind?: 'line' | 'bar';
   x: string[];
   yLabel: string;
   series: { name: string; values: (number | null)[] }[];
@@ -18,6 +32,8 @@ export interface Section {
   rows: Cell[][];
   /** drawn after the table (or alone when there are no columns) */
   chart?: Chart;
+  /** more charts, drawn side by side where there is room */
+  charts?: Chart[];
   /** Columns to right-align (numbers); defaults to those whose cells are numbers. */
   align?: ('left' | 'right')[];
 }
@@ -25,6 +41,10 @@ export interface Section {
 export interface Report {
   /** What `--format json` prints: the stable contract. */
   json: unknown;
+  /** The document's title (html). */
+  title?: string;
+  /** Failures to mark before everything else (a failed CI gate). */
+  alerts?: string[];
   /** The answer in a few lines, printed before the tables (table and md formats). */
   lead?: string[];
   sections: Section[];
@@ -32,8 +52,11 @@ export interface Report {
   notes?: string[];
 }
 
-export const FORMATS = ['table', 'md', 'json', 'csv'] as const;
+export const FORMATS = ['table', 'md', 'json', 'csv', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
+
+/** Tables longer than this fold into a `<details>` block in md and html. */
+export const LONG_TABLE_ROWS = 12;
 
 export function defaultFormat(): Format {
   return process.env.CI ? 'md' : 'table';
@@ -47,14 +70,25 @@ export async function render(report: Report, format: Format): Promise<string> {
       return (await import('./csv.js')).renderCsv(report);
     case 'md':
       return (await import('./markdown.js')).renderMarkdown(report);
+    case 'html':
+      return (await import('./html.js')).renderHtml(report);
     case 'table':
       return (await import('./terminal.js')).renderTerminal(report);
   }
 }
 
+export function chartsOf(s: Section): Chart[] {
+  return [...(s.chart ? [s.chart] : []), ...(s.charts ?? [])];
+}
+
+export function isShown(v: Cell): v is Shown {
+  return typeof v === 'object' && v !== null;
+}
+
 export function formatCell(v: Cell): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return formatNumber(v);
+  if (isShown(v)) return v.text;
   return String(v);
 }
 
@@ -65,7 +99,16 @@ export function formatNumber(v: number): string {
   return v.toLocaleString('en-US', { maximumFractionDigits: 3 });
 }
 
+/** `37.8%` for people; the cell keeps the raw percentage for csv. */
+export function percent(v: number | null | undefined, digits = 1): string | null {
+  return v === null || v === undefined ? null : `${v.toFixed(digits)}%`;
+}
+
+export function percentCell(v: number | null | undefined, digits = 1): Shown | null {
+  return v === null || v === undefined ? null : { value: v, text: percent(v, digits)! };
+}
+
 export function alignments(s: Section): ('left' | 'right')[] {
   if (s.align) return s.align;
-  return s.columns.map((_, i) => (s.rows.some((r) => typeof r[i] === 'number') ? 'right' : 'left'));
+  return s.columns.map((_, i) => (s.rows.some((r) => typeof r[i] === 'number' || isShown(r[i])) ? 'right' : 'left'));
 }

@@ -1,18 +1,19 @@
-import { alignments, formatCell, type Chart, type Report } from './index.js';
+import { alignments, chartsOf, formatCell, LONG_TABLE_ROWS, type Chart, type Report, type Section } from './index.js';
 
-/** GitHub renders Mermaid's xychart-beta; one line per series. */
+/** GitHub renders Mermaid's xychart-beta; one line (or bar) series per series. */
 export function mermaidChart(c: Chart): string[] {
   const q = (s: string) => `"${s.replaceAll('"', "'")}"`;
   const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
   const max = Math.max(1, ...values);
   const min = Math.min(0, ...values);
+  const kind = c.kind ?? 'line';
   return [
     '```mermaid',
     'xychart-beta',
     `  title ${q(c.title)}`,
     `  x-axis [${c.x.map(q).join(', ')}]`,
     `  y-axis ${q(c.yLabel)} ${Number((min * 1.05).toPrecision(3))} --> ${Number((max * 1.05).toPrecision(3))}`,
-    ...c.series.map((s) => `  line [${s.values.map((v) => (v === null ? 0 : Number(v.toFixed(3)))).join(', ')}]`),
+    ...c.series.map((s) => `  ${kind} [${s.values.map((v) => (v === null ? 0 : Number(v.toFixed(3)))).join(', ')}]`),
     '```',
   ];
 }
@@ -21,18 +22,27 @@ function mdCell(s: string): string {
   return s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
+function mdTable(s: Section): string[] {
+  const al = alignments(s);
+  const table = [
+    `| ${s.columns.map(mdCell).join(' | ')} |`,
+    `|${al.map((a) => (a === 'right' ? ' ---: ' : ' --- ')).join('|')}|`,
+    ...s.rows.map((r) => `| ${r.map((c) => mdCell(formatCell(c))).join(' | ')} |`),
+  ];
+  // GitHub needs the blank lines around a table inside <details>.
+  if (s.rows.length > LONG_TABLE_ROWS) return [`<details><summary>Show all ${s.rows.length} rows</summary>`, '', ...table, '', '</details>'];
+  return table;
+}
+
 export function renderMarkdown(report: Report): string {
   const out: string[] = [];
-  if (report.lead?.length) out.push(...report.lead.map((l) => `- **${mdCell(l)}**`), '');
+  const top = [...(report.alerts ?? []), ...(report.lead ?? [])];
+  if (top.length) out.push(...top.map((l) => `- **${mdCell(l)}**`), '');
   for (const s of report.sections) {
     if (s.title) out.push(`### ${s.title}`, '');
-    if (s.chart) out.push(...mermaidChart(s.chart), '');
+    for (const c of chartsOf(s)) out.push(...mermaidChart(c), '');
     if (s.columns.length === 0) continue;
-    const al = alignments(s);
-    out.push(`| ${s.columns.map(mdCell).join(' | ')} |`);
-    out.push(`|${al.map((a) => (a === 'right' ? ' ---: ' : ' --- ')).join('|')}|`);
-    for (const r of s.rows) out.push(`| ${r.map((c) => mdCell(formatCell(c))).join(' | ')} |`);
-    out.push('');
+    out.push(...mdTable(s), '');
   }
   for (const n of report.notes ?? []) out.push(`> ${n}`, '');
   return out.join('\n');

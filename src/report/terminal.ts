@@ -1,12 +1,34 @@
 import Table from 'cli-table3';
 import chalk from 'chalk';
-import { alignments, formatCell, type Chart, type Report } from './index.js';
+import { alignments, chartsOf, formatCell, type Chart, type Report } from './index.js';
 
 const HEIGHT = 8;
 const MARKS = ['●', '○', '◆', '◇', '■', '□'];
 
+const BAR_WIDTH = 40;
+
+/** Bars drawn sideways, one line per x value and series: the labels stay readable. */
+function textBars(c: Chart): string[] {
+  const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
+  const max = Math.max(0, ...values.map(Math.abs));
+  const width = Math.max(...c.x.map((x) => x.length));
+  const many = c.series.length > 1;
+  return c.x.flatMap((x, i) =>
+    c.series.map((s, k) => {
+      const v = s.values[i];
+      const bar = v === null || max === 0 ? '' : '█'.repeat(Math.round((Math.abs(v) / max) * BAR_WIDTH));
+      const label = k === 0 ? x.padEnd(width) : ' '.repeat(width);
+      return `  ${label} ${many ? `${MARKS[k % MARKS.length]} ` : ''}${bar} ${v === null ? '–' : formatCell(Number(v.toPrecision(3)))}`;
+    }),
+  );
+}
+
 /** A compact text line chart: one column per x value (sampled down to 72), one mark per series. */
 export function textChart(c: Chart): string {
+  if (c.kind === 'bar') {
+    const legend = c.series.length > 1 ? [`  ${c.series.map((s, k) => `${MARKS[k % MARKS.length]} ${s.name}`).join('  ')}`] : [];
+    return [`${chalk.bold(c.title)} (${c.yLabel})`, ...textBars(c), ...legend].join('\n');
+  }
   const step = Math.max(1, Math.ceil(c.x.length / 72));
   const xs = c.x.filter((_, i) => i % step === 0);
   const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
@@ -33,11 +55,14 @@ export function textChart(c: Chart): string {
 export function renderTerminal(report: Report): string {
   const color = chalk.level > 0;
   const out: string[] = [];
-  if (report.lead?.length) out.push(...report.lead.map((l) => chalk.bold(l)), '');
+  const alerts = (report.alerts ?? []).map((l) => chalk.bold.red(l));
+  const top = [...alerts, ...(report.lead ?? []).map((l) => chalk.bold(l))];
+  if (top.length) out.push(...top, '');
   for (const s of report.sections) {
     if (s.title) out.push(chalk.bold(s.title));
+    const charts = chartsOf(s).map((c) => textChart(c) + '\n');
     if (s.columns.length === 0) {
-      if (s.chart) out.push(textChart(s.chart), '');
+      out.push(...charts);
       continue;
     }
     const al = alignments(s);
@@ -48,7 +73,7 @@ export function renderTerminal(report: Report): string {
     });
     for (const r of s.rows) t.push(r.map(formatCell));
     out.push(t.toString(), '');
-    if (s.chart) out.push(textChart(s.chart), '');
+    out.push(...charts);
   }
   for (const n of report.notes ?? []) out.push(n);
   return out.join('\n') + (report.notes?.length ? '\n' : '');

@@ -53,6 +53,11 @@ describe('ai-ping providers', () => {
     const official = r.providers[0];
     // two measurements: one ok (450 ms, 42.5 tok/s, 2800 ms), one failed
     assert.deepEqual([official.medianTtftMs, official.medianTps, official.p90LatencyMs, official.successRate], [450, 42.5, 2800, 0.5]);
+    // success 1 of 2 measurements: 50.0% for people, 50 raw in csv
+    const md = runCli(['providers', '--db', db, '--model', 'Qwen/Qwen3-32B', '--at', '2025-10-15', '--format', 'md']).stdout;
+    assert.match(md, /^\| qwen-official \(official\) \|.*\| 450 \| 42\.5 \| 2,800 \| 50\.0% \|/m);
+    const csv = runCli(['providers', '--db', db, '--model', 'Qwen/Qwen3-32B', '--at', '2025-10-15', '--format', 'csv']).stdout;
+    assert.match(csv.split('\n')[1], /^qwen-official \(official\),.*,450,42\.5,2800,50,/);
   });
 
   test('the latest snapshot by default; an offering past its listing is flagged', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { fixtures, runCli, tmpDir } from '../helpers.js';
+import { fixtures, root, runCli, tmpDir } from '../helpers.js';
 
 describe('ai-ping report', () => {
   const dir = tmpDir();
@@ -42,13 +42,64 @@ describe('ai-ping report', () => {
   });
 });
 
-test('golden Markdown for the small report market (UPDATE_GOLDEN=1 rewrites it)', () => {
+describe('ai-ping report on the small report market', () => {
   const fixture = path.join(fixtures, 'report');
   const db = path.join(tmpDir(), 'golden.duckdb');
-  assert.equal(runCli(['ingest', fixture, '--db', db]).code, 0);
-  const r = runCli(['report', '--db', db, '--bootstrap', '20']);
-  assert.equal(r.code, 0, r.stderr);
-  const golden = path.join(fixture, 'report.golden.md');
-  if (process.env.UPDATE_GOLDEN) writeFileSync(golden, r.stdout);
-  assert.equal(r.stdout, readFileSync(golden, 'utf8'));
+  const gate = ['--fail-if', 'gini < 0.99'];
+  let md = '';
+  before(() => {
+    assert.equal(runCli(['ingest', fixture, '--db', db]).code, 0);
+    const r = runCli(['report', '--db', db, '--bootstrap', '0', ...gate]);
+    assert.equal(r.code, 1, r.stderr);
+    md = r.stdout;
+  });
+
+  test('golden Markdown (UPDATE_GOLDEN=1 rewrites it)', () => {
+    const r = runCli(['report', '--db', db, '--bootstrap', '20']);
+    assert.equal(r.code, 0, r.stderr);
+    const golden = path.join(fixture, 'report.golden.md');
+    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, r.stdout);
+    assert.equal(r.stdout, readFileSync(golden, 'utf8'));
+  });
+
+  test('providers of the major models side by side, from the fixture by hand', () => {
+    // Qwen3-32B (45,400 tokens) before DeepSeek-V3.2 (9,750); official first, then by blended price.
+    // Medians of the latency probes; blended = (3 x input + output) / 4: (6 + 8) / 4, (3.6 + 4.8) / 4, (4.2 + 5.6) / 4.
+    const qwen = md.indexOf('### Qwen3-32B: 3 providers side by side');
+    const deepseek = md.indexOf('### DeepSeek-V3.2: 2 providers side by side');
+    assert.ok(qwen > 0 && deepseek > qwen, 'the model with more demand first');
+    const bars = (from: number) => [...md.slice(from).matchAll(/^ {2}bar \[(.*)\]$/gm)].slice(0, 3).map((m) => m[1]);
+    assert.deepEqual(bars(qwen), ['600, 1800, 850', '40, 30, 55', '3.5, 2.1, 2.45']);
+    assert.match(md.slice(qwen), /x-axis \["qwen-official \(official\)", "provider-a", "provider-b"\]/);
+    // (6 + 3) / 4 and (5.4 + 2.7) / 4
+    assert.deepEqual(bars(deepseek), ['1500, 400', '25, 60', '2.25, 2.025']);
+  });
+
+  test('csv: the first table (the gates) with raw numbers', () => {
+    const r = runCli(['report', '--db', db, '--bootstrap', '0', '--format', 'csv', '--fail-if', 'gini > 0.99', '--fail-if', 'top1Share < 10']);
+    assert.equal(r.code, 0, r.stderr);
+    // Gini of 45,400 and 10,750 tokens: |x1 - x2| * 2 / (2 * 2^2 * mean) = 34,650 / 112,300; top family 45,400 / 56,150
+    assert.equal(r.stdout, `gate,value,result\ngini > 0.99,${34650 / 112300},ok\ntop1Share < 10,${(45400 / 56150) * 100},ok\n`);
+  });
+
+  test('html: the same sections, every chart as inline svg, a failed gate on top, exit 1', () => {
+    const out = path.join(tmpDir(), 'report.html');
+    const r = runCli(['report', '--db', db, '--bootstrap', '0', '--format', 'html', '--out', out, ...gate]);
+    assert.equal(r.code, 1);
+    const html = readFileSync(out, 'utf8');
+    assert.equal(html.match(/<svg /g)?.length, md.match(/```mermaid/g)?.length);
+    assert.equal(html.match(/<h2>/g)?.length, md.match(/^### /gm)?.length);
+    assert.match(html, /<div class="alerts" role="alert">\n<p>GATE FAILED: gini &lt; 0\.99 \(gini = 0\.31\)<\/p>/);
+    assert.match(html, /<li>8 requests, 2025-10-01 \.\. 2025-12-02<\/li>/);
+    assert.ok(!html.includes(db) && !html.includes(root), 'no absolute paths');
+  });
+
+  test('the observed baseline adds the outcome-model fit', () => {
+    const r = runCli(['report', '--db', db, '--bootstrap', '0', '--baseline', 'observed']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^- \*\*outcome model: /m);
+    // TTFT of the 7 ok requests vs their provider's window median: 600/600, 1800/300, 600/700, 850/900, 1500/1500,
+    // 400/400, and g-08's own logged 350 (no probes of its model): errors 0, +500%, -14.3%, -5.6%, 0, 0, 0 -> medians 0
+    assert.match(r.stdout, /### Outcome-model fit[^\n]*\n\n\| figure \| requests \| median abs\. error \| median bias \|\n[^\n]*\n\| cost \| 7 \| [^\n]*\n\| TTFT \| 7 \| 0\.0% \| 0\.0% \|/);
+  });
 });
