@@ -169,13 +169,18 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     retries: options.retries ?? 0,
     failedAttemptsFree: options.failedAttemptsFree ?? false,
   });
-  await aggregateOutcomes(store, wide, options.policies, { baseline: options.baseline, onProgress: step('replay') });
-  const policies = await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed });
+  const latencies = await aggregateOutcomes(store, wide, options.policies, {
+    baseline: options.baseline,
+    retries: options.retries ?? 0,
+    onProgress: step('replay'),
+  });
+  const common = { bootstrap: options.bootstrap, seed: options.seed, latencies };
+  const policies = await policyResults(store, options.policies, common);
   const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_windows'))?.n ?? 0;
   const candidates = candidatesSql(src.requests, slots, { observed: true });
   const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, slots) : undefined;
   const groups = options.by
-    ? await policyResults(store, options.policies, { bootstrap: options.bootstrap, seed: options.seed, by: options.by })
+    ? await policyResults(store, options.policies, { ...common, by: options.by })
     : undefined;
   const result: SimulateResult = {
     baseline: options.baseline,

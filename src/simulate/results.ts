@@ -44,45 +44,58 @@ export interface PolicyResult {
  * counts, expected failures. `sim_routing`: compared requests per policy, model,
  * task, day and chosen provider. Both from `sim_agg_wide`, one pass over the
  * replay (replay.replaySql), which also keeps per model, task and day each
- * policy's end-to-end latencies (`e2e_<i>`, a list: percentiles do not add up).
+ * policy's end-to-end latencies (a list: percentiles do not add up). Returns
+ * those lists' columns, by policy.
  */
 export async function aggregateOutcomes(
   store: Store,
   replay: SqlFragment,
   policies: string[],
-  o: { baseline: Baseline; onProgress?: (pct: number) => void },
-): Promise<void> {
+  o: { baseline: Baseline; retries: number; onProgress?: (pct: number) => void },
+): Promise<string[]> {
   const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p]));
-  const aggregates = policies.map((policy, i) => {
+  // every distinct aggregate once: policies that choose wherever the baseline is feasible share the baseline's sums
+  const aggregates = new Map<string, string>();
+  const agg = (expr: string) => aggregates.get(expr) ?? (aggregates.set(expr, `a${aggregates.size}`), `a${aggregates.size - 1}`);
+  const fields = policies.map((policy, i) => {
     const x = (name: string) => `p${i}_${name}`;
     // the policy's own figures are NULL where it has no choice; the baseline's are filtered,
     // unless the policy chooses wherever the baseline is feasible (observed needs no feasibility)
-    const f = alwaysChooses(policy) && o.baseline !== 'observed' ? '' : `FILTER (WHERE ${x('compared')})`;
-    return [
-      `count(${x('slot')}) AS n_${i}`, `sum(base_cost) ${f} AS base_cost_${i}`, `sum(${x('cost')}) AS cost_${i}`,
-      `sum(base_tps) ${f} AS base_tps_${i}`, `count(base_tps) ${f} AS base_n_${i}`,
-      `sum(${x('tps')}) AS tps_${i}`, `count(${x('tps')}) AS tps_n_${i}`,
-      `sum(${x('ttft')}) AS ttft_${i}`, `count(${x('ttft')}) AS ttft_n_${i}`,
-      `sum(1 - ${x('success')}) AS failures_${i}`, `sum(1 - ${x('first_success')}) AS first_failures_${i}`,
-      `list(${x('e2e')}) FILTER (WHERE ${x('e2e')} IS NOT NULL) AS e2e_${i}`,
-      `histogram(${x('slot')}) AS routing_${i}`,
-    ].join(', ');
+    const all = alwaysChooses(policy) && o.baseline !== 'observed';
+    const f = all ? '' : ` FILTER (WHERE ${x('compared')})`;
+    return {
+      policy: `$policy_${i}`,
+      n: agg(all ? 'count(*)' : `count(${x('slot')})`),
+      base_cost: agg(`sum(base_cost)${f}`),
+      cost: agg(`sum(${x('cost')})`),
+      base_tps: agg(`sum(base_tps)${f}`),
+      base_n: agg(`count(base_tps)${f}`),
+      tps: agg(`sum(${x('tps')})`),
+      tps_n: agg(`count(${x('tps')})`),
+      ttft: agg(`sum(${x('ttft')})`),
+      ttft_n: agg(`count(${x('ttft')})`),
+      failures: agg(`sum(1 - ${x('success')})`),
+      // without fallback the first attempt is the only one
+      first_failures: agg(`sum(1 - ${x(o.retries ? 'first_success' : 'success')})`),
+      e2e: agg(`list(${x('e2e')}) FILTER (WHERE ${x('e2e')} IS NOT NULL)`),
+      routing: agg(`histogram(${x('slot')})`),
+    };
   });
   await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
-     SELECT model, task, day, ${aggregates.join(',\n       ')}
+     SELECT model, task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
      FROM (${replay.sql}) GROUP BY model, task, day`,
     replay.params,
     o.onProgress,
   );
-  const FIELDS = ['n', 'base_cost', 'cost', 'base_tps', 'base_n', 'tps', 'tps_n', 'ttft', 'ttft_n', 'failures', 'first_failures'];
-  const rows = policies.map((_, i) => `{'policy': $policy_${i}, ${FIELDS.map((f) => `'${f}': ${f}_${i}`).join(', ')}}`);
+  const struct = (fs: Record<string, string>) => `{${Object.entries(fs).map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
+  const rows = fields.map(({ e2e: _e2e, routing: _routing, ...sums }) => struct(sums));
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_agg AS
      SELECT model, task, day, unnest(x) FROM (SELECT model, task, day, unnest([${rows.join(', ')}]) AS x FROM sim_agg_wide)`,
     names,
   );
-  const maps = policies.map((_, i) => `{'policy': $policy_${i}, 'routing': routing_${i}}`);
+  const maps = fields.map((f) => struct({ policy: f.policy, routing: f.routing }));
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_routing AS
      WITH m AS (SELECT model, task, day, unnest([${maps.join(', ')}]) AS x FROM sim_agg_wide),
@@ -91,6 +104,7 @@ export async function aggregateOutcomes(
      FROM e JOIN sim_slots s ON s.model = e.model AND s.slot = e.r.key`,
     names,
   );
+  return fields.map((f) => f.e2e);
 }
 
 interface Totals {
@@ -168,7 +182,7 @@ const key = (policy: string, grp: string | null) => `${policy}\u0000${grp ?? ''}
 export async function policyResults(
   store: Store,
   policies: string[],
-  o: { bootstrap: number; seed: number; by?: 'model' | 'task' },
+  o: { bootstrap: number; seed: number; by?: 'model' | 'task'; latencies: string[] },
 ): Promise<PolicyResult[]> {
   const grp = o.by ? `CAST(${o.by} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
   const fine = `(SELECT *, ${grp} AS grp FROM sim_agg WHERE n > 0)`;
@@ -184,7 +198,7 @@ export async function policyResults(
        FROM ${fine} GROUP BY policy, grp
      ), q AS (
        SELECT policy, grp, quantile_cont(x, [0.5, 0.9]) AS e2e_q
-       FROM (${policies.map((_, i) => `SELECT $policy_${i} AS policy, ${grp} AS grp, unnest(e2e_${i}) AS x FROM sim_agg_wide`).join(' UNION ALL ')})
+       FROM (${policies.map((_, i) => `SELECT $policy_${i} AS policy, ${grp} AS grp, unnest(${o.latencies[i]}) AS x FROM sim_agg_wide`).join(' UNION ALL ')})
        GROUP BY ALL
      )
      SELECT t.*, q.e2e_q[1] AS p50, q.e2e_q[2] AS p90 FROM t LEFT JOIN q ON q.policy = t.policy AND q.grp IS NOT DISTINCT FROM t.grp`,

@@ -244,3 +244,30 @@ test('balanced scores min–max-normalised criteria; sla takes the cheapest prov
     s.close();
   }
 });
+
+test('official baseline: the first official endpoint by name that fits the request; features differ within a window', async () => {
+  // Window 00:00, hindsight. a-off and b-off are both official; a-off takes 1000 tokens and no vision.
+  const s = await openMarket({
+    offers: [
+      { provider: 'a-off', official: true, context: 1000, features: 'tools,stream', price: [1, 1] },
+      { provider: 'b-off', official: true, features: 'tools,vision,stream', price: [2, 2] },
+      { provider: 'cheap', features: 'tools', price: [0.5, 0.5] },
+    ],
+    probes: [ok('a-off', '2025-10-01 00:05', 500, 50), ok('b-off', '2025-10-01 00:05', 500, 50), ok('cheap', '2025-10-01 00:05', 500, 50)],
+    requests: [
+      ['r1', '2025-10-01 00:10', 'a-off', 500, 100, 0, null], // baseline a-off 600·1; cheap 600·0.5
+      ['r2', '2025-10-01 00:20', 'a-off', 2000, 100, 0, null], // too long for a-off: b-off 2100·2; cheap 2100·0.5
+      ['r3', '2025-10-01 00:30', 'a-off', 500, 100, 0, 'vision'], // only b-off: 600·2 both sides
+    ],
+  });
+  try {
+    const [cost] = (await run(s, { policies: ['cost'], info: 'hindsight' })).policies;
+    assert.equal(cost.requests, 3);
+    close(cost.baselineCost, (600 + 4200 + 1200) / 1e6, 'baseline cost');
+    close(cost.policyCost, (300 + 1050 + 1200) / 1e6, 'policy cost');
+    close(cost.savingsPct, ((6000 - 2550) / 6000) * 100); // 57.5
+    assert.deepEqual(cost.routing.map((r) => [r.provider, Number(r.share.toFixed(6))]), [['cheap', 66.666667], ['b-off', 33.333333]]);
+  } finally {
+    s.close();
+  }
+});
