@@ -23,7 +23,7 @@ export interface RequestSelection {
  * tokens, the features it needed (as logged) and the
  * logged cost, TTFT, latency and status (for the outcome-model fit). With
  * `order`, its position within its model in time order (`seq`, for
- * round-robin); with `hash`, a seeded uniform hash `u` (for random).
+ * round-robin; requests at the same instant share one); with `hash`, a seeded uniform hash `u` (for random).
  */
 export function requestsSql(
   sel: RequestSelection,
@@ -35,7 +35,9 @@ export function requestsSql(
       coalesce(cached_tokens, 0) AS cached_tokens,
       features,
       cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
-      ${o.order ? ', row_number() OVER (PARTITION BY model ORDER BY ts, request_id) - 1 AS seq' : ''}
+      -- rank, not row_number: requests logged at the same instant share a turn whatever order the sort leaves
+      -- them in, and one sort key is much cheaper than (ts, request_id)
+      ${o.order ? ', rank() OVER (PARTITION BY model ORDER BY ts) - 1 AS seq' : ''}
       -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
       -- 63 bits, so that u % n stays BIGINT arithmetic
       ${o.hash ? `, (hash(xor(hash(request_id)::UBIGINT, hash($seed::BIGINT, 'random'))) >> 1)::BIGINT AS u` : ''}

@@ -147,6 +147,8 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     decisionLagSeconds: lag,
     winSeconds: windowSeconds,
   });
+  // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
+  const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
   const src = {
     requests: requestsSql(options, {
       winSeconds: windowSeconds,
@@ -157,7 +159,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     staticBest: options.policies.includes('static-best'),
     taskObjectives: options.policies.includes('task-aware'),
   };
-  if (src.staticBest) await buildStaticBest(store, src, slots);
+  if (src.staticBest) await buildStaticBest(store, selected, slots);
   if (src.taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
   const wide = replaySql(options.policies, options.baseline, src, {
     slots,
@@ -165,7 +167,6 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     named,
     weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
     sloLatencyMs: options.sloLatencyMs ?? 8000,
-    taskObjectives: { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives },
     retries: options.retries ?? 0,
     failedAttemptsFree: options.failedAttemptsFree ?? false,
   });
@@ -177,7 +178,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   const common = { bootstrap: options.bootstrap, seed: options.seed, latencies };
   const policies = await policyResults(store, options.policies, common);
   const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_windows'))?.n ?? 0;
-  const candidates = candidatesSql(src.requests, slots, { observed: true });
+  const candidates = candidatesSql(selected, slots, { observed: true });
   const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, slots) : undefined;
   const groups = options.by
     ? await policyResults(store, options.policies, { ...common, by: options.by })

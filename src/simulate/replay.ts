@@ -45,8 +45,6 @@ export interface PolicyOptions {
   /** failed attempts bill nothing (default: their input tokens) */
   failedAttemptsFree: boolean;
   weights: BalancedWeights;
-  /** task-aware: objective per task; tasks not named (and requests without one) use cost */
-  taskObjectives: Record<string, Objective>;
   /** `sla`: the cheapest provider whose expected end-to-end latency is at most this */
   sloLatencyMs: number;
   /** slots per request (providers of the most widely offered model) */
@@ -361,12 +359,12 @@ export function withProviderNames(outcomes: SqlFragment): SqlFragment {
  * at least STATIC_COVERAGE of the group's requests (when none is, the provider
  * feasible for the most); ties: higher average decision TPS, then name.
  */
-export async function buildStaticBest(store: Store, src: ReplaySources, slots: number): Promise<void> {
-  const c = candidatesSql(src.requests, slots);
+export async function buildStaticBest(store: Store, requests: SqlFragment, slots: number): Promise<void> {
+  const c = candidatesSql(requests, slots);
   const per = Array.from({ length: slots }, (_, x) => {
     const k = x + 1;
-    return `{'slot': ${k}, 'coverage': count(*) FILTER (WHERE feas_${k}) / count(*),
-      'avg_cost': avg(cost_${k}) FILTER (WHERE feas_${k}), 'avg_tps': avg(d_tps_${k}) FILTER (WHERE feas_${k})}`;
+    return `{'slot': ${k}, 'coverage': avg(feas_${k}::INT),
+      'avg_cost': avg(CASE WHEN feas_${k} THEN cost_${k} END), 'avg_tps': avg(CASE WHEN feas_${k} THEN d_tps_${k} END)}`;
   });
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_static_best AS

@@ -271,3 +271,27 @@ test('official baseline: the first official endpoint by name that fits the reque
     s.close();
   }
 });
+
+test('round-robin: requests logged at the same instant share a turn', async () => {
+  // p and q both feasible. a and b at 00:10 share turn 0 → p (first by name); c is third in time order,
+  // rank 2 → 2 mod 2 = 0 → p again. Without the shared turn it would go p, q, p.
+  const s = await openMarket({
+    offers: [
+      { provider: 'p', official: true, price: [1, 1] },
+      { provider: 'q', price: [1, 1] },
+    ],
+    probes: [ok('p', '2025-10-01 00:05', 500, 50), ok('q', '2025-10-01 00:05', 500, 50)],
+    requests: [
+      ['a', '2025-10-01 00:10', 'p', 100, 100, 0, null],
+      ['b', '2025-10-01 00:10', 'p', 100, 100, 0, null],
+      ['c', '2025-10-01 00:20', 'p', 100, 100, 0, null],
+    ],
+  });
+  try {
+    const [rr] = (await run(s, { policies: ['round-robin'], info: 'hindsight' })).policies;
+    assert.equal(rr.requests, 3);
+    assert.deepEqual(rr.routing, [{ provider: 'p', share: 100 }]);
+  } finally {
+    s.close();
+  }
+});
