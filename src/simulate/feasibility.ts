@@ -175,7 +175,7 @@ export async function buildSegments(
 }
 
 /** Figures of slot k for one request, segment's and request's: the columns `<name>_k`. */
-export const FIGURES = ['cost', 'icost', 'feas', 'd_tps', 'd_ttft', 'd_e2e', 'o_success', 'o_ttft', 'o_tps'] as const;
+const FIGURES = ['cost', 'icost', 'feas', 'd_tps', 'd_ttft', 'd_e2e', 'o_success', 'o_ttft', 'o_tps'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 /**

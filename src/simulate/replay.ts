@@ -279,7 +279,7 @@ export interface ReplaySources {
 }
 
 /** The candidates with the small per-request lookups the policies run need. */
-export function policyCandidatesSql(src: ReplaySources, slots: number, baseline: Baseline): SqlFragment {
+function policyCandidatesSql(src: ReplaySources, slots: number, baseline: Baseline): SqlFragment {
   const joins = [
     src.staticBest
       ? `LEFT JOIN (SELECT model AS sb_model, task AS sb_task, slot AS static_slot FROM sim_static_best) sb
