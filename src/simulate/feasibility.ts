@@ -3,9 +3,9 @@
  *
  * Nothing here is the size of requests × providers. Prices change rarely and
  * state only per window, so time is cut at window starts and price changes into
- * segments; `sim_seg` holds, per model and segment, one struct per provider
- * ("slot", providers in name order). Each request is ASOF-joined once to its
- * segment, and the figures of every slot are one expression each.
+ * segments; `sim_seg` holds, per model, features string and segment, one set of
+ * columns per provider ("slot", providers in name order). Each request is joined
+ * once to its segment, and the figures of every slot are one expression each.
  */
 import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
@@ -127,7 +127,7 @@ function segmentsSql(slots: number, officials: number, named: number): string {
     SELECT DISTINCT model, w AS t0 FROM sim_windows
     UNION SELECT model, ts FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)
   ), priced AS (
-    SELECT c.model, c.t0, ${windowOf('c.t0')} AS w, p.*  EXCLUDE (model),
+    SELECT c.model, c.t0, ${windowOf('c.t0')} AS w, p.* EXCLUDE (model),
       pr.input_price, pr.output_price, pr.cached_input_price
     FROM cuts c JOIN sim_slots p USING (model)
     ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.t0 >= pr.ts

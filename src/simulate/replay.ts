@@ -123,8 +123,9 @@ class Layers {
   }
   wrap(sql: string): string {
     return this.layers.reduce((inner, cols, i) => {
-      const where = this.filters[i] ? ` WHERE ${this.filters[i]}` : '';
-      return cols?.length ? `SELECT * FROM (SELECT *, ${cols.join(',\n  ')} FROM (${inner}))${where}` : inner;
+      if (!cols?.length) return inner;
+      const layer = `SELECT *, ${cols.join(',\n  ')} FROM (${inner})`;
+      return this.filters[i] ? `SELECT * FROM (${layer}) WHERE ${this.filters[i]}` : layer;
     }, sql);
   }
 }

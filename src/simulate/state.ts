@@ -108,17 +108,17 @@ async function buildPrices(store: Store, includeAnomalous: boolean): Promise<voi
 }
 
 /**
- * `sim_offers(model, provider, official, context_length, features, periods)`: every
+ * `sim_offers(model, provider, official, context_length, features)`: every
  * provider that lists, prices or served a model. Unknown context length or features
- * (no offering row) are not held against a provider.
+ * (no offering row) are not held against a provider. Listing periods are not kept:
+ * a provider needs a price in force to be feasible, and a price in force lists it.
  */
 const OFFERS_SQL = `
   CREATE OR REPLACE TEMP TABLE sim_offers AS
   WITH listed AS (
     SELECT coalesce(m.model, o.model) AS model, o.provider, bool_or(coalesce(o.official, false)) AS official,
       max(o.context_length) AS context_length,
-      arg_max(string_split(o.features, ','), coalesce(o.listed_from, DATE '1970-01-01')) AS features,
-      list({'f': o.listed_from, 't': o.listed_to}) AS periods
+      arg_max(string_split(o.features, ','), coalesce(o.listed_from, DATE '1970-01-01')) AS features
     FROM offerings o LEFT JOIN model_map m ON m.name = o.model
     GROUP BY ALL
   ), pairs AS (
@@ -126,8 +126,7 @@ const OFFERS_SQL = `
     UNION SELECT model, provider FROM sim_prices
     UNION SELECT DISTINCT model, provider FROM sim_windows
   )
-  SELECT p.model, p.provider, coalesce(l.official, false) AS official, l.context_length, l.features,
-    coalesce(l.periods, []) AS periods
+  SELECT p.model, p.provider, coalesce(l.official, false) AS official, l.context_length, l.features
   FROM pairs p LEFT JOIN listed l USING (model, provider)`;
 
 export interface StateOptions {
