@@ -18,6 +18,8 @@ export interface AnalyzeSelection {
   /** canonical model name (resolve an alias through the catalog first) */
   model?: string;
   task?: string;
+  /** only about every n-th request, by a hash of its time and tokens (a sample) */
+  every?: number;
 }
 
 export type SqlParams = Record<string, DuckDBValue>;
@@ -161,8 +163,9 @@ export function selectedRequestsSql(sel: AnalyzeSelection): SqlFragment {
     WHERE ${periodCondition('r.ts', sel)}
       AND ($sel_model IS NULL OR coalesce(m.model, r.model) = $sel_model)
       AND ($sel_task IS NULL OR r.task = $sel_task)
+      ${sel.every ? 'AND hash(r.ts, r.input_tokens, r.output_tokens) % $sel_every::UBIGINT = 0' : ''}
   )
   SELECT q.*, ${d.demand} AS demand, ${d.known} AS demand_known
   FROM q ${d.joins}`;
-  return { sql, params: selectionParams(sel) };
+  return { sql, params: { ...selectionParams(sel), ...(sel.every ? { sel_every: sel.every } : {}) } };
 }

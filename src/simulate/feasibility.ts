@@ -24,12 +24,13 @@ export interface RequestSelection {
  * logged cost, TTFT, latency and status (for the outcome-model fit). With
  * `order`, its position within its model in time order (`seq`, for
  * round-robin; requests at the same instant share one); with `hash`, a seeded uniform hash `u` (for random).
+ * With `every`, only about every n-th request (a sample).
  */
 export function requestsSql(
   sel: RequestSelection,
-  o: { winSeconds: number; order?: boolean; hash?: boolean; seed: number },
+  o: { winSeconds: number; order?: boolean; hash?: boolean; seed: number; every?: number },
 ): SqlFragment {
-  const s = selectedRequestsSql({ by: 'requests', ...sel });
+  const s = selectedRequestsSql({ by: 'requests', ...sel, every: o.every });
   const sql = `
     SELECT request_id, ts, ${windowOf('ts')} AS w, day, model, provider AS observed, task, input_tokens, output_tokens,
       coalesce(cached_tokens, 0) AS cached_tokens,
@@ -46,21 +47,32 @@ export function requestsSql(
 }
 
 /**
- * `sim_windows(model, task, provider, w, n)`: selected requests per model, task,
- * logged provider and window; the windows the state is needed for, and the counts
- * the results divide by. `sim_features(model, features)`: the features strings
- * the selected requests logged.
+ * `sim_selected(model, task, provider, features, n)`: the selected requests per
+ * model, task, logged provider and features string, which the results divide by.
+ * `sim_windows(model, w)`: the windows with selected requests, which the state and
+ * the segments are needed for.
  */
 export async function buildRequestWindows(store: Store, sel: RequestSelection, winSeconds: number): Promise<void> {
   const s = selectedRequestsSql({ by: 'requests', ...sel });
+  // one scan, two groupings. Per request an integer division is much cheaper than time_bucket; it may
+  // round towards zero, so a group may straddle two windows: those of its first and last request are kept
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE sim_windows_f AS
-     SELECT model, task, provider, ${windowOf('ts')} AS w, features, count(*) AS n FROM (${s.sql}) GROUP BY ALL`,
+    `CREATE OR REPLACE TEMP TABLE sim_pre AS
+     SELECT model, task, provider, features, epoch_us(ts) // ($win_s::BIGINT * 1000000) AS k,
+       grouping(epoch_us(ts) // ($win_s::BIGINT * 1000000)) AS per_class, count(*) AS n, min(ts) AS a, max(ts) AS b
+     FROM (${s.sql})
+     GROUP BY GROUPING SETS ((model, task, provider, features), (model, epoch_us(ts) // ($win_s::BIGINT * 1000000)))`,
     { ...s.params, win_s: winSeconds },
   );
-  await store.run(`CREATE OR REPLACE TEMP TABLE sim_windows AS SELECT model, task, provider, w, sum(n) AS n FROM sim_windows_f GROUP BY ALL`);
-  await store.run(`CREATE OR REPLACE TEMP TABLE sim_features AS SELECT DISTINCT model, features FROM sim_windows_f WHERE features IS NOT NULL`);
-  await store.run('DROP TABLE sim_windows_f');
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_selected AS SELECT model, task, provider, features, n FROM sim_pre WHERE per_class = 1`,
+  );
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_windows AS
+     SELECT DISTINCT model, unnest([${windowOf('a')}, ${windowOf('b')}]) AS w FROM sim_pre WHERE per_class = 0`,
+    { win_s: winSeconds },
+  );
+  await store.run('DROP TABLE sim_pre');
 }
 
 /**
@@ -120,7 +132,7 @@ function segmentsSql(slots: number, officials: number, named: number): string {
   return `
   CREATE OR REPLACE TEMP TABLE sim_seg AS
   WITH classes AS (
-    SELECT model, features AS fkey FROM sim_features UNION SELECT DISTINCT model, '' FROM sim_windows
+    SELECT DISTINCT model, coalesce(features, '') AS fkey FROM sim_selected UNION SELECT DISTINCT model, '' FROM sim_selected
   ), needs AS (
     SELECT model, fkey, list_filter(list_transform(string_split(fkey, ','), x -> trim(x)), x -> x <> '') AS needs FROM classes
   ), cuts AS (
@@ -159,7 +171,7 @@ export interface SegmentShape {
 }
 
 /**
- * Builds `sim_slots` and `sim_seg` (needs `sim_windows`, `sim_features`,
+ * Builds `sim_slots` and `sim_seg` (needs `sim_windows`, `sim_selected`,
  * `sim_offers`, `sim_prices`, `sim_state`); `named` are the providers a policy or
  * the baseline names.
  */
@@ -196,7 +208,7 @@ function slotFigures(k: number): string {
 }
 
 /**
- * Each request with its segment, with `observed` the slot of the provider that
+ * Each request with its segment (starting at `seg_t0`), with `observed` the slot of the provider that
  * served it (`observed_slot`), and every slot's figures (see FIGURES). The segment
  * is found by a hash join on model, features and window (a window rarely has more than one), not an
  * ASOF join, which is several times slower at this size. `joins` adds small
@@ -208,7 +220,7 @@ export function candidatesSql(requests: SqlFragment, slots: number, o: { observe
     SELECT *, ${figures}
     FROM (
       SELECT r.*, input_tokens - cached_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
-        s.* EXCLUDE (model, fkey, w, t0, t1) ${o.observed ? ', o.slot AS observed_slot' : ''}
+        s.* EXCLUDE (model, fkey, w, t0, t1), s.t0 AS seg_t0 ${o.observed ? ', o.slot AS observed_slot' : ''}
       FROM (${requests.sql}) r
       LEFT JOIN sim_seg s ON s.model = r.model AND s.fkey = coalesce(r.features, '') AND s.w = r.w
         AND r.ts >= s.t0 AND r.ts < s.t1

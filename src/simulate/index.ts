@@ -23,6 +23,7 @@ import {
   type Objective,
 } from './replay.js';
 import { aggregateOutcomes, policyResults, type PolicyResult } from './results.js';
+import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
 import { buildProviderState, parseDuration, type StateMode } from './state.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
@@ -66,6 +67,8 @@ export interface SimulateOptions {
   retries?: number;
   /** failed attempts bill nothing (default: their input tokens) */
   failedAttemptsFree?: boolean;
+  /** where to sample the replay for the percentile bands (percentiles.ts); default by the number of requests */
+  bandSampling?: BandSampling;
   /** progress lines for long replays */
   onProgress?: (msg: string) => void;
 }
@@ -149,39 +152,58 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   });
   // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
-  const src = {
-    requests: requestsSql(options, {
+  const wanted = (every?: number) =>
+    requestsSql(options, {
       winSeconds: windowSeconds,
       order: options.policies.includes('round-robin'),
       hash: options.policies.includes('random'),
       seed: options.seed,
-    }),
-    staticBest: options.policies.includes('static-best'),
-    taskObjectives: options.policies.includes('task-aware'),
-  };
-  if (src.staticBest) await buildStaticBest(store, selected, slots);
-  if (src.taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
-  const wide = replaySql(options.policies, options.baseline, src, {
-    slots,
-    officials,
-    named,
-    weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
-    sloLatencyMs: options.sloLatencyMs ?? 8000,
-    retries: options.retries ?? 0,
-    failedAttemptsFree: options.failedAttemptsFree ?? false,
-  });
-  const latencies = await aggregateOutcomes(store, wide, options.policies, {
-    baseline: options.baseline,
-    retries: options.retries ?? 0,
-    onProgress: step('replay'),
-  });
-  const common = { bootstrap: options.bootstrap, seed: options.seed, latencies };
-  const policies = await policyResults(store, options.policies, common);
-  const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_windows'))?.n ?? 0;
+      every,
+    });
+  const staticBest = options.policies.includes('static-best');
+  const taskObjectives = options.policies.includes('task-aware');
+  if (staticBest) await buildStaticBest(store, selected, slots);
+  if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
+  const wideOf = (requests: SqlFragment) =>
+    replaySql(options.policies, options.baseline, { requests, staticBest, taskObjectives }, {
+      slots,
+      officials,
+      named,
+      weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
+      sloLatencyMs: options.sloLatencyMs ?? 8000,
+      retries: options.retries ?? 0,
+      failedAttemptsFree: options.failedAttemptsFree ?? false,
+    });
+  const wide = wideOf(wanted());
+  const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_selected'))?.n ?? 0;
+  // percentile bands from a sample, unless groups need every latency
+  const sampling = options.by ? undefined : (options.bandSampling ?? bandSampling(requests));
+  const aggregate = (bands?: Bands[]) =>
+    aggregateOutcomes(store, wide, options.policies, {
+      baseline: options.baseline,
+      retries: options.retries ?? 0,
+      bands,
+      onProgress: step('replay'),
+    });
+  let latencies = await aggregate(
+    sampling && (await latencyBands(store, wideOf(wanted(sampling.every)), options.policies.length, sampling.sigmas)),
+  );
+  let overall = await latencyPercentiles(store, options.policies, latencies);
+  if (!overall) {
+    // a band missed its percentile: keep every latency
+    latencies = await aggregate();
+    overall = (await latencyPercentiles(store, options.policies, latencies))!;
+  }
+  const common = { bootstrap: options.bootstrap, seed: options.seed };
+  const policies = await policyResults(store, options.policies, { ...common, percentiles: overall });
   const candidates = candidatesSql(selected, slots, { observed: true });
   const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, slots) : undefined;
   const groups = options.by
-    ? await policyResults(store, options.policies, { ...common, by: options.by })
+    ? await policyResults(store, options.policies, {
+        ...common,
+        by: options.by,
+        percentiles: (await latencyPercentiles(store, options.policies, latencies, options.by))!,
+      })
     : undefined;
   const result: SimulateResult = {
     baseline: options.baseline,

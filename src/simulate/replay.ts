@@ -359,23 +359,37 @@ export function withProviderNames(outcomes: SqlFragment): SqlFragment {
  * whole-period averages — the lowest average cost among the providers feasible for
  * at least STATIC_COVERAGE of the group's requests (when none is, the provider
  * feasible for the most); ties: higher average decision TPS, then name.
+ *
+ * Costs are linear in the tokens and a segment's figures are fixed, so requests
+ * are summed per segment and task first. Within a segment the number of
+ * providers whose context a request exceeds (`r`) tells which ones it fits, and
+ * each of those fits the group's longest request.
  */
 export async function buildStaticBest(store: Store, requests: SqlFragment, slots: number): Promise<void> {
+  const ks = Array.from({ length: slots }, (_, x) => x + 1);
   const c = candidatesSql(requests, slots);
-  const per = Array.from({ length: slots }, (_, x) => {
-    const k = x + 1;
-    return `{'slot': ${k}, 'coverage': avg(feas_${k}::INT),
-      'avg_cost': avg(CASE WHEN feas_${k} THEN cost_${k} END), 'avg_tps': avg(CASE WHEN feas_${k} THEN d_tps_${k} END)}`;
-  });
+  const per = ks.map((k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': ip_${k} * fresh + cp_${k} * cached + op_${k} * output,
+    'd_tps': d_tps_${k}}`);
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_static_best AS
      WITH g AS (
-       SELECT model, task, unnest([${per.join(', ')}]) AS s FROM (${c.sql}) GROUP BY model, task
+       SELECT model, task, coalesce(features, '') AS fkey, seg_t0, ${ks.map((k) => `(cap_${k} < total_tokens)::INT`).join(' + ')} AS r,
+         count(*) AS n, max(total_tokens) AS longest,
+         sum(fresh_tokens) AS fresh, sum(cached_tokens) AS cached, sum(output_tokens) AS output
+       FROM (${c.sql}) WHERE seg_t0 IS NOT NULL GROUP BY ALL
+     ), per_slot AS (
+       SELECT g.model, g.task, g.n, unnest([${per.join(', ')}]) AS x
+       FROM g JOIN sim_seg s ON s.model = g.model AND s.fkey = g.fkey AND s.t0 = g.seg_t0
+     ), avgs AS (
+       SELECT model, task, x.slot, sum(CASE WHEN x.feasible THEN n ELSE 0 END) / sum(n) AS coverage,
+         sum(x.cost) FILTER (WHERE x.feasible) / sum(n) FILTER (WHERE x.feasible) AS avg_cost,
+         sum(n * x.d_tps) FILTER (WHERE x.feasible) / sum(n) FILTER (WHERE x.feasible AND x.d_tps IS NOT NULL) AS avg_tps
+       FROM per_slot GROUP BY ALL
      )
-     SELECT model, task, arg_min(s.slot, {'a': s.coverage < ${STATIC_COVERAGE},
-       'b': CASE WHEN s.coverage < ${STATIC_COVERAGE} THEN -s.coverage ELSE s.avg_cost END,
-       'c': -coalesce(s.avg_tps, 0), 'd': s.slot}) AS slot
-     FROM g WHERE s.coverage > 0 GROUP BY ALL`,
+     SELECT model, task, arg_min(slot, {'a': coverage < ${STATIC_COVERAGE},
+       'b': CASE WHEN coverage < ${STATIC_COVERAGE} THEN -coverage ELSE avg_cost END,
+       'c': -coalesce(avg_tps, 0), 'd': slot}) AS slot
+     FROM avgs WHERE coverage > 0 GROUP BY ALL`,
     c.params,
   );
 }

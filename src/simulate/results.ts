@@ -4,6 +4,7 @@
  */
 import type { SqlFragment } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
+import { groupColumn, groupKey, latencyAggregates, type Bands, type Latencies, type Percentiles } from './percentiles.js';
 import { alwaysChooses, type Baseline } from './replay.js';
 
 export interface RoutingShare {
@@ -43,16 +44,17 @@ export interface PolicyResult {
  * add up: compared requests, baseline and policy cost, TPS and TTFT sums and
  * counts, expected failures. `sim_routing`: compared requests per policy, model,
  * task, day and chosen provider. Both from `sim_agg_wide`, one pass over the
- * replay (replay.replaySql), which also keeps per model, task and day each
- * policy's end-to-end latencies (a list: percentiles do not add up). Returns
- * those lists' columns, by policy.
+ * replay (replay.replaySql), which also keeps per model, task and day what
+ * each policy's percentiles of end-to-end latency need (percentiles do not add
+ * up): every latency, or with `bands` (one per policy) the counts below and the
+ * latencies inside them. Returns those columns, by policy.
  */
 export async function aggregateOutcomes(
   store: Store,
   replay: SqlFragment,
   policies: string[],
-  o: { baseline: Baseline; retries: number; onProgress?: (pct: number) => void },
-): Promise<string[]> {
+  o: { baseline: Baseline; retries: number; bands?: Bands[]; onProgress?: (pct: number) => void },
+): Promise<Latencies[]> {
   const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p]));
   // every distinct aggregate once: policies that choose wherever the baseline is feasible share the baseline's sums
   const aggregates = new Map<string, string>();
@@ -77,7 +79,7 @@ export async function aggregateOutcomes(
       failures: agg(`sum(1 - ${x('success')})`),
       // without fallback the first attempt is the only one
       first_failures: agg(`sum(1 - ${x(o.retries ? 'first_success' : 'success')})`),
-      e2e: agg(`list(${x('e2e')}) FILTER (WHERE ${x('e2e')} IS NOT NULL)`),
+      e2e: latencyAggregates(x('e2e'), o.bands?.[i], agg),
       routing: agg(`histogram(${x('slot')})`),
     };
   });
@@ -115,8 +117,6 @@ interface Totals {
   baseline_tps: number | null;
   policy_tps: number | null;
   mean_ttft: number | null;
-  p50: number | null;
-  p90: number | null;
   failure: number | null;
   first_failure: number | null;
 }
@@ -162,7 +162,7 @@ async function bootstrap(
     { days, seed, resamples },
   );
   for (const r of rows) {
-    out.set(key(r.policy, r.grp), [
+    out.set(groupKey(r.policy, r.grp), [
       [r.s?.[0] ?? NaN, r.s?.[1] ?? NaN],
       [r.g?.[0] ?? NaN, r.g?.[1] ?? NaN],
     ]);
@@ -173,8 +173,6 @@ async function bootstrap(
 const ci = (pair: [number, number] | undefined): [number, number] | null =>
   pair && Number.isFinite(pair[0]) && Number.isFinite(pair[1]) ? pair : null;
 
-const key = (policy: string, grp: string | null) => `${policy}\u0000${grp ?? ''}`;
-
 /**
  * One result per policy, in the order given; with `by`, one per policy and
  * model (or task), groups by requests compared, most first.
@@ -182,27 +180,19 @@ const key = (policy: string, grp: string | null) => `${policy}\u0000${grp ?? ''}
 export async function policyResults(
   store: Store,
   policies: string[],
-  o: { bootstrap: number; seed: number; by?: 'model' | 'task'; latencies: string[] },
+  o: { bootstrap: number; seed: number; by?: 'model' | 'task'; percentiles: Percentiles },
 ): Promise<PolicyResult[]> {
-  const grp = o.by ? `CAST(${o.by} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+  const grp = groupColumn(o.by);
   const fine = `(SELECT *, ${grp} AS grp FROM sim_agg WHERE n > 0)`;
   const selected = await store.all<{ grp: string | null; n: number }>(
-    `SELECT ${grp} AS grp, sum(n) AS n FROM sim_windows GROUP BY ALL ORDER BY n DESC, grp`,
+    `SELECT ${grp} AS grp, sum(n) AS n FROM sim_selected GROUP BY ALL ORDER BY n DESC, grp`,
   );
   const totals = await store.all<Totals & { grp: string | null }>(
-    `WITH t AS (
-       SELECT policy, grp, sum(n) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
-         sum(base_tps) / nullif(sum(base_n), 0) AS baseline_tps, sum(tps) / nullif(sum(tps_n), 0) AS policy_tps,
-         sum(ttft) / nullif(sum(ttft_n), 0) AS mean_ttft, sum(failures) / sum(n) * 100 AS failure,
-         sum(first_failures) / sum(n) * 100 AS first_failure
-       FROM ${fine} GROUP BY policy, grp
-     ), q AS (
-       SELECT policy, grp, quantile_cont(x, [0.5, 0.9]) AS e2e_q
-       FROM (${policies.map((_, i) => `SELECT $policy_${i} AS policy, ${grp} AS grp, unnest(${o.latencies[i]}) AS x FROM sim_agg_wide`).join(' UNION ALL ')})
-       GROUP BY ALL
-     )
-     SELECT t.*, q.e2e_q[1] AS p50, q.e2e_q[2] AS p90 FROM t LEFT JOIN q ON q.policy = t.policy AND q.grp IS NOT DISTINCT FROM t.grp`,
-    Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p])),
+    `SELECT policy, grp, sum(n) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
+       sum(base_tps) / nullif(sum(base_n), 0) AS baseline_tps, sum(tps) / nullif(sum(tps_n), 0) AS policy_tps,
+       sum(ttft) / nullif(sum(ttft_n), 0) AS mean_ttft, sum(failures) / sum(n) * 100 AS failure,
+       sum(first_failures) / sum(n) * 100 AS first_failure
+     FROM ${fine} GROUP BY policy, grp`,
   );
   const routing = await store.all<{ policy: string; grp: string | null; provider: string; share: number }>(
     `SELECT policy, grp, provider, sum(n) * 100.0 / sum(sum(n)) OVER (PARTITION BY policy, grp) AS share
@@ -212,7 +202,8 @@ export async function policyResults(
   return policies.flatMap((policy) =>
     selected.map(({ grp: g, n: total }) => {
       const t = totals.find((x) => x.policy === policy && x.grp === g);
-      const b = boot.get(key(policy, g));
+      const b = boot.get(groupKey(policy, g));
+      const [p50, p90] = o.percentiles.get(groupKey(policy, g)) ?? [null, null];
       return {
         policy,
         ...(o.by ? { group: g } : {}),
@@ -227,8 +218,8 @@ export async function policyResults(
         throughputGainPct: gain(t?.baseline_tps ?? null, t?.policy_tps ?? null),
         throughputGainCi95: ci(b?.[1]),
         meanTtftMs: t?.mean_ttft ?? null,
-        p50LatencyMs: t?.p50 ?? null,
-        p90LatencyMs: t?.p90 ?? null,
+        p50LatencyMs: p50,
+        p90LatencyMs: p90,
         failureRate: t?.failure ?? null,
         failureRateNoFallback: t?.first_failure ?? null,
         routing: routing

@@ -27,29 +27,31 @@ export function parseDuration(flag: string, text: string | number): number {
 /** The UTC window (a TIMESTAMP) a timestamp expression falls in; `$win_s` is the window length in seconds. */
 export const windowOf = (tsExpr: string) => `time_bucket(to_seconds($win_s), ${tsExpr}, TIMESTAMP '1970-01-01')`;
 
+/** Latency rows by canonical model. */
+const LATENCY_SQL = `
+  SELECT coalesce(m.model, l.model) AS model, l.provider, l.ts, coalesce(l.ok, false) AS ok, l.ttft_ms, l.tps
+  FROM latency l LEFT JOIN model_map m ON m.name = l.model`;
+
 /**
  * `sim_measured(model, provider, w, success, ttft, tps, ttft_w, tps_w)`: one row per
  * window with measurements. Latency rows where the provider and model have any;
- * otherwise the provider's own logged requests. `ttft`/`tps` are the last medians
+ * otherwise the provider's own logged requests (`logged`: some provider of a
+ * selected model has no latency rows). `ttft`/`tps` are the last medians
  * over ok rows up to that window and `ttft_w`/`tps_w` the window they come from, so
  * an all-failed window keeps the previous speed.
  */
-function measuredSql(mode: StateMode): string {
+function measuredSql(mode: StateMode, logged: boolean): string {
   const w = mode === 'static' ? 'TIMESTAMP \'1970-01-01\'' : windowOf('ts');
   return `
   CREATE OR REPLACE TEMP TABLE sim_measured AS
-  WITH lat AS (
-    SELECT coalesce(m.model, l.model) AS model, l.provider, l.ts, coalesce(l.ok, false) AS ok, l.ttft_ms, l.tps
-    FROM latency l LEFT JOIN model_map m ON m.name = l.model
-  ), lat_pairs AS (SELECT DISTINCT model, provider FROM lat),
+  WITH lat AS (${LATENCY_SQL}), lat_pairs AS (SELECT DISTINCT model, provider FROM lat),
   logged AS (
     SELECT coalesce(m.model, r.model) AS model, r.provider, r.ts, coalesce(r.status, 'ok') = 'ok' AS ok, r.ttft_ms,
       CASE WHEN r.latency_ms > r.ttft_ms THEN r.output_tokens / ((r.latency_ms - r.ttft_ms) / 1000) END AS tps
     FROM requests r LEFT JOIN model_map m ON m.name = r.model
   ), src AS (
     SELECT * FROM lat
-    UNION ALL
-    SELECT g.* FROM logged g ANTI JOIN lat_pairs p ON p.model = g.model AND p.provider = g.provider
+    ${logged ? 'UNION ALL SELECT g.* FROM logged g ANTI JOIN lat_pairs p ON p.model = g.model AND p.provider = g.provider' : ''}
   ), per_window AS (
     SELECT model, provider, ${w} AS w,
       count(*) FILTER (WHERE ok)::DOUBLE / count(*) AS success,
@@ -124,7 +126,7 @@ const OFFERS_SQL = `
   ), pairs AS (
     SELECT model, provider FROM listed
     UNION SELECT model, provider FROM sim_prices
-    UNION SELECT DISTINCT model, provider FROM sim_windows
+    UNION SELECT DISTINCT model, provider FROM sim_selected
   )
   SELECT p.model, p.provider, coalesce(l.official, false) AS official, l.context_length, l.features
   FROM pairs p LEFT JOIN listed l USING (model, provider)`;
@@ -136,11 +138,16 @@ export interface StateOptions {
   includeAnomalousPrices: boolean;
 }
 
-/** Builds `sim_prices`, `sim_offers`, `sim_measured` and `sim_state` (needs `sim_windows`). */
+/** Builds `sim_prices`, `sim_offers`, `sim_measured` and `sim_state` (needs `sim_windows` and `sim_selected`). */
 export async function buildProviderState(store: Store, o: StateOptions): Promise<void> {
   const params = { win_s: o.windowSeconds, stale_s: o.staleSeconds };
   await buildPrices(store, o.includeAnomalousPrices);
   await store.run(OFFERS_SQL);
-  await store.run(measuredSql(o.state), params);
+  // scanning every logged request for state is only needed for a provider without latency rows
+  const unmeasured = await store.one<{ n: number }>(
+    `SELECT count(*) AS n FROM sim_offers o WHERE model IN (SELECT model FROM sim_windows)
+       AND NOT EXISTS (SELECT 1 FROM (${LATENCY_SQL}) l WHERE l.model = o.model AND l.provider = o.provider)`,
+  );
+  await store.run(measuredSql(o.state, (unmeasured?.n ?? 0) > 0), params);
   await store.run(stateSql(o.state), params);
 }
