@@ -159,11 +159,14 @@ export function selectedRequestsSql(sel: AnalyzeSelection): SqlFragment {
       coalesce(m.line, r.model) AS line, m.release_date, coalesce(m.known, false) AS known,
       r.task, r.app, r.input_tokens, r.output_tokens, r.cached_tokens, r.ttft_ms, r.latency_ms,
       coalesce(r.status, 'ok') AS status, r.error_type, r.features, r.cost, r.currency
-    FROM requests r LEFT JOIN model_map m ON m.name = r.model
-    WHERE ${periodCondition('r.ts', sel)}
-      AND ($sel_model IS NULL OR coalesce(m.model, r.model) = $sel_model)
-      AND ($sel_task IS NULL OR r.task = $sel_task)
-      ${sel.every ? 'AND hash(r.ts, r.input_tokens, r.output_tokens) % $sel_every::UBIGINT = 0' : ''}
+    -- the conditions on the request itself below the join: DuckDB does not push every one of them through it
+    FROM (
+      SELECT * FROM requests r
+      WHERE ${periodCondition('r.ts', sel)}
+        AND ($sel_task IS NULL OR r.task = $sel_task)
+        ${sel.every ? 'AND hash(r.ts, r.input_tokens, r.output_tokens) % $sel_every::UBIGINT = 0' : ''}
+    ) r LEFT JOIN model_map m ON m.name = r.model
+    WHERE $sel_model IS NULL OR coalesce(m.model, r.model) = $sel_model
   )
   SELECT q.*, ${d.demand} AS demand, ${d.known} AS demand_known
   FROM q ${d.joins}`;

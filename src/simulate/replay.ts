@@ -83,122 +83,160 @@ const fastest = (k: number) => `-coalesce(d_tps_${k}, ${NEG_INF})`;
 const cheapest = (k: number) => `cost_${k}`;
 
 /**
- * Ties: `cost` prefers the higher decision TPS, every other policy the lower cost;
- * a missing figure ranks last.
+ * The order keys of the policies with one objective. Ties: `cost` prefers the
+ * higher decision TPS, every other policy the lower cost; a missing figure ranks last.
  */
-const KEYS: Record<string, Keys> = {
+const KEYS: Record<Objective, Keys> = {
   cost: [cheapest, fastest],
   throughput: [fastest, cheapest],
   latency: [(k) => `coalesce(d_e2e_${k}, ${INF})`, cheapest],
   ttft: [(k) => `coalesce(d_ttft_${k}, ${INF})`, cheapest],
-  // meeting the objective first, the cheapest of those; when nobody does, the fastest
-  sla: [
-    (k) => `CASE WHEN d_e2e_${k} <= $slo_ms THEN 0 ELSE 1 END`,
-    (k) => `CASE WHEN d_e2e_${k} <= $slo_ms THEN cost_${k} ELSE 0 END`,
-    (k) => `coalesce(d_e2e_${k}, ${INF})`,
-    cheapest,
-  ],
-  // every slot of a request shares its task, so one key shape serves all objectives
-  'task-aware': [
-    (k) => `CASE objective WHEN 'throughput' THEN ${fastest(k)} WHEN 'latency' THEN coalesce(d_e2e_${k}, ${INF})
-      WHEN 'ttft' THEN coalesce(d_ttft_${k}, ${INF}) ELSE cost_${k} END`,
-    (k) => `CASE objective WHEN 'cost' THEN ${fastest(k)} ELSE cost_${k} END`,
-  ],
 };
 
 /**
- * Columns computed in layers over the candidates: a column may use the columns of
- * earlier layers (each layer is one projection, so nothing is inlined twice).
+ * Columns computed in layers over the candidates. A column goes in the layer after
+ * the last column it uses, so each layer is one projection and nothing is inlined
+ * twice; an expression asked for again (policies share keys and masks) is the same
+ * column. After `filter`, only the rows it keeps go on.
  */
 class Layers {
   private readonly layers: string[][] = [];
-  private readonly filters: string[] = [];
-  add(layer: number, column: string): void {
-    const cols = (this.layers[layer] ??= []);
-    if (!cols.includes(column)) cols.push(column); // policies may share a column
+  private readonly layerOf = new Map<string, number>();
+  private readonly byExpr = new Map<string, string>();
+  private readonly filters = new Map<number, string>();
+  private floor = 0;
+  /** Adds `expr` (as `name`, or a name of its own); returns the column's name. */
+  add(expr: string, name?: string): string {
+    // a column as it is (of the candidates, or added before)
+    if (!name && /^[a-z_][a-z0-9_]*$/i.test(expr)) return expr;
+    const found = this.byExpr.get(expr);
+    if (found && !name) return found;
+    const src = found ?? expr;
+    const uses = (src.match(/[a-z_][a-z0-9_]*/gi) ?? []).map((id) => this.layerOf.get(id) ?? -1);
+    const layer = Math.max(this.floor, ...uses.map((l) => l + 1));
+    const col = name ?? `c${this.layerOf.size}`;
+    (this.layers[layer] ??= []).push(`${src} AS ${col}`);
+    this.layerOf.set(col, layer);
+    if (!found) this.byExpr.set(expr, col);
+    return col;
   }
-  /** Keeps only the rows for which `condition` holds after `layer`. */
-  filter(layer: number, condition: string): void {
-    this.filters[layer] = condition;
+  /** Keeps only the rows for which `condition` (on columns added so far) holds; later columns come after it. */
+  filter(condition: string): void {
+    const layer = Math.max(0, ...(condition.match(/[a-z_][a-z0-9_]*/gi) ?? []).map((id) => this.layerOf.get(id) ?? 0));
+    this.filters.set(layer, condition);
+    this.floor = layer + 1;
   }
   wrap(sql: string): string {
     return this.layers.reduce((inner, cols, i) => {
       if (!cols?.length) return inner;
       const layer = `SELECT *, ${cols.join(',\n  ')} FROM (${inner})`;
-      return this.filters[i] ? `SELECT * FROM (${layer}) WHERE ${this.filters[i]}` : layer;
+      const f = this.filters.get(i);
+      return f ? `SELECT * FROM (${layer}) WHERE ${f}` : layer;
     }, sql);
   }
 }
 
+const slotsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
 /**
- * Adds column `name`: the eligible slot with the lowest keys, compared in turn,
- * then the lowest slot. Level i keeps the minimum of key i among the slots that
- * tie on the keys before it. Returns the layer after the one `name` is in.
+ * Adds column `name`: among the `eligible` slots (the feasible ones) not among the
+ * `earlier` picks, the one with the lowest keys, compared in turn, then the lowest
+ * slot. Level 0 is the least key over the eligible slots (each key masked to NULL
+ * elsewhere, once for every attempt and policy); level i the least key i among the slots that tie
+ * on the keys before it. Returns the pick's column (`name`, if given) and level 0's,
+ * the chosen slot's first key.
  */
-function argMin(L: Layers, layer: number, name: string, keys: Keys, eligible: (k: number) => string, slots: number): number {
-  const ties = (k: number, upto: number) => keys.slice(0, upto).map((key, i) => ` AND ${key(k)} = ${name}_m${i}`).join('');
-  const ks = Array.from({ length: slots }, (_, i) => i + 1);
-  keys.forEach((key, i) => {
-    L.add(layer + i, `least(${ks.map((k) => `CASE WHEN ${eligible(k)}${ties(k, i)} THEN ${key(k)} END`).join(', ')}) AS ${name}_m${i}`);
-  });
-  L.add(layer + keys.length, `${firstSlot((k) => `${eligible(k)}${ties(k, keys.length)}`, slots)} AS ${name}`);
-  return layer + keys.length + 1;
+function argMin(
+  L: Layers,
+  name: string | undefined,
+  keys: Keys,
+  earlier: string[],
+  slots: number,
+  eligible = (k: number) => `feas_${k}`,
+): { pick: string; least: string } {
+  const ks = slotsOf(slots);
+  const cols = keys.map((key) => ks.map((k) => L.add(key(k))));
+  const masked = ks.map((k) => L.add(`CASE WHEN ${eligible(k)} THEN ${cols[0][k - 1]} END`));
+  const others = (k: number) => earlier.map((e) => `${k} IS DISTINCT FROM ${e}`);
+  const m: string[] = [];
+  const ties = (k: number, upto: number) => [...others(k), ...m.slice(0, upto).map((mi, i) => `${i ? cols[i][k - 1] : masked[k - 1]} = ${mi}`)];
+  m.push(L.add(`least(${ks.map((k) => (earlier.length ? `CASE WHEN ${others(k).join(' AND ')} THEN ${masked[k - 1]} END` : masked[k - 1])).join(', ')})`));
+  for (let i = 1; i < keys.length; i++) {
+    m.push(L.add(`least(${ks.map((k) => `CASE WHEN ${ties(k, i).join(' AND ')} THEN ${cols[i][k - 1]} END`).join(', ')})`));
+  }
+  return { pick: L.add(firstSlot((k) => ties(k, keys.length).join(' AND '), slots), name), least: m[0] };
 }
 
-/** 0 for the best and 1 for the worst of a request's feasible slots; 0 when they are all equal. */
+/**
+ * `balanced`: a weighted sum of each criterion min–max-normalised over the
+ * request's feasible slots (0 for the best, 1 for the worst; 0 when they are all
+ * equal or the figure is missing), then the cheapest.
+ */
 function balancedKeys(L: Layers, slots: number): Keys {
-  const ks = Array.from({ length: slots }, (_, i) => i + 1);
-  for (const f of ['cost', 'd_e2e', 'd_tps']) {
-    for (const fn of ['least', 'greatest']) {
-      L.add(0, `${fn}(${ks.map((k) => `CASE WHEN feas_${k} THEN ${f}_${k} END`).join(', ')}) AS bal_${fn}_${f}`);
-    }
-  }
-  const norm = (f: string, k: number, best: 'least' | 'greatest') =>
-    `coalesce(abs(${f}_${k} - bal_${best}_${f}) / nullif(bal_greatest_${f} - bal_least_${f}, 0), 0)`;
-  const score = (k: number) =>
-    `$w_cost * ${norm('cost', k, 'least')} + $w_latency * ${norm('d_e2e', k, 'least')} + $w_throughput * ${norm('d_tps', k, 'greatest')}`;
-  return [(k) => `coalesce(${score(k)}, ${INF})`, cheapest];
+  const ks = slotsOf(slots);
+  const norm = (f: string, best: 'least' | 'greatest') => {
+    const masked = ks.map((k) => L.add(`CASE WHEN feas_${k} THEN ${f}_${k} END`));
+    const lo = L.add(`least(${masked.join(', ')})`);
+    const hi = L.add(`greatest(${masked.join(', ')})`);
+    const range = L.add(`nullif(${hi} - ${lo}, 0)`);
+    return (k: number) => `coalesce((${best === 'least' ? `${f}_${k} - ${lo}` : `${hi} - ${f}_${k}`}) / ${range}, 0)`;
+  };
+  const [cost, e2e, tps] = [norm('cost', 'least'), norm('d_e2e', 'least'), norm('d_tps', 'greatest')];
+  return [(k) => `$w_cost * ${cost(k)} + $w_latency * ${e2e(k)} + $w_throughput * ${tps(k)}`, cheapest];
 }
 
 /**
  * Adds the columns `pick_<i>_<j>`: policy i's j-th attempt (1 without fallback,
  * up to retries + 1 for a ranking policy; a policy that makes one choice has one).
- * Returns how many attempts it has and the layer after its last pick.
+ * Returns how many attempts it has, and the column holding the first attempt's cost
+ * when a key already has it.
  */
-function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { attempts: number; layer: number } {
+function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { attempts: number; cost?: string } {
   const n = o.slots;
   const name = (j: number) => `pick_${i}_${j}`;
-  const one = (expr: string) => {
-    L.add(1, `${expr} AS ${name(1)}`);
-    return { attempts: 1, layer: 2 };
-  };
   if (policy.startsWith('fixed:')) {
-    return one(namedSlot(o.named.indexOf(policy.slice('fixed:'.length))));
+    L.add(namedSlot(o.named.indexOf(policy.slice('fixed:'.length))), name(1));
+    return { attempts: 1 };
   }
-  if (policy === 'static-best') return one(firstSlot((k) => `feas_${k} AND static_slot = ${k}`, n));
+  if (policy === 'static-best') {
+    L.add(firstSlot((k) => `feas_${k} AND static_slot = ${k}`, n), name(1));
+    return { attempts: 1 };
+  }
   if (policy === 'round-robin' || policy === 'random') {
     // both cycle through the feasible slots in provider-name order: the nth feasible one
-    for (let k = 1; k <= n; k++) {
-      L.add(0, `${Array.from({ length: k }, (_, x) => `feas_${x + 1}::INT`).join(' + ')} AS feasible_upto_${k}`);
-    }
-    L.add(1, `${policy === 'round-robin' ? 'seq' : 'u'} % feasible_upto_${n} + 1 AS nth_${i}`);
-    L.add(2, `${firstSlot((k) => `feas_${k} AND feasible_upto_${k} = nth_${i}`, n)} AS ${name(1)}`);
-    return { attempts: 1, layer: 3 };
+    const upto = slotsOf(n).map((k) => L.add(slotsOf(k).map((x) => `feas_${x}::INT`).join(' + ')));
+    const nth = L.add(`${policy === 'round-robin' ? 'seq' : 'u'} % ${upto[n - 1]} + 1`);
+    L.add(firstSlot((k) => `feas_${k} AND ${upto[k - 1]} = ${nth}`, n), name(1));
+    return { attempts: 1 };
   }
-  // each key of each slot once, as a column; the levels of argMin only compare columns
-  const exprs = policy === 'balanced' ? balancedKeys(L, n) : KEYS[policy];
-  const keys: Keys = exprs.map((key, x) => {
-    for (let k = 1; k <= n; k++) L.add(1, `${key(k)} AS key_${i}_${x}_${k}`);
-    return (k: number) => `key_${i}_${x}_${k}`;
-  });
   const attempts = o.retries + 1;
-  let layer = 2;
-  for (let j = 1; j <= attempts; j++) {
-    const earlier = Array.from({ length: j - 1 }, (_, x) => name(x + 1));
-    const eligible = (k: number) => `feas_${k}${earlier.map((e) => ` AND ${k} IS DISTINCT FROM ${e}`).join('')}`;
-    layer = argMin(L, layer, name(j), keys, eligible, n);
+  if (policy === 'task-aware') {
+    // each task's objective is that of a policy: its choice, one column with that policy's when both run
+    for (let j = 1; j <= attempts; j++) {
+      const earlier = slotsOf(j - 1).map(name);
+      const pick = (objective: Objective) => argMin(L, undefined, KEYS[objective], earlier, n).pick;
+      L.add(`CASE objective WHEN 'throughput' THEN ${pick('throughput')} WHEN 'latency' THEN ${pick('latency')}
+        WHEN 'ttft' THEN ${pick('ttft')} ELSE ${pick('cost')} END`, name(j));
+    }
+    return { attempts };
   }
-  return { attempts, layer };
+  if (policy === 'sla') {
+    // the cheapest provider meeting the objective (ties: the faster); when none does, the latency policy's choice
+    for (let j = 1; j <= attempts; j++) {
+      const earlier = slotsOf(j - 1).map(name);
+      const meets = argMin(L, undefined, [cheapest, KEYS.latency[0]], earlier, n, (k) => `feas_${k} AND d_e2e_${k} <= $slo_ms`);
+      L.add(`coalesce(${meets.pick}, ${argMin(L, undefined, KEYS.latency, earlier, n).pick})`, name(j));
+    }
+    return { attempts };
+  }
+  const keys = policy === 'balanced' ? balancedKeys(L, n) : KEYS[policy as Objective];
+  let first = '';
+  for (let j = 1; j <= attempts; j++) {
+    const { least } = argMin(L, name(j), keys, slotsOf(j - 1).map(name), n);
+    if (j === 1) first = least;
+  }
+  // the cheapest feasible slot's cost is level 0's least key
+  return { attempts, ...(keys[0] === cheapest ? { cost: first } : {}) };
 }
 
 /** The providers policies and the baseline name (fixed:NAME, provider:NAME): `named_<j>` in the segments. */
@@ -224,17 +262,20 @@ function baselineSlot(baseline: Baseline, o: PolicyOptions): string {
 }
 
 /**
- * Attempt j of policy i, as columns `a<i>_<j>_<figure>`: success probability, cost,
- * what it bills if it fails (its prompt), TPS and TTFT.
+ * Attempt j of policy i, as columns `a<i>_<j>_<figure>`: success probability, cost
+ * (`cost`: the first attempt's, when a column has it already), what it bills if it
+ * fails (its prompt), TPS and TTFT.
  */
-function attemptColumns(i: number, attempts: number, slots: number): string[] {
-  return Array.from({ length: attempts }, (_, x) => {
-    const pick = `pick_${i}_${x + 1}`;
-    const a = `a${i}_${x + 1}`;
-    const fig = (f: Figure) => figureOf(f, pick, slots);
-    return [`${fig('o_success')} AS ${a}_p`, `${fig('cost')} AS ${a}_cost`, `${fig('icost')} AS ${a}_icost`,
-      `${fig('o_tps')} AS ${a}_tps`, `${fig('o_ttft')} AS ${a}_ttft`].join(', ');
-  });
+function addAttempts(L: Layers, i: number, attempts: number, slots: number, cost?: string): void {
+  for (let j = 1; j <= attempts; j++) {
+    const fig = (f: Figure) => figureOf(f, `pick_${i}_${j}`, slots);
+    const a = `a${i}_${j}`;
+    L.add(fig('o_success'), `${a}_p`);
+    L.add(j === 1 && cost ? cost : fig('cost'), `${a}_cost`);
+    L.add(fig('icost'), `${a}_icost`);
+    L.add(fig('o_tps'), `${a}_tps`);
+    L.add(fig('o_ttft'), `${a}_ttft`);
+  }
 }
 
 /** Per-policy figures of a request: the columns `p<i>_<name>` of replaySql. */
@@ -312,18 +353,16 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
     w_throughput: o.weights.throughput,
   };
   const L = new Layers();
-  L.add(0, `${baselineSlot(baseline, o)} AS base_slot`);
+  L.add(baselineSlot(baseline, o), 'base_slot');
   // a request without a feasible baseline is compared under no policy
-  L.filter(0, 'base_slot IS NOT NULL');
-  const picks = policies.map((policy, i) => ({ i, ...addPolicy(L, policy, i, o) }));
-  // every attempt's figures once, in a layer after the last pick; then the policies' figures
-  const last = Math.max(...picks.map((p) => p.layer));
-  for (const p of picks) for (const col of attemptColumns(p.i, p.attempts, o.slots)) L.add(last, col);
-  const fig = (f: Figure) => figureOf(f, 'base_slot', o.slots);
-  L.add(last + 1, `${fig('cost')} AS base_cost, ${fig('o_tps')} AS base_tps`);
-  for (const p of picks) {
-    for (const [name, expr] of Object.entries(policyOutputs(p.i, p.attempts, o))) L.add(last + 1, `${expr} AS p${p.i}_${name}`);
-  }
+  L.filter('base_slot IS NOT NULL');
+  L.add(figureOf('cost', 'base_slot', o.slots), 'base_cost');
+  L.add(figureOf('o_tps', 'base_slot', o.slots), 'base_tps');
+  policies.forEach((policy, i) => {
+    const { attempts, cost } = addPolicy(L, policy, i, o);
+    addAttempts(L, i, attempts, o.slots, cost);
+    for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
+  });
   return { sql: L.wrap(cand.sql), params };
 }
 
