@@ -1,8 +1,8 @@
 /**
  * Provider state for the replay: per (canonical model, provider, window) the
  * success rate and the median TTFT and TPS, carried forward up to `stale`; and
- * the prices in force. Needs the temp tables `model_map` and `sim_windows`
- * (the selected requests' windows).
+ * the prices in force. Needs the temp tables `model_map`, `sim_windows` (the
+ * selected requests' windows) and `sim_selected` (their providers).
  */
 import { UsageError } from '../errors.js';
 import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
