@@ -58,10 +58,9 @@ export async function buildRequestWindows(store: Store, sel: RequestSelection, w
   // round towards zero, so a group may straddle two windows: those of its first and last request are kept
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_pre AS
-     SELECT model, task, provider, features, epoch_us(ts) // ($win_s::BIGINT * 1000000) AS k,
-       grouping(epoch_us(ts) // ($win_s::BIGINT * 1000000)) AS per_class, count(*) AS n, min(ts) AS a, max(ts) AS b
-     FROM (${s.sql})
-     GROUP BY GROUPING SETS ((model, task, provider, features), (model, epoch_us(ts) // ($win_s::BIGINT * 1000000)))`,
+     SELECT model, task, provider, features, grouping(k) AS per_class, count(*) AS n, min(ts) AS a, max(ts) AS b
+     FROM (SELECT *, epoch_us(ts) // ($win_s::BIGINT * 1000000) AS k FROM (${s.sql}))
+     GROUP BY GROUPING SETS ((model, task, provider, features), (model, k))`,
     { ...s.params, win_s: winSeconds },
   );
   await store.run(

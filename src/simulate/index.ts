@@ -152,7 +152,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   });
   // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
-  const wanted = (every?: number) =>
+  const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
       order: options.policies.includes('round-robin'),
@@ -174,7 +174,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
       retries: options.retries ?? 0,
       failedAttemptsFree: options.failedAttemptsFree ?? false,
     });
-  const wide = wideOf(wanted());
+  const wide = wideOf(toReplay());
   const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_selected'))?.n ?? 0;
   // percentile bands from a sample, unless groups need every latency
   const sampling = options.by ? undefined : (options.bandSampling ?? bandSampling(requests));
@@ -186,7 +186,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
       onProgress: step('replay'),
     });
   let latencies = await aggregate(
-    sampling && (await latencyBands(store, wideOf(wanted(sampling.every)), options.policies.length, sampling.sigmas)),
+    sampling && (await latencyBands(store, wideOf(toReplay(sampling.every)), options.policies.length, sampling.sigmas)),
   );
   let overall = await latencyPercentiles(store, options.policies, latencies);
   if (!overall) {

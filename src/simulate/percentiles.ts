@@ -24,7 +24,7 @@ const SIGMAS = 6;
 /** Where to look for each percentile of one policy: [lo, hi] of its latencies, per entry of PERCENTILES. */
 export type Bands = [number, number][];
 
-/** How to sample: every n-th request (by hash of its id), and the band's half-width in standard errors. */
+/** How to sample: about every n-th request (by a hash of its time and tokens), and the band's half-width in standard errors. */
 export interface BandSampling {
   every: number;
   sigmas: number;
@@ -41,9 +41,9 @@ export function bandSampling(requests: number): BandSampling | undefined {
  */
 export type Latencies = { all: string } | { n: string; below: string[]; inside: string; bands: Bands };
 
-const inBand = (x: string, [lo, hi]: [number, number]) => `(${x} >= ${literal(lo)} AND ${x} <= ${literal(hi)})`;
-
 const literal = (x: number) => `'${x === Infinity ? 'infinity' : x === -Infinity ? '-infinity' : String(x)}'::DOUBLE`;
+
+const inBand = (x: string, [lo, hi]: [number, number]) => `(${x} >= ${literal(lo)} AND ${x} <= ${literal(hi)})`;
 
 /** The aggregates of latency column `x` (see Latencies), through `agg`, which names each one. */
 export function latencyAggregates(x: string, bands: Bands | undefined, agg: (expr: string) => string): Latencies {
@@ -119,27 +119,33 @@ export async function latencyPercentiles(
     );
     for (const r of rows) out.set(groupKey(r.policy, r.grp), [r.q[0] ?? null, r.q[1] ?? null]);
   }
-  for (const [i, l] of latencies.entries()) {
-    if ('all' in l) continue;
-    // the two order statistics around rank h = (n − 1)·q (0-based), looked up in the sorted band
-    const parts = PERCENTILES.map((q, k) => `
-      SELECT ${k} AS k, n::DOUBLE AS n, h, below::DOUBLE AS below, len(band)::DOUBLE AS size,
+  // the two order statistics around rank h = (n − 1)·q (0-based), looked up in the sorted band; one query for every policy
+  const parts = latencies.flatMap((l, i) =>
+    'all' in l
+      ? []
+      : PERCENTILES.map((q, k) => `
+      SELECT ${i} AS i, ${k} AS k, n::DOUBLE AS n, h, below::DOUBLE AS below, len(band)::DOUBLE AS size,
         band[floor(h)::BIGINT - below + 1] AS x0, band[ceil(h)::BIGINT - below + 1] AS x1
       FROM (SELECT *, (n - 1)::DOUBLE * ${q}::DOUBLE AS h FROM (
         SELECT sum(${l.n})::BIGINT AS n, sum(${l.below[k]})::BIGINT AS below,
           list_sort(list_filter(flatten(list(${l.inside})), x -> ${inBand('x', l.bands[k])})) AS band
-        FROM sim_agg_wide))`);
-    const rows = await store.all<{ k: number; n: number; h: number; below: number; size: number; x0: number | null; x1: number | null }>(
-      `${parts.join(' UNION ALL ')} ORDER BY k`,
-    );
-    const values = rows.map((s) => {
-      if (!s.n) return null;
+        FROM sim_agg_wide))`),
+  );
+  if (!parts.length) return out;
+  const rows = await store.all<{ i: number; k: number; n: number; h: number; below: number; size: number; x0: number | null; x1: number | null }>(
+    `${parts.join(' UNION ALL ')} ORDER BY i, k`,
+  );
+  for (const s of rows) {
+    let value: number | null = null;
+    if (s.n) {
       const lo = Math.floor(s.h);
-      if (s.below > lo || Math.ceil(s.h) >= s.below + s.size || s.x0 === null || s.x1 === null) return undefined;
-      return s.x0 + (s.h - lo) * (s.x1 - s.x0);
-    });
-    if (values.includes(undefined)) return null;
-    out.set(groupKey(policies[i], null), values as [number | null, number | null]);
+      if (s.below > lo || Math.ceil(s.h) >= s.below + s.size || s.x0 === null || s.x1 === null) return null;
+      value = s.x0 + (s.h - lo) * (s.x1 - s.x0);
+    }
+    const key = groupKey(policies[s.i], null);
+    const pair = out.get(key) ?? [null, null];
+    pair[s.k] = value;
+    out.set(key, pair);
   }
   return out;
 }
