@@ -112,7 +112,8 @@ const NO_LIMIT = '9223372036854775807';
  * it); the decision state (the window `$decision_lag_s` back) and the outcome
  * state (the current window; without one a failure with the decision state's
  * speed). `official_<r>_*` is the r-th official endpoint's slot and cap,
- * `named_<j>_*` those of the provider `$named_j` (fixed policies, a provider baseline).
+ * `named_<j>_*` those of the provider `$named_j` (fixed policies, a provider baseline);
+ * `throughput_*` and `ttft_*` their best providers per class of requests (classBestSql).
  */
 function segmentsSql(slots: number, officials: number, named: number): string {
   const pick = (name: string, cond: string) =>
@@ -154,11 +155,63 @@ function segmentsSql(slots: number, officials: number, named: number): string {
     FROM priced c JOIN needs n USING (model)
     LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
     LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
+  ), seg AS (
+    SELECT model, fkey, ${windowOf('t0')} AS w, t0,
+      lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, fkey ORDER BY t0) AS t1,
+      ${columns.join(',\n      ')}
+    FROM x GROUP BY model, fkey, t0
+  )${classBestSql(slots)}`;
+}
+
+/**
+ * The policies whose first key (replay.ts, KEYS) is a decision figure of the
+ * segment, a missing one ranking last: their choice depends on the request only
+ * through which providers it fits and, among those that share the best figure, their costs.
+ */
+export const CLASS_BEST = {
+  throughput: { figure: `coalesce(d_tps, '-infinity'::DOUBLE)`, best: 'max' },
+  ttft: { figure: `coalesce(d_ttft, 'infinity'::DOUBLE)`, best: 'min' },
+} as const;
+export type ClassPolicy = keyof typeof CLASS_BEST;
+
+/** Providers of one model at most for the class columns: a nibble per class, and a provider per bit in 128. */
+export const CLASS_MAX_SLOTS = 11;
+
+/**
+ * Per segment and class c of requests, those that c providers fit (the c with the
+ * largest caps, ties by slot: a request fits a provider when its cap is at least
+ * the request's tokens), for each policy of CLASS_BEST: in `<policy>_one`, nibble
+ * c − 1 is the provider with the best figure among them when only one has it, else 0;
+ * in `<policy>_ties` (UHUGEINT), bits (c − 1)·slots + slot − 1 mark the providers that share it.
+ * Two columns, as each column a request is joined to costs the join.
+ */
+function classBestSql(slots: number): string {
+  if (slots > CLASS_MAX_SLOTS) return ' SELECT * FROM seg';
+  const policies = Object.entries(CLASS_BEST);
+  const packed = policies.map(([p]) =>
+    `bit_or(CASE WHEN ${p}_n = 1 THEN ${p}_slot ELSE 0 END << (4 * (c - 1))) AS ${p}_one,
+      bit_or(${p}_bits::UHUGEINT << ((c - 1) * ${slots})::UHUGEINT) AS ${p}_ties`);
+  const per = policies.map(([p]) => {
+    const at = `${p}_figure = ${p}_best`;
+    return `count(*) FILTER (WHERE ${at}) AS ${p}_n, min(slot) FILTER (WHERE ${at}) AS ${p}_slot,
+      bit_or(1::BIGINT << (slot - 1)) FILTER (WHERE ${at}) AS ${p}_bits`;
+  });
+  return `, ranked AS (
+    SELECT model, fkey, t0, slot, ${policies.map(([p, { figure }]) => `${figure} AS ${p}_figure`).join(', ')},
+      row_number() OVER (PARTITION BY model, fkey, t0 ORDER BY cap DESC, slot) AS rank
+    FROM x
+  ), by_class AS (
+    SELECT r.*, n.c, ${policies.map(([p, { best }]) => `${best}(${p}_figure) OVER per AS ${p}_best`).join(', ')}
+    FROM ranked r JOIN range(1, ${slots + 1}) n(c) ON r.rank <= n.c
+    WINDOW per AS (PARTITION BY model, fkey, t0, n.c)
+  ), per_class AS (
+    SELECT model, fkey, t0, c, ${per.join(',\n      ')}
+    FROM by_class GROUP BY model, fkey, t0, c
+  ), packed AS (
+    SELECT model, fkey, t0, ${packed.join(',\n      ')}
+    FROM per_class GROUP BY model, fkey, t0
   )
-  SELECT model, fkey, ${windowOf('t0')} AS w, t0,
-    lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, fkey ORDER BY t0) AS t1,
-    ${columns.join(',\n    ')}
-  FROM x GROUP BY model, fkey, t0`;
+  SELECT seg.*, packed.* EXCLUDE (model, fkey, t0) FROM seg JOIN packed USING (model, fkey, t0)`;
 }
 
 /** What the replay's expressions need to know of the segments. */

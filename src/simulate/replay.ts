@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import type { SqlFragment, SqlParams } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
-import { candidatesSql, figureOf, firstSlot, type Figure } from './feasibility.js';
+import { candidatesSql, CLASS_BEST, CLASS_MAX_SLOTS, figureOf, firstSlot, type ClassPolicy, type Figure } from './feasibility.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
@@ -167,6 +167,37 @@ function argMin(
   return { pick: L.add(firstSlot((k) => ties(k, keys.length).join(' AND '), slots), name), least: m[0] };
 }
 
+/** The number of providers a request fits (round-robin's and random's cycle, the class of classPick). */
+const fitCount = (L: Layers, slots: number) => L.add(slotsOf(slots).map((k) => `feas_${k}::INT`).join(' + '));
+
+/**
+ * The first choice of a policy of CLASS_BEST, from its segment's columns for the
+ * request's class (the number of providers it fits): the provider with the best
+ * figure when only one has it; when several do, the cheapest of them for this
+ * request, then the first by name. The same choice as argMin over its keys, which
+ * only requests with tied providers pay for.
+ */
+function classPick(L: Layers, policy: ClassPolicy, slots: number): string {
+  const ks = slotsOf(slots);
+  const c = fitCount(L, slots);
+  const one = L.add(`CASE WHEN ${c} > 0 THEN (${policy}_one >> (4 * (${c} - 1))) & 15 END`);
+  const ties = L.add(
+    `CASE WHEN ${one} = 0 THEN ((${policy}_ties >> ((${c} - 1) * ${slots})::UHUGEINT) & ${2 ** slots - 1}::UHUGEINT)::BIGINT END`,
+  );
+  const tied = (k: number) => `(${ties} >> ${k - 1}) & 1 = 1`;
+  const cheapest = `least(${ks.map((k) => `CASE WHEN ${tied(k)} THEN cost_${k} END`).join(', ')})`;
+  return L.add(`CASE WHEN ${one} > 0 THEN ${one}
+    WHEN ${one} = 0 THEN CASE ${ks.map((k) => `WHEN ${tied(k)} AND cost_${k} = ${cheapest} THEN ${k}`).join(' ')} END END`);
+}
+
+/** An objective policy's choice among the slots not among the `earlier` picks. */
+function objectiveChoice(L: Layers, objective: Objective, earlier: string[], slots: number): string {
+  if (objective in CLASS_BEST && earlier.length === 0 && slots <= CLASS_MAX_SLOTS) {
+    return classPick(L, objective as ClassPolicy, slots);
+  }
+  return argMin(L, undefined, KEYS[objective], earlier, slots).pick;
+}
+
 /**
  * `balanced`: a weighted sum of each criterion min–max-normalised over the
  * request's feasible slots (0 for the best, 1 for the worst; 0 when they are all
@@ -204,7 +235,8 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
   }
   if (policy === 'round-robin' || policy === 'random') {
     // both cycle through the feasible slots in provider-name order: the nth feasible one
-    const upto = slotsOf(n).map((k) => L.add(slotsOf(k).map((x) => `feas_${x}::INT`).join(' + ')));
+    const upto = slotsOf(n - 1).map((k) => L.add(slotsOf(k).map((x) => `feas_${x}::INT`).join(' + ')));
+    upto.push(fitCount(L, n));
     const nth = L.add(`${policy === 'round-robin' ? 'seq' : 'u'} % ${upto[n - 1]} + 1`);
     L.add(firstSlot((k) => `feas_${k} AND ${upto[k - 1]} = ${nth}`, n), name(1));
     return { attempts: 1 };
@@ -214,7 +246,7 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
     // each task's objective is that of a policy: its choice, one column with that policy's when both run
     for (let j = 1; j <= attempts; j++) {
       const earlier = slotsOf(j - 1).map(name);
-      const pick = (objective: Objective) => argMin(L, undefined, KEYS[objective], earlier, n).pick;
+      const pick = (objective: Objective) => objectiveChoice(L, objective, earlier, n);
       L.add(`CASE objective WHEN 'throughput' THEN ${pick('throughput')} WHEN 'latency' THEN ${pick('latency')}
         WHEN 'ttft' THEN ${pick('ttft')} ELSE ${pick('cost')} END`, name(j));
     }
@@ -225,8 +257,12 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
     for (let j = 1; j <= attempts; j++) {
       const earlier = slotsOf(j - 1).map(name);
       const meets = argMin(L, undefined, [cheapest, KEYS.latency[0]], earlier, n, (k) => `feas_${k} AND d_e2e_${k} <= $slo_ms`);
-      L.add(`coalesce(${meets.pick}, ${argMin(L, undefined, KEYS.latency, earlier, n).pick})`, name(j));
+      L.add(`coalesce(${meets.pick}, ${objectiveChoice(L, 'latency', earlier, n)})`, name(j));
     }
+    return { attempts };
+  }
+  if (policy in CLASS_BEST) {
+    for (let j = 1; j <= attempts; j++) L.add(objectiveChoice(L, policy as Objective, slotsOf(j - 1).map(name), n), name(j));
     return { attempts };
   }
   const keys = policy === 'balanced' ? balancedKeys(L, n) : KEYS[policy as Objective];
