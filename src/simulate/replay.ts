@@ -167,8 +167,12 @@ function argMin(
   return { pick: L.add(firstSlot((k) => ties(k, keys.length).join(' AND '), slots), name), least: m[0] };
 }
 
-/** The number of providers a request fits (round-robin's and random's cycle, the class of classPick). */
-const fitCount = (L: Layers, slots: number) => L.add(slotsOf(slots).map((k) => `feas_${k}::INT`).join(' + '));
+/** How many of the slots 1 … k a request fits, for k = 1 … slots: the last is how many it fits (classPick's class). */
+function fitsUpTo(L: Layers, slots: number): string[] {
+  const upto = [L.add('feas_1::INT')];
+  for (let k = 2; k <= slots; k++) upto.push(L.add(`${upto[k - 2]} + feas_${k}::INT`));
+  return upto;
+}
 
 /**
  * The first choice of a policy of CLASS_BEST, from its segment's columns for the
@@ -179,7 +183,7 @@ const fitCount = (L: Layers, slots: number) => L.add(slotsOf(slots).map((k) => `
  */
 function classPick(L: Layers, policy: ClassPolicy, slots: number): string {
   const ks = slotsOf(slots);
-  const c = fitCount(L, slots);
+  const c = fitsUpTo(L, slots)[slots - 1];
   const one = L.add(`CASE WHEN ${c} > 0 THEN (${policy}_one >> (4 * (${c} - 1))) & 15 END`);
   const ties = L.add(
     `CASE WHEN ${one} = 0 THEN ((${policy}_ties >> ((${c} - 1) * ${slots})::UHUGEINT) & ${2 ** slots - 1}::UHUGEINT)::BIGINT END`,
@@ -230,13 +234,12 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
     return { attempts: 1 };
   }
   if (policy === 'static-best') {
-    L.add(firstSlot((k) => `feas_${k} AND static_slot = ${k}`, n), name(1));
+    L.add(`CASE WHEN ${figureOf('feas', 'static_slot', n)} THEN static_slot END`, name(1));
     return { attempts: 1 };
   }
   if (policy === 'round-robin' || policy === 'random') {
     // both cycle through the feasible slots in provider-name order: the nth feasible one
-    const upto = slotsOf(n - 1).map((k) => L.add(slotsOf(k).map((x) => `feas_${x}::INT`).join(' + ')));
-    upto.push(fitCount(L, n));
+    const upto = fitsUpTo(L, n);
     const nth = L.add(`${policy === 'round-robin' ? 'seq' : 'u'} % ${upto[n - 1]} + 1`);
     L.add(firstSlot((k) => `feas_${k} AND ${upto[k - 1]} = ${nth}`, n), name(1));
     return { attempts: 1 };
