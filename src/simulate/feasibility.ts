@@ -164,14 +164,15 @@ function segmentsSql(slots: number, officials: number, named: number): string {
 }
 
 /**
- * The policies whose first key (replay.ts, KEYS) is a decision figure of the
- * segment, a missing one ranking last: their choice depends on the request only
- * through which providers it fits and, among those that share the best figure, their costs.
+ * The policies whose first key is a decision figure of the segment (replay.ts's KEYS
+ * take them from here): as an expression over a figure's column, the lowest first
+ * and a missing figure last. Their choice depends on the request only through which
+ * providers it fits and, among those that share the best figure, their costs.
  */
 export const CLASS_BEST = {
-  throughput: { figure: `coalesce(d_tps, '-infinity'::DOUBLE)`, best: 'max' },
-  ttft: { figure: `coalesce(d_ttft, 'infinity'::DOUBLE)`, best: 'min' },
-} as const;
+  throughput: (col: (figure: string) => string) => `-coalesce(${col('d_tps')}, '-infinity'::DOUBLE)`,
+  ttft: (col: (figure: string) => string) => `coalesce(${col('d_ttft')}, 'infinity'::DOUBLE)`,
+};
 export type ClassPolicy = keyof typeof CLASS_BEST;
 
 /** Providers of one model at most for the class columns: a nibble per class, and a provider per bit in 128. */
@@ -197,11 +198,11 @@ function classBestSql(slots: number): string {
       bit_or(1::BIGINT << (slot - 1)) FILTER (WHERE ${at}) AS ${p}_bits`;
   });
   return `, ranked AS (
-    SELECT model, fkey, t0, slot, ${policies.map(([p, { figure }]) => `${figure} AS ${p}_figure`).join(', ')},
+    SELECT model, fkey, t0, slot, ${policies.map(([p, key]) => `${key((f) => f)} AS ${p}_figure`).join(', ')},
       row_number() OVER (PARTITION BY model, fkey, t0 ORDER BY cap DESC, slot) AS rank
     FROM x
   ), by_class AS (
-    SELECT r.*, n.c, ${policies.map(([p, { best }]) => `${best}(${p}_figure) OVER per AS ${p}_best`).join(', ')}
+    SELECT r.*, n.c, ${policies.map(([p]) => `min(${p}_figure) OVER per AS ${p}_best`).join(', ')}
     FROM ranked r JOIN range(1, ${slots + 1}) n(c) ON r.rank <= n.c
     WINDOW per AS (PARTITION BY model, fkey, t0, n.c)
   ), per_class AS (

@@ -74,12 +74,11 @@ export function checkBaseline(baseline: string): asserts baseline is Baseline {
 }
 
 const INF = `'infinity'::DOUBLE`;
-const NEG_INF = `'-infinity'::DOUBLE`;
 
 /** A policy's order keys for slot k (lowest wins), compared in turn; then the provider name (slot order). */
 type Keys = ((k: number) => string)[];
 
-const fastest = (k: number) => `-coalesce(d_tps_${k}, ${NEG_INF})`;
+const fastest = (k: number) => CLASS_BEST.throughput((f) => `${f}_${k}`);
 const cheapest = (k: number) => `cost_${k}`;
 
 /**
@@ -90,7 +89,7 @@ const KEYS: Record<Objective, Keys> = {
   cost: [cheapest, fastest],
   throughput: [fastest, cheapest],
   latency: [(k) => `coalesce(d_e2e_${k}, ${INF})`, cheapest],
-  ttft: [(k) => `coalesce(d_ttft_${k}, ${INF})`, cheapest],
+  ttft: [(k) => CLASS_BEST.ttft((f) => `${f}_${k}`), cheapest],
 };
 
 /**
@@ -189,9 +188,9 @@ function classPick(L: Layers, policy: ClassPolicy, slots: number): string {
     `CASE WHEN ${one} = 0 THEN ((${policy}_ties >> ((${c} - 1) * ${slots})::UHUGEINT) & ${2 ** slots - 1}::UHUGEINT)::BIGINT END`,
   );
   const tied = (k: number) => `(${ties} >> ${k - 1}) & 1 = 1`;
-  const cheapest = `least(${ks.map((k) => `CASE WHEN ${tied(k)} THEN cost_${k} END`).join(', ')})`;
+  const leastCost = `least(${ks.map((k) => `CASE WHEN ${tied(k)} THEN cost_${k} END`).join(', ')})`;
   return L.add(`CASE WHEN ${one} > 0 THEN ${one}
-    WHEN ${one} = 0 THEN CASE ${ks.map((k) => `WHEN ${tied(k)} AND cost_${k} = ${cheapest} THEN ${k}`).join(' ')} END END`);
+    WHEN ${one} = 0 THEN CASE ${ks.map((k) => `WHEN ${tied(k)} AND cost_${k} = ${leastCost} THEN ${k}`).join(' ')} END END`);
 }
 
 /** An objective policy's choice among the slots not among the `earlier` picks. */
@@ -444,7 +443,7 @@ export function withProviderNames(outcomes: SqlFragment): SqlFragment {
  * each of those fits the group's longest request.
  */
 export async function buildStaticBest(store: Store, requests: SqlFragment, slots: number): Promise<void> {
-  const ks = Array.from({ length: slots }, (_, x) => x + 1);
+  const ks = slotsOf(slots);
   const c = candidatesSql(requests, slots);
   const per = ks.map((k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': ip_${k} * fresh + cp_${k} * cached + op_${k} * output,
     'd_tps': d_tps_${k}}`);
