@@ -31,18 +31,19 @@ export function requestsSql(
   o: { winSeconds: number; order?: boolean; hash?: boolean; seed: number; every?: number },
 ): SqlFragment {
   const s = selectedRequestsSql({ by: 'requests', ...sel, every: o.every });
-  const sql = `
+  const columns = `
     SELECT request_id, ts, ${windowOf('ts')} AS w, day, model, provider AS observed, task, input_tokens, output_tokens,
       coalesce(cached_tokens, 0) AS cached_tokens,
       features,
       cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
-      -- rank, not row_number: requests logged at the same instant share a turn whatever order the sort leaves
-      -- them in, and one sort key is much cheaper than (ts, request_id)
-      ${o.order ? ', rank() OVER (PARTITION BY model ORDER BY ts) - 1 AS seq' : ''}
       -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
       -- 63 bits, so that u % n stays BIGINT arithmetic
       ${o.hash ? `, (hash(xor(hash(request_id)::UBIGINT, hash($seed::BIGINT, 'random'))) >> 1)::BIGINT AS u` : ''}
     FROM (${s.sql})`;
+  // rank, not row_number: requests logged at the same instant share a turn whatever order the sort leaves
+  // them in, and one sort key is much cheaper than (ts, request_id). The hash is taken below the window:
+  // every column the window's rows still need is carried through its sort, and the request id is the widest
+  const sql = o.order ? `SELECT *, rank() OVER (PARTITION BY model ORDER BY ts) - 1 AS seq FROM (${columns})` : columns;
   return { sql, params: { ...s.params, seed: o.seed, win_s: o.winSeconds } };
 }
 

@@ -116,7 +116,7 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
   if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0) throw new UsageError(`--bootstrap must be a whole number ≥ 0`);
   if (!Number.isInteger(o.seed)) throw new UsageError(`--seed must be a whole number`);
   for (const [k, v] of Object.entries(o.weights ?? {})) {
-    if (!(typeof v === 'number' && v >= 0)) throw new UsageError(`weight ${k} must be a number ≥ 0`);
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new UsageError(`weight ${k} must be a finite number ≥ 0`);
   }
   if (o.sloLatencyMs !== undefined && !(o.sloLatencyMs > 0)) throw new UsageError('the latency objective must be > 0 ms');
   return { windowSeconds: parseDuration('--window', o.window), staleSeconds: parseDuration('--stale', o.stale) };

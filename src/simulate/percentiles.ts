@@ -45,12 +45,37 @@ const literal = (x: number) => `'${x === Infinity ? 'infinity' : x === -Infinity
 
 const inBand = (x: string, [lo, hi]: [number, number]) => `(${x} >= ${literal(lo)} AND ${x} <= ${literal(hi)})`;
 
-/** The aggregates of latency column `x` (see Latencies), through `agg`, which names each one. */
-export function latencyAggregates(x: string, bands: Bands | undefined, agg: (expr: string) => string): Latencies {
+/**
+ * The aggregates of latency column `x` (see Latencies), through `agg`, which names
+ * each one. When the bands lie apart, in order, one CASE (a column, through `column`)
+ * tells where a latency lies: 2j below band j and above the one before, 2j + 1 inside
+ * band j, 2·bands above the last (and a missing one); so the count below band j is
+ * that of cases under 2j + 1, and a latency inside a band has an odd case. Bands that
+ * touch take conditions of their own.
+ */
+export function latencyAggregates(
+  x: string,
+  bands: Bands | undefined,
+  agg: (expr: string) => string,
+  column: (expr: string) => string,
+): Latencies {
   if (!bands) return { all: agg(`list(${x}) FILTER (WHERE ${x} IS NOT NULL)`) };
+  const n = agg(`count(${x})`);
+  if (bands.every(([, hi], j) => j === bands.length - 1 || hi < bands[j + 1][0])) {
+    const where = column(
+      `CASE ${bands.map(([lo, hi], j) => `WHEN ${x} < ${literal(lo)} THEN ${2 * j} WHEN ${x} <= ${literal(hi)} THEN ${2 * j + 1}`).join(' ')}
+       ELSE ${2 * bands.length} END`,
+    );
+    return {
+      n,
+      below: bands.map((_, j) => agg(`count_if(${where} < ${2 * j + 1})`)),
+      inside: agg(`list(${x}) FILTER (WHERE ${where} % 2 = 1)`),
+      bands,
+    };
+  }
   // count_if and one filtered list: each FILTER clause costs an aggregate a pass of its own
   return {
-    n: agg(`count(${x})`),
+    n,
     below: bands.map(([lo]) => agg(`count_if(${x} < ${literal(lo)})`)),
     inside: agg(`list(${x}) FILTER (WHERE ${bands.map((b) => inBand(x, b)).join(' OR ')})`),
     bands,

@@ -204,9 +204,10 @@ function objectiveChoice(L: Layers, objective: Objective, earlier: string[], slo
 /**
  * `balanced`: a weighted sum of each criterion min–max-normalised over the
  * request's feasible slots (0 for the best, 1 for the worst; 0 when they are all
- * equal or the figure is missing), then the cheapest.
+ * equal or the figure is missing), then the cheapest. The weights are literals: a
+ * criterion of weight 0 is not normalised at all, and one of weight 1 is not multiplied.
  */
-function balancedKeys(L: Layers, slots: number): Keys {
+function balancedKeys(L: Layers, slots: number, weights: BalancedWeights): Keys {
   const ks = slotsOf(slots);
   const norm = (f: string, best: 'least' | 'greatest') => {
     const masked = ks.map((k) => L.add(`CASE WHEN feas_${k} THEN ${f}_${k} END`));
@@ -215,8 +216,12 @@ function balancedKeys(L: Layers, slots: number): Keys {
     const range = L.add(`nullif(${hi} - ${lo}, 0)`);
     return (k: number) => `coalesce((${best === 'least' ? `${f}_${k} - ${lo}` : `${hi} - ${f}_${k}`}) / ${range}, 0)`;
   };
-  const [cost, e2e, tps] = [norm('cost', 'least'), norm('d_e2e', 'least'), norm('d_tps', 'greatest')];
-  return [(k) => `$w_cost * ${cost(k)} + $w_latency * ${e2e(k)} + $w_throughput * ${tps(k)}`, cheapest];
+  const criteria = ([['cost', 'cost', 'least'], ['latency', 'd_e2e', 'least'], ['throughput', 'd_tps', 'greatest']] as const)
+    .filter(([w]) => weights[w] !== 0)
+    .map(([w, f, best]) => ({ weight: weights[w], term: norm(f, best) }));
+  const score = (k: number) =>
+    criteria.map(({ weight, term }) => (weight === 1 ? term(k) : `${weight}::DOUBLE * ${term(k)}`)).join(' + ') || '0';
+  return [score, cheapest];
 }
 
 /**
@@ -267,7 +272,7 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
     for (let j = 1; j <= attempts; j++) L.add(objectiveChoice(L, policy as Objective, slotsOf(j - 1).map(name), n), name(j));
     return { attempts };
   }
-  const keys = policy === 'balanced' ? balancedKeys(L, n) : KEYS[policy as Objective];
+  const keys = policy === 'balanced' ? balancedKeys(L, n, o.weights) : KEYS[policy as Objective];
   let first = '';
   for (let j = 1; j <= attempts; j++) {
     const { least } = argMin(L, name(j), keys, slotsOf(j - 1).map(name), n);
@@ -386,9 +391,6 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
   const params: SqlParams = {
     ...cand.params,
     slo_ms: o.sloLatencyMs,
-    w_cost: o.weights.cost,
-    w_latency: o.weights.latency,
-    w_throughput: o.weights.throughput,
   };
   const L = new Layers();
   L.add(baselineSlot(baseline, o), 'base_slot');

@@ -59,6 +59,9 @@ export async function aggregateOutcomes(
   // every distinct aggregate once: policies that choose wherever the baseline is feasible share the baseline's sums
   const aggregates = new Map<string, string>();
   const agg = (expr: string) => aggregates.get(expr) ?? (aggregates.set(expr, `a${aggregates.size}`), `a${aggregates.size - 1}`);
+  // columns the aggregates share, computed once below them
+  const columns: string[] = [];
+  const column = (expr: string) => (columns.push(`${expr} AS band_${columns.length}`), `band_${columns.length - 1}`);
   const fields = policies.map((policy, i) => {
     const x = (name: string) => `p${i}_${name}`;
     // the policy's own figures are NULL where it has no choice; the baseline's are filtered,
@@ -79,14 +82,14 @@ export async function aggregateOutcomes(
       failures: agg(`sum(1 - ${x('success')})`),
       // without fallback the first attempt is the only one
       first_failures: agg(`sum(1 - ${x(o.retries ? 'first_success' : 'success')})`),
-      e2e: latencyAggregates(x('e2e'), o.bands?.[i], agg),
+      e2e: latencyAggregates(x('e2e'), o.bands?.[i], agg, column),
       routing: agg(`histogram(${x('slot')})`),
     };
   });
   await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
      SELECT model, task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
-     FROM (${replay.sql}) GROUP BY model, task, day`,
+     FROM (${columns.length ? `SELECT *, ${columns.join(', ')} FROM (${replay.sql})` : replay.sql}) GROUP BY model, task, day`,
     replay.params,
     o.onProgress,
   );

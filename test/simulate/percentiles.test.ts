@@ -12,10 +12,13 @@ import { openMarket, runReplay } from './market.js';
 async function aggregated(s: Store, bands?: Bands) {
   const names = new Map<string, string>();
   const agg = (expr: string) => names.get(expr) ?? (names.set(expr, `a${names.size}`), `a${names.size - 1}`);
-  const l = latencyAggregates('x', bands, agg);
+  const columns: string[] = [];
+  const column = (expr: string) => (columns.push(`${expr} AS c${columns.length}`), `c${columns.length - 1}`);
+  const l = latencyAggregates('x', bands, agg, column);
   await s.run(`CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
     SELECT g, ${[...names].map(([e, a]) => `${e} AS ${a}`).join(', ')}
-    FROM (SELECT i % 7 AS g, CASE WHEN i % 50 = 0 THEN NULL ELSE (hash(i) % 10007)::DOUBLE / 7 END AS x FROM range(1001) r(i))
+    FROM (SELECT *, ${columns.join(', ') || '0'} FROM (
+      SELECT i % 7 AS g, CASE WHEN i % 50 = 0 THEN NULL ELSE (hash(i) % 10007)::DOUBLE / 7 END AS x FROM range(1001) r(i)))
     GROUP BY g`);
   return l;
 }
@@ -34,6 +37,13 @@ test('percentiles from bands equal quantile_cont over every latency; a band that
     const banded = await latencyPercentiles(s, ['p'], [await aggregated(s, bands)]);
     const [b50, b90] = banded!.get(groupKey('p', null))!;
     assert.ok(Math.abs(b50! - p50) <= 1e-9 * p50 && Math.abs(b90! - p90) <= 1e-9 * p90, `${b50} ${b90} vs ${p50} ${p90}`);
+    // bands that overlap, and bands that touch at a latency (it lies in both, and below neither)
+    const edge = (await s.one<{ e: number }>(`SELECT min(x) AS e FROM (SELECT (hash(i) % 10007)::DOUBLE / 7 AS x
+      FROM range(1001) r(i) WHERE i % 50 <> 0) WHERE x > ${p50} + 10`))!.e;
+    for (const touching of [[[p50 - 50, p90], [p90 - 20, p90 + 20]], [[p50 - 50, edge], [edge, p90 + 20]]] as Bands[]) {
+      const [t50, t90] = (await latencyPercentiles(s, ['p'], [await aggregated(s, touching)]))!.get(groupKey('p', null))!;
+      assert.ok(Math.abs(t50! - p50) <= 1e-9 * p50 && Math.abs(t90! - p90) <= 1e-9 * p90, `${touching}: ${t50} ${t90}`);
+    }
     // open-ended bands hold everything
     const open = await latencyPercentiles(s, ['p'], [await aggregated(s, [[-Infinity, Infinity], [-Infinity, Infinity]])]);
     assert.deepEqual(open!.get(groupKey('p', null)), [p50, p90]);

@@ -236,6 +236,10 @@ test('balanced scores min–max-normalised criteria; sla takes the cheapest prov
     assert.equal(await pick({ weights: { cost: 3 } }, 'balanced'), 'a');
     // cost alone → b
     assert.equal(await pick({ weights: { cost: 1, latency: 0, throughput: 0 } }, 'balanced'), 'b');
+    // throughput weighs 0.5: a 1/3 + 0.25 + 0.3125 = 0.896, b 1.5, c 1 → a
+    assert.equal(await pick({ weights: { throughput: 0.5 } }, 'balanced'), 'a');
+    // no weight at all: every provider scores 0, and the tie goes to the cheapest (b)
+    assert.equal(await pick({ weights: { cost: 0, latency: 0, throughput: 0 } }, 'balanced'), 'b');
     // 25 s: a (21 s) and c (11 s) meet it, a is cheaper; 60 s: all do, b cheapest; 5 s: nobody, the fastest (c)
     assert.equal(await pick({ sloLatencyMs: 25_000 }, 'sla'), 'a');
     assert.equal(await pick({ sloLatencyMs: 60_000 }, 'sla'), 'b');
