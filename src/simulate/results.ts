@@ -89,7 +89,7 @@ export async function aggregateOutcomes(
   await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
      SELECT model, task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
-     FROM (${columns.length ? `SELECT *, ${columns.join(', ')} FROM (${replay.sql})` : replay.sql}) GROUP BY model, task, day`,
+     FROM (SELECT *${columns.map((c) => `, ${c}`).join('')} FROM (${replay.sql})) GROUP BY model, task, day`,
     replay.params,
     o.onProgress,
   );
