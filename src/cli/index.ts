@@ -55,6 +55,30 @@ async function taskObjectives(text: string): Promise<Record<string, 'cost' | 'th
   return out;
 }
 
+/** `cost=2,latency=1`: balanced's weights (each a finite number ≥ 0; the ones not named stay 1). */
+function parseWeights(text: string): Partial<Record<'cost' | 'latency' | 'throughput', number>> {
+  const out: Partial<Record<'cost' | 'latency' | 'throughput', number>> = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, value] = pair.split('=').map((x) => x.trim());
+    const w = Number(value);
+    if (!['cost', 'latency', 'throughput'].includes(name) || value === undefined || value === '' || !(Number.isFinite(w) && w >= 0)) {
+      throw new UsageError(`--weights '${pair}': expected cost|latency|throughput=NUMBER (a finite number ≥ 0)`);
+    }
+    out[name as 'cost'] = w;
+  }
+  return out;
+}
+
+const LATENCY_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** `latency=8s` (or `p90-latency=8s`, or `8s`): sla's objective in ms. */
+function parseSlo(text: string): number {
+  const m = /^\s*(?:(?:p90-)?latency\s*=\s*)?(\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/i.exec(text);
+  const ms = m ? Number(m[1]) * LATENCY_UNIT_MS[m[2].toLowerCase()] : NaN;
+  if (!(ms > 0)) throw new UsageError(`--slo '${text}': expected latency=DURATION with a unit, such as latency=8s or latency=2500ms`);
+  return ms;
+}
+
 function parseFraction(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -172,7 +196,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .command('simulate')
     .description('replay the logged traffic under routing policies: cost, throughput and failures vs a baseline')
     .argument('[file...]', 'request logs and market tables to replay in memory, instead of a database')
-    .requiredOption('--policy <list>', "comma-separated: cost, throughput, latency, ttft, balanced, sla, round-robin, random, fixed:PROVIDER, or 'all'")
+    .requiredOption('--policy <list>', "comma-separated: cost, throughput, latency, ttft, balanced, sla, task-aware, round-robin, random, static-best, fixed:PROVIDER, or 'all' (every one but fixed)")
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
@@ -191,6 +215,13 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .addOption(new Option('--by <group>', 'also report each policy per model or per task').choices(['model', 'task']))
     .option('--retries <n>', "after a failed attempt, fall back to the policy's next choice at most N times", parseInteger('--retries'), 0)
     .option('--failed-attempts-free', 'failed attempts bill nothing (default: their input tokens)')
+    .option('--weights <list>', 'balanced: weights of the min–max-normalised criteria, e.g. cost=2,latency=1,throughput=0 (default 1 each)', parseWeights)
+    .option(
+      '--slo <objective>',
+      "sla: the cheapest provider whose expected end-to-end latency for the request is at most this, else the fastest; " +
+        'latency=DURATION (p90-latency= is read the same), e.g. latency=8s or latency=2500ms (default 8s)',
+      parseSlo,
+    )
     .option(
       '--task-objective <list>',
       'task-aware objectives, e.g. code=latency,doc-analysis=cost (cost, throughput, latency, ttft); defaults: ' +
@@ -213,6 +244,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         files,
         policies: await policyList(String(opts.policy)),
         taskObjectives: opts.taskObjective ? await taskObjectives(String(opts.taskObjective)) : undefined,
+        sloLatencyMs: opts.slo,
         includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
         failedAttemptsFree: Boolean(opts.failedAttemptsFree),
         onProgress: progress,

@@ -7,6 +7,7 @@ interface PolicyJson {
   policy: string;
   requests: number;
   infeasible: number;
+  policyCost: number;
   savingsPct: number;
   savingsCi95: [number, number] | null;
   throughputGainPct: number;
@@ -51,6 +52,27 @@ describe('ai-ping simulate', () => {
     const r = run('--policy', 'cost,throughput,latency', '--model', 'Qwen3-32B', '--baseline', 'observed', '--bootstrap', '0');
     assert.deepEqual(r.policies.map((p) => p.policy), ['cost', 'throughput', 'latency']);
     for (const p of r.policies) assert.equal(p.requests + p.infeasible, r.requests);
+  });
+
+  test('--weights and --slo reach balanced and sla', () => {
+    const common = ['--model', 'Qwen3-32B', '--info', 'hindsight', '--bootstrap', '0'];
+    const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${what}: ${a} vs ${b}`);
+    const r = run('--policy', 'cost,latency,balanced,sla', ...common, '--weights', 'cost=1,latency=0,throughput=0', '--slo', 'latency=1ms');
+    const [cost, latency, balanced, sla] = r.policies;
+    // cost alone in the score: the cheapest provider, as the cost policy (they differ only in how equal costs are broken)
+    near(balanced.policyCost, cost.policyCost, 'balanced on cost alone');
+    // no provider answers within 1 ms: sla falls back to the lowest expected latency
+    near(sla.policyCost, latency.policyCost, 'sla that nobody meets');
+    assert.deepEqual(sla.routing, latency.routing);
+    // every provider meets 1000000 s: the cheapest
+    const loose = run('--policy', 'cost,sla', ...common, '--slo', 'p90-latency=1000000s');
+    near(loose.policies[1].policyCost, loose.policies[0].policyCost, 'sla that everybody meets');
+    assert.notEqual(cost.policyCost, latency.policyCost, 'the two objectives differ on this market');
+    for (const [flag, value] of [['--weights', 'speed=1'], ['--weights', 'cost=-1'], ['--slo', 'latency=fast'], ['--slo', '8']]) {
+      const bad = runCli(['simulate', '--db', db, '--policy', 'balanced,sla', flag, value]);
+      assert.equal(bad.code, 2, `${flag} ${value}`);
+      assert.match(bad.stderr, new RegExp(`${flag} '${value}'`));
+    }
   });
 
   test('bad usage exits 2 with a clear message', () => {
