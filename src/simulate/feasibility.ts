@@ -101,7 +101,7 @@ const SEGMENT_FIGURES = ['cap', 'ip', 'op', 'cp', 'd_ttft', 'd_tps', 'o_success'
 const NO_LIMIT = '9223372036854775807';
 
 /**
- * `sim_seg(model, fkey, w, t0, t1, official_<r>_slot/_cap, named_<j>_slot/_cap, <figure>_k …)`:
+ * `sim_seg(model, fkey, w, t0, t1, seg, official_<r>_slot/_cap, named_<j>_slot/_cap, <figure>_k …)`:
  * per model and features string a request logged (`fkey`, '' for none), a
  * segment starts at every window start with requests and at every price snapshot,
  * and lasts until the next one (`t1`, infinity for the last); so a request's
@@ -158,7 +158,7 @@ function segmentsSql(slots: number, officials: number, named: number): string {
     LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
   ), seg AS (
     SELECT model, fkey, ${windowOf('t0')} AS w, t0,
-      lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, fkey ORDER BY t0) AS t1,
+      lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, fkey ORDER BY t0) AS t1, row_number() OVER () AS seg,
       ${columns.join(',\n      ')}
     FROM x GROUP BY model, fkey, t0
   )${classBestSql(slots)}`;
@@ -262,7 +262,7 @@ function slotFigures(k: number): string {
 }
 
 /**
- * Each request with its segment (starting at `seg_t0`), with `observed` the slot of the provider that
+ * Each request with its segment (`seg`, sim_seg's number for it), with `observed` the slot of the provider that
  * served it (`observed_slot`), and every slot's figures (see FIGURES). The segment
  * is found by a hash join on model, features and window (a window rarely has more than one), not an
  * ASOF join, which is several times slower at this size. `joins` adds small
@@ -274,7 +274,7 @@ export function candidatesSql(requests: SqlFragment, slots: number, o: { observe
     SELECT *, ${figures}
     FROM (
       SELECT r.*, input_tokens - cached_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
-        s.* EXCLUDE (model, fkey, w, t0, t1), s.t0 AS seg_t0 ${o.observed ? ', o.slot AS observed_slot' : ''}
+        s.* EXCLUDE (model, fkey, w, t0, t1) ${o.observed ? ', o.slot AS observed_slot' : ''}
       FROM (${requests.sql}) r
       LEFT JOIN sim_seg s ON s.model = r.model AND s.fkey = coalesce(r.features, '') AND s.w = r.w
         AND r.ts >= s.t0 AND r.ts < s.t1

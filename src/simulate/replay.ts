@@ -452,13 +452,13 @@ export async function buildStaticBest(store: Store, requests: SqlFragment, slots
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_static_best AS
      WITH g AS (
-       SELECT model, task, coalesce(features, '') AS fkey, seg_t0, ${ks.map((k) => `(cap_${k} < total_tokens)::INT`).join(' + ')} AS r,
+       SELECT seg, task, ${ks.map((k) => `(cap_${k} < total_tokens)::INT`).join(' + ')} AS r,
          count(*) AS n, max(total_tokens) AS longest,
          sum(fresh_tokens) AS fresh, sum(cached_tokens) AS cached, sum(output_tokens) AS output
-       FROM (${c.sql}) WHERE seg_t0 IS NOT NULL GROUP BY ALL
+       FROM (${c.sql}) WHERE seg IS NOT NULL GROUP BY ALL
      ), per_slot AS (
-       SELECT g.model, g.task, g.n, unnest([${per.join(', ')}]) AS x
-       FROM g JOIN sim_seg s ON s.model = g.model AND s.fkey = g.fkey AND s.t0 = g.seg_t0
+       SELECT s.model, g.task, g.n, unnest([${per.join(', ')}]) AS x
+       FROM g JOIN sim_seg s USING (seg)
      ), avgs AS (
        SELECT model, task, x.slot, sum(CASE WHEN x.feasible THEN n ELSE 0 END) / sum(n) AS coverage,
          sum(x.cost) FILTER (WHERE x.feasible) / sum(n) FILTER (WHERE x.feasible) AS avg_cost,
