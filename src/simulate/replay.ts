@@ -143,7 +143,9 @@ const slotsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
  * slot. Level 0 is the least key over the eligible slots (each key masked to NULL
  * elsewhere, once for every attempt and policy); level i the least key i among the slots that tie
  * on the keys before it. Returns the pick's column (`name`, if given) and level 0's,
- * the chosen slot's first key.
+ * the chosen slot's first key. With a `guard`, only the rows for which it holds
+ * are ranked (the others have no pick): the masks are written into the levels
+ * rather than into columns of their own, so nothing is computed for the other rows.
  */
 function argMin(
   L: Layers,
@@ -152,18 +154,31 @@ function argMin(
   earlier: string[],
   slots: number,
   eligible = (k: number) => `feas_${k}`,
+  guard?: string,
 ): { pick: string; least: string } {
   const ks = slotsOf(slots);
   const cols = keys.map((key) => ks.map((k) => L.add(key(k))));
-  const masked = ks.map((k) => L.add(`CASE WHEN ${eligible(k)} THEN ${cols[0][k - 1]} END`));
+  const mask = (k: number) => `CASE WHEN ${eligible(k)} THEN ${cols[0][k - 1]} END`;
+  const masked = ks.map((k) => (guard ? `(${mask(k)})` : L.add(mask(k))));
+  const add = (expr: string, as?: string) => L.add(guard ? `CASE WHEN ${guard} THEN ${expr} END` : expr, as);
   const others = (k: number) => earlier.map((e) => `${k} IS DISTINCT FROM ${e}`);
   const m: string[] = [];
   const ties = (k: number, upto: number) => [...others(k), ...m.slice(0, upto).map((mi, i) => `${i ? cols[i][k - 1] : masked[k - 1]} = ${mi}`)];
-  m.push(L.add(`least(${ks.map((k) => (earlier.length ? `CASE WHEN ${others(k).join(' AND ')} THEN ${masked[k - 1]} END` : masked[k - 1])).join(', ')})`));
+  m.push(add(`least(${ks.map((k) => (earlier.length ? `CASE WHEN ${others(k).join(' AND ')} THEN ${masked[k - 1]} END` : masked[k - 1])).join(', ')})`));
+  const atLeast = (k: number) => ties(k, 1).join(' AND ');
+  if (keys.length === 1) return { pick: add(firstSlot(atLeast, slots), name), least: m[0] };
+  // the later keys only where several slots share the least first key: the first and the last of them differ
+  const first = add(firstSlot(atLeast, slots));
+  const tied = `${first} <> ${add(lastSlot(atLeast, slots))}`;
   for (let i = 1; i < keys.length; i++) {
-    m.push(L.add(`least(${ks.map((k) => `CASE WHEN ${ties(k, i).join(' AND ')} THEN ${cols[i][k - 1]} END`).join(', ')})`));
+    m.push(add(`CASE WHEN ${tied} THEN least(${ks.map((k) => `CASE WHEN ${ties(k, i).join(' AND ')} THEN ${cols[i][k - 1]} END`).join(', ')}) END`));
   }
-  return { pick: L.add(firstSlot((k) => ties(k, keys.length).join(' AND '), slots), name), least: m[0] };
+  return { pick: add(`CASE WHEN ${tied} THEN ${firstSlot((k) => ties(k, keys.length).join(' AND '), slots)} ELSE ${first} END`, name), least: m[0] };
+}
+
+/** The last slot, in provider-name order, for which `cond(k)` holds. */
+function lastSlot(cond: (k: number) => string, slots: number): string {
+  return `CASE ${slotsOf(slots).reverse().map((k) => `WHEN ${cond(k)} THEN ${k}`).join(' ')} END`;
 }
 
 /** How many of the slots 1 … k a request fits, for k = 1 … slots: the last is how many it fits (classPick's class). */
@@ -206,19 +221,32 @@ function objectiveChoice(L: Layers, objective: Objective, earlier: string[], slo
  * request's feasible slots (0 for the best, 1 for the worst; 0 when they are all
  * equal or the figure is missing), then the cheapest. The weights are literals: a
  * criterion of weight 0 is not normalised at all, and one of weight 1 is not multiplied.
+ * The latency range is read off latency's keys, which hold a missing latency as
+ * infinity: only a range that ends at infinity is taken again without them.
  */
 function balancedKeys(L: Layers, slots: number, weights: BalancedWeights): Keys {
   const ks = slotsOf(slots);
-  const norm = (f: string, best: 'least' | 'greatest') => {
-    const masked = ks.map((k) => L.add(`CASE WHEN feas_${k} THEN ${f}_${k} END`));
-    const lo = L.add(`least(${masked.join(', ')})`);
-    const hi = L.add(`greatest(${masked.join(', ')})`);
+  const mask = (f: (k: number) => string) => ks.map((k) => `CASE WHEN feas_${k} THEN ${f(k)} END`);
+  const ends = (f: (k: number) => string) => {
+    const masked = mask(f).map((m) => L.add(m));
+    return [L.add(`least(${masked.join(', ')})`), L.add(`greatest(${masked.join(', ')})`)];
+  };
+  const e2eEnds = () => {
+    const keyEnds = ends((k) => L.add(KEYS.latency[0](k)));
+    const exact = mask((k) => `d_e2e_${k}`).join(', ');
+    return ['least', 'greatest'].map((f, i) => L.add(`CASE WHEN ${keyEnds[i]} < ${INF} THEN ${keyEnds[i]} ELSE ${f}(${exact}) END`));
+  };
+  const norm = (f: string, best: 'least' | 'greatest', [lo, hi]: string[]) => {
     const range = L.add(`nullif(${hi} - ${lo}, 0)`);
     return (k: number) => `coalesce((${best === 'least' ? `${f}_${k} - ${lo}` : `${hi} - ${f}_${k}`}) / ${range}, 0)`;
   };
-  const criteria = ([['cost', 'cost', 'least'], ['latency', 'd_e2e', 'least'], ['throughput', 'd_tps', 'greatest']] as const)
-    .filter(([w]) => weights[w] !== 0)
-    .map(([w, f, best]) => ({ weight: weights[w], term: norm(f, best) }));
+  const criteria = [
+    { weight: weights.cost, term: () => norm('cost', 'least', ends(cheapest)) },
+    { weight: weights.latency, term: () => norm('d_e2e', 'least', e2eEnds()) },
+    { weight: weights.throughput, term: () => norm('d_tps', 'greatest', ends((k) => `d_tps_${k}`)) },
+  ]
+    .filter(({ weight }) => weight !== 0)
+    .map(({ weight, term }) => ({ weight, term: term() }));
   const score = (k: number) =>
     criteria.map(({ weight, term }) => (weight === 1 ? term(k) : `${weight}::DOUBLE * ${term(k)}`)).join(' + ') || '0';
   return [score, cheapest];
@@ -260,11 +288,14 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
     return { attempts };
   }
   if (policy === 'sla') {
-    // the cheapest provider meeting the objective (ties: the faster); when none does, the latency policy's choice
+    // the cheapest provider meeting the objective (ties: the faster); when none does, the latency policy's
+    // choice. One does when latency's does, and only then are those that meet it ranked
     for (let j = 1; j <= attempts; j++) {
       const earlier = slotsOf(j - 1).map(name);
-      const meets = argMin(L, undefined, [cheapest, KEYS.latency[0]], earlier, n, (k) => `feas_${k} AND d_e2e_${k} <= $slo_ms`);
-      L.add(`coalesce(${meets.pick}, ${objectiveChoice(L, 'latency', earlier, n)})`, name(j));
+      const quickest = argMin(L, undefined, KEYS.latency, earlier, n);
+      const met = `${quickest.least} <= $slo_ms`;
+      const meets = argMin(L, undefined, [cheapest, KEYS.latency[0]], earlier, n, (k) => `feas_${k} AND d_e2e_${k} <= $slo_ms`, met);
+      L.add(`CASE WHEN ${met} THEN ${meets.pick} ELSE ${quickest.pick} END`, name(j));
     }
     return { attempts };
   }

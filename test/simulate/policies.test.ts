@@ -249,6 +249,36 @@ test('balanced scores min–max-normalised criteria; sla takes the cheapest prov
   }
 });
 
+test('balanced: a provider without a decision TPS scores 0 on latency and throughput, the others keep their range', async () => {
+  // As above, plus d: 3/3 → cost 6000, measured without TPS, so no expected latency either.
+  // Cost over 1000..6000: a 0.2, b 0, c 0.6, d 1; latency over the three known (11000..51000): a 0.25, b 1, c 0, d 0.
+  const s = await openMarket({
+    offers: [
+      { provider: 'a', price: [1, 1] },
+      { provider: 'b', price: [0.5, 0.5] },
+      { provider: 'c', price: [2, 2] },
+      { provider: 'd', price: [3, 3] },
+    ],
+    probes: [
+      ok('a', '2025-10-01 00:05', 1000, 50), ok('b', '2025-10-01 00:05', 1000, 20), ok('c', '2025-10-01 00:05', 1000, 100),
+      ['2025-10-01 00:05', 'd', true, 1000, null],
+    ],
+    requests: [['r', '2025-10-01 00:10', 'a', 1000, 1000, 0, null]],
+  });
+  try {
+    const pick = async (weights: { cost?: number; latency?: number; throughput?: number }) =>
+      (await run(s, { policies: ['balanced'], info: 'hindsight', baseline: 'observed', weights })).policies[0].routing[0]?.provider;
+    // latency weighs 3, throughput 0: a 0.2 + 0.75 = 0.95, b 3, c 0.6, d 1 → c
+    // (a latency range reaching d's missing figure would zero every latency term and pick b)
+    assert.equal(await pick({ latency: 3, throughput: 0 }), 'c');
+    // cost alone: b; throughput alone over 20..100: a 0.625, b 1, c 0, d 0 → c, the cheaper of the two at 0
+    assert.equal(await pick({ latency: 0, throughput: 0 }), 'b');
+    assert.equal(await pick({ cost: 0, latency: 0 }), 'c');
+  } finally {
+    s.close();
+  }
+});
+
 test('official baseline: the first official endpoint by name that fits the request; features differ within a window', async () => {
   // Window 00:00, hindsight. a-off and b-off are both official; a-off takes 1000 tokens and no vision.
   const s = await openMarket({
