@@ -208,6 +208,22 @@ function classPick(L: Layers, policy: ClassPolicy, slots: number): string {
     WHEN ${one} = 0 THEN CASE ${ks.map((k) => `WHEN ${tied(k)} AND cost_${k} = ${leastCost} THEN ${k}`).join(' ')} END END`);
 }
 
+/**
+ * When every objective's own policy is in the run too, task-aware's figures are those
+ * of its task's objective policy, request by request and summed per task: the index of
+ * each objective's policy among `policies`, or undefined (task-aware then ranks itself).
+ */
+export function taskAwareSources(policies: string[]): Record<Objective, number> | undefined {
+  if (!policies.includes('task-aware') || !OBJECTIVES.every((o) => policies.includes(o))) return undefined;
+  return Object.fromEntries(OBJECTIVES.map((o) => [o, policies.indexOf(o)])) as Record<Objective, number>;
+}
+
+/** `CASE objective …`: per request (or per task), `column(i)` of its objective's policy i; cost when it has none. */
+export function byObjective(sources: Record<Objective, number>, column: (i: number) => string): string {
+  const others = OBJECTIVES.filter((o) => o !== 'cost').map((o) => `WHEN '${o}' THEN ${column(sources[o])}`);
+  return `CASE objective ${others.join(' ')} ELSE ${column(sources.cost)} END`;
+}
+
 /** An objective policy's choice among the slots not among the `earlier` picks. */
 function objectiveChoice(L: Layers, objective: Objective, earlier: string[], slots: number): string {
   if (objective in CLASS_BEST && earlier.length === 0 && slots <= CLASS_MAX_SLOTS) {
@@ -429,11 +445,17 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
   L.filter('base_slot IS NOT NULL');
   L.add(figureOf('cost', 'base_slot', o.slots), 'base_cost');
   L.add(figureOf('o_tps', 'base_slot', o.slots), 'base_tps');
-  policies.forEach((policy, i) => {
-    const { attempts, cost } = addPolicy(L, policy, i, o);
+  const sources = taskAwareSources(policies);
+  const ranked = policies.flatMap((policy, i) => (sources && policy === 'task-aware' ? [] : [i]));
+  for (const i of ranked) {
+    const { attempts, cost } = addPolicy(L, policies[i], i, o);
     addAttempts(L, i, attempts, o.slots, cost);
     for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
-  });
+  }
+  if (sources) {
+    const i = policies.indexOf('task-aware');
+    for (const name of OUTPUTS) L.add(byObjective(sources, (j) => `p${j}_${name}`), `p${i}_${name}`);
+  }
   return { sql: L.wrap(cand.sql), params };
 }
 

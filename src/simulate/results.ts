@@ -5,7 +5,7 @@
 import type { SqlFragment } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
 import { groupColumn, groupKey, latencyAggregates, type Bands, type Latencies, type Percentiles } from './percentiles.js';
-import { alwaysChooses, type Baseline } from './replay.js';
+import { alwaysChooses, byObjective, taskAwareSources, type Baseline } from './replay.js';
 
 export interface RoutingShare {
   provider: string;
@@ -62,14 +62,13 @@ export async function aggregateOutcomes(
   // columns the aggregates share, computed once below them
   const columns: string[] = [];
   const column = (expr: string) => (columns.push(`${expr} AS band_${columns.length}`), `band_${columns.length - 1}`);
-  const fields = policies.map((policy, i) => {
+  const sums = (policy: string, i: number) => {
     const x = (name: string) => `p${i}_${name}`;
     // the policy's own figures are NULL where it has no choice; the baseline's are filtered,
     // unless the policy chooses wherever the baseline is feasible (observed needs no feasibility)
     const all = alwaysChooses(policy) && o.baseline !== 'observed';
     const f = all ? '' : ` FILTER (WHERE ${x('compared')})`;
     return {
-      policy: `$policy_${i}`,
       n: agg(all ? 'count(*)' : `count(${x('slot')})`),
       base_cost: agg(`sum(base_cost)${f}`),
       cost: agg(`sum(${x('cost')})`),
@@ -82,10 +81,21 @@ export async function aggregateOutcomes(
       failures: agg(`sum(1 - ${x('success')})`),
       // without fallback the first attempt is the only one
       first_failures: agg(`sum(1 - ${x(o.retries ? 'first_success' : 'success')})`),
-      e2e: latencyAggregates(x('e2e'), o.bands?.[i], agg, column),
       routing: agg(`histogram(${x('slot')})`),
     };
+  };
+  // task-aware's sums per task are its objective policy's; its latencies are its own, as percentiles do not add up
+  const sources = taskAwareSources(policies);
+  const own = policies.map((policy, i) => (sources && policy === 'task-aware' ? undefined : sums(policy, i)));
+  const fields = policies.map((_, i) => {
+    const mine = own[i] ?? (Object.fromEntries(
+      Object.keys(own[sources!.cost]!).map((key) => [key, byObjective(sources!, (j) => own[j]![key as keyof ReturnType<typeof sums>])]),
+    ) as ReturnType<typeof sums>);
+    return { policy: `$policy_${i}`, ...mine, e2e: latencyAggregates(`p${i}_e2e`, o.bands?.[i], agg, column) };
   });
+  const wide = sources
+    ? `(SELECT w.*, coalesce(t.objective, 'cost') AS objective FROM sim_agg_wide w LEFT JOIN sim_task_objective t ON t.task = w.task)`
+    : 'sim_agg_wide';
   await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
      SELECT model, task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
@@ -94,16 +104,16 @@ export async function aggregateOutcomes(
     o.onProgress,
   );
   const struct = (fs: Record<string, string>) => `{${Object.entries(fs).map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
-  const rows = fields.map(({ e2e: _e2e, routing: _routing, ...sums }) => struct(sums));
+  const rows = fields.map(({ e2e: _e2e, routing: _routing, ...figures }) => struct(figures));
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_agg AS
-     SELECT model, task, day, unnest(x) FROM (SELECT model, task, day, unnest([${rows.join(', ')}]) AS x FROM sim_agg_wide)`,
+     SELECT model, task, day, unnest(x) FROM (SELECT model, task, day, unnest([${rows.join(', ')}]) AS x FROM ${wide})`,
     names,
   );
   const maps = fields.map((f) => struct({ policy: f.policy, routing: f.routing }));
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_routing AS
-     WITH m AS (SELECT model, task, day, unnest([${maps.join(', ')}]) AS x FROM sim_agg_wide),
+     WITH m AS (SELECT model, task, day, unnest([${maps.join(', ')}]) AS x FROM ${wide}),
      e AS (SELECT model, task, day, x.policy, unnest(map_entries(x.routing)) AS r FROM m)
      SELECT e.model, e.task, e.day, e.policy, s.provider, e.r.value AS n
      FROM e JOIN sim_slots s ON s.model = e.model AND s.slot = e.r.key`,

@@ -88,3 +88,29 @@ test('property: in hindsight no policy models a request cheaper than cost on the
     assert.ok(p.policyCost >= cost.policyCost - 1e-9, `${p.policy} costs no less than cost`);
   }
 });
+
+test('task-aware beside every objective policy takes their figures, and equals task-aware ranking on its own', async () => {
+  const close = (a: unknown, b: unknown, what: string): void => {
+    if (typeof a === 'number' && typeof b === 'number') {
+      assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    } else if (a && typeof a === 'object') {
+      for (const k of Object.keys(a)) close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
+    } else assert.equal(a, b, what);
+  };
+  const objectives = ['cost', 'throughput', 'latency', 'ttft'];
+  for (const o of [
+    { by: 'task' as const, retries: 1 },
+    // no groups: the percentiles from bands placed by a sample
+    { bandSampling: { every: 10, sigmas: 6 } },
+  ]) {
+    const options = { ...DEFAULT_SIMULATE_OPTIONS, bootstrap: 20, ...o };
+    const alone = await simulate(store, { ...options, policies: ['task-aware'] });
+    const joint = await simulate(store, { ...options, policies: ['task-aware', ...objectives] });
+    close(joint.policies[0], alone.policies[0], `task-aware ${JSON.stringify(o)}`);
+    if (!o.by) continue;
+    for (const g of alone.groups!) close(joint.groups!.find((x) => x.policy === 'task-aware' && x.group === g.group), g, `group ${g.group}`);
+    // code's objective is latency: the same requests, costs and providers as latency's
+    const code = (policy: string) => joint.groups!.find((x) => x.policy === policy && x.group === 'code')!;
+    close({ ...code('task-aware'), policy: 'latency' }, code('latency'), 'code under task-aware and latency');
+  }
+});
