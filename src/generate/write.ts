@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ident, type Store } from '../store/db.js';
 import { sqlType, TABLES, type TableKind } from '../store/schema.js';
 import { OUTPUT_ORDER } from './sql.js';
+import { sqlString } from '../store/sql.js';
 
 export type DataFormat = 'parquet' | 'csv';
 
@@ -19,9 +20,7 @@ export interface WrittenTable {
  * A file path as an SQL string literal. COPY cannot take its target as a parameter,
  * so paths (and only paths) are quoted here.
  */
-export function quotePath(file: string): string {
-  return `'${file.replaceAll("'", "''")}'`;
-}
+export const quotePath = sqlString;
 
 /** Canonical columns written for a table: all of them except the optional `region` of latency. */
 export function outputColumns(table: TableKind): { name: string; sql: string }[] {

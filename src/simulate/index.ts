@@ -7,7 +7,7 @@ import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
 import type { Store } from '../store/db.js';
 import type { SqlFragment } from '../metrics/selection.js';
-import { buildRequestWindows, buildSegments, candidatesSql, feasibilitySql, requestsSql } from './feasibility.js';
+import { buildRequestWindows, buildSegments, candidatesSql, feasibilitySql, requestsSql, textValues } from './feasibility.js';
 import {
   buildStaticBest,
   buildTaskObjectives,
@@ -152,10 +152,11 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   });
   // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
+  const order = options.policies.includes('round-robin') ? await textValues(store) : undefined;
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
-      order: options.policies.includes('round-robin'),
+      order,
       hash: options.policies.includes('random'),
       seed: options.seed,
       every,

@@ -306,6 +306,31 @@ test('official baseline: the first official endpoint by name that fits the reque
   }
 });
 
+test('round-robin carries any text through its sort: quotes in providers, tasks and features', async () => {
+  // a, b, c in time order take turns 0, 1, 2 over p and q'o (by name): p, q'o, p
+  const s = await openMarket({
+    offers: [
+      { provider: 'p', official: true, features: "tools,it's", price: [1, 1] },
+      { provider: "q'o", features: "tools,it's", price: [1, 1] },
+    ],
+    probes: [ok('p', '2025-10-01 00:05', 500, 50), ok("q'o", '2025-10-01 00:05', 500, 50)],
+    requests: [
+      ['a', '2025-10-01 00:10', "q'o", 100, 100, 0, "it's"],
+      ['b', '2025-10-01 00:20', 'p', 100, 100, 0, null],
+      ['c', '2025-10-01 00:30', "q'o", 100, 100, 0, "it's"],
+    ],
+  });
+  try {
+    await s.run(`UPDATE requests SET task = CASE request_id WHEN 'b' THEN 'plain' ELSE 'o''clock' END`);
+    const r = await run(s, { policies: ['round-robin'], info: 'hindsight', baseline: 'observed', by: 'task' });
+    const shares = (task: string) => r.groups!.find((g) => g.group === task)!.routing;
+    assert.deepEqual(shares("o'clock"), [{ provider: 'p', share: 100 }]);
+    assert.deepEqual(shares('plain'), [{ provider: "q'o", share: 100 }]);
+  } finally {
+    s.close();
+  }
+});
+
 test('round-robin: requests logged at the same instant share a turn', async () => {
   // p and q both feasible. a and b at 00:10 share turn 0 → p (first by name); c is third in time order,
   // rank 2 → 2 mod 2 = 0 → p again. Without the shared turn it would go p, q, p.

@@ -9,11 +9,10 @@ import { InputError } from '../../errors.js';
 import { ident } from '../../store/db.js';
 import type { StagedColumn } from '../stage.js';
 import { findColumn } from '../validate.js';
+import { sqlString } from '../../store/sql.js';
 
 /** A SQL string literal for a constant of this code base (never for input values). */
-export function lit(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
+export const lit = sqlString;
 
 /** Trimmed text of any typed value, NULL when empty: validation then parses it and names what is wrong. */
 export function text(expr: string): string {

@@ -23,6 +23,7 @@ import { ident } from '../../store/db.js';
 import { openSource } from '../stage.js';
 import { stageTable, type Preset } from './relations.js';
 import { requireColumns } from './trace-settings.js';
+import { sqlString } from '../../store/sql.js';
 
 const LAYOUT = 'a thefastest.ai latest.json (an array of runs with time, region and results)';
 
@@ -47,7 +48,7 @@ const EARLY_NAMES: readonly [string, string, string][] = [
   ['^fixie-(.+)\\.([a-z0-9]+)\\.azure$', 'fixie-\\2.azure', '\\1'],
 ];
 
-const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const lit = sqlString;
 
 /** provider and model of a result's `model` field (`name`, a VARCHAR expression). */
 function splitName(name: string): { provider: string; model: string } {
