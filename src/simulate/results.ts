@@ -47,7 +47,9 @@ export interface PolicyResult {
  * replay (replay.replaySql), which also keeps per model, task and day what
  * each policy's percentiles of end-to-end latency need (percentiles do not add
  * up): every latency, or with `bands` (one per policy) the counts below and the
- * latencies inside them. Returns those columns, by policy.
+ * latencies inside them. Returns those columns, by policy. task-aware beside every
+ * objective policy (replay.taskAwareSources) has no sums of its own: per task, its
+ * objective policy's are its.
  */
 export async function aggregateOutcomes(
   store: Store,
@@ -85,14 +87,18 @@ export async function aggregateOutcomes(
     };
   };
   // task-aware's sums per task are its objective policy's; its latencies are its own, as percentiles do not add up
+  type Sums = ReturnType<typeof sums>;
   const sources = taskAwareSources(policies);
   const own = policies.map((policy, i) => (sources && policy === 'task-aware' ? undefined : sums(policy, i)));
-  const fields = policies.map((_, i) => {
-    const mine = own[i] ?? (Object.fromEntries(
-      Object.keys(own[sources!.cost]!).map((key) => [key, byObjective(sources!, (j) => own[j]![key as keyof ReturnType<typeof sums>])]),
-    ) as ReturnType<typeof sums>);
-    return { policy: `$policy_${i}`, ...mine, e2e: latencyAggregates(`p${i}_e2e`, o.bands?.[i], agg, column) };
-  });
+  const objectives = (): Sums => {
+    const keys = Object.keys(own[sources!.cost]!) as (keyof Sums)[];
+    return Object.fromEntries(keys.map((key) => [key, byObjective(sources!, (j) => own[j]![key])])) as Sums;
+  };
+  const fields = policies.map((_, i) => ({
+    policy: `$policy_${i}`,
+    ...(own[i] ?? objectives()),
+    e2e: latencyAggregates(`p${i}_e2e`, o.bands?.[i], agg, column),
+  }));
   const wide = sources
     ? `(SELECT w.*, coalesce(t.objective, 'cost') AS objective FROM sim_agg_wide w LEFT JOIN sim_task_objective t ON t.task = w.task)`
     : 'sim_agg_wide';
