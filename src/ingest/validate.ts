@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { ident } from '../store/db.js';
 import { TABLES, type ColumnDef, type TableDef, type TableKind, TABLE_KINDS } from '../store/schema.js';
 import type { StagedColumn } from './stage.js';
-import { sqlString } from '../store/sql.js';
+import { sqlString as lit } from '../store/sql.js';
 
 /** Common alternative spellings of canonical column names. */
 const SYNONYMS: Record<string, string[]> = {
@@ -102,7 +102,6 @@ const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALL
 const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const TIME_TYPES = /^(TIMESTAMP.*|DATE)$/;
 
-const lit = sqlString;
 
 /** Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude. */
 function epochToTimestamp(n: string): string {

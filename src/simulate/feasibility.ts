@@ -310,9 +310,10 @@ export function figureOf(name: Figure, slot: string, slots: number): string {
   return `CASE ${slot} ${Array.from({ length: slots }, (_, i) => `WHEN ${i + 1} THEN ${name}_${i + 1}`).join(' ')} END`;
 }
 
-/** The first slot, in provider-name order, for which `cond(k)` holds. */
-export function firstSlot(cond: (k: number) => string, slots: number): string {
-  return `CASE ${Array.from({ length: slots }, (_, i) => `WHEN ${cond(i + 1)} THEN ${i + 1}`).join(' ')} END`;
+/** The first slot (or with `last`, the last), in provider-name order, for which `cond(k)` holds. */
+export function firstSlot(cond: (k: number) => string, slots: number, last = false): string {
+  const ks = Array.from({ length: slots }, (_, i) => i + 1);
+  return `CASE ${(last ? ks.reverse() : ks).map((k) => `WHEN ${cond(k)} THEN ${k}`).join(' ')} END`;
 }
 
 /** Every (request, provider) with its feasibility: for tests and inspection. */

@@ -169,16 +169,11 @@ function argMin(
   if (keys.length === 1) return { pick: add(firstSlot(atLeast, slots), name), least: m[0] };
   // the later keys only where several slots share the least first key: the first and the last of them differ
   const first = add(firstSlot(atLeast, slots));
-  const tied = `${first} <> ${add(lastSlot(atLeast, slots))}`;
+  const tied = `${first} <> ${add(firstSlot(atLeast, slots, true))}`;
   for (let i = 1; i < keys.length; i++) {
     m.push(add(`CASE WHEN ${tied} THEN least(${ks.map((k) => `CASE WHEN ${ties(k, i).join(' AND ')} THEN ${cols[i][k - 1]} END`).join(', ')}) END`));
   }
   return { pick: add(`CASE WHEN ${tied} THEN ${firstSlot((k) => ties(k, keys.length).join(' AND '), slots)} ELSE ${first} END`, name), least: m[0] };
-}
-
-/** The last slot, in provider-name order, for which `cond(k)` holds. */
-function lastSlot(cond: (k: number) => string, slots: number): string {
-  return `CASE ${slotsOf(slots).reverse().map((k) => `WHEN ${cond(k)} THEN ${k}`).join(' ')} END`;
 }
 
 /** How many of the slots 1 … k a request fits, for k = 1 … slots: the last is how many it fits (classPick's class). */

@@ -23,7 +23,7 @@ import { ident } from '../../store/db.js';
 import { openSource } from '../stage.js';
 import { stageTable, type Preset } from './relations.js';
 import { requireColumns } from './trace-settings.js';
-import { sqlString } from '../../store/sql.js';
+import { sqlString as lit } from '../../store/sql.js';
 
 const LAYOUT = 'a thefastest.ai latest.json (an array of runs with time, region and results)';
 
@@ -48,7 +48,6 @@ const EARLY_NAMES: readonly [string, string, string][] = [
   ['^fixie-(.+)\\.([a-z0-9]+)\\.azure$', 'fixie-\\2.azure', '\\1'],
 ];
 
-const lit = sqlString;
 
 /** provider and model of a result's `model` field (`name`, a VARCHAR expression). */
 function splitName(name: string): { provider: string; model: string } {
