@@ -183,6 +183,8 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     aggregateOutcomes(store, wide, options.policies, {
       baseline: options.baseline,
       retries: options.retries ?? 0,
+      failedAttemptsFree: options.failedAttemptsFree ?? false,
+      slots,
       bands,
       onProgress: step('replay'),
     });

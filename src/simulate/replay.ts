@@ -363,8 +363,13 @@ function addAttempts(L: Layers, i: number, attempts: number, slots: number, cost
   }
 }
 
-/** Per-policy figures of a request: the columns `p<i>_<name>` of replaySql. */
-const OUTPUTS = ['slot', 'cost', 'tps', 'ttft', 'e2e', 'success', 'first_success', 'compared'] as const;
+/**
+ * Per-policy figures of a request: the columns `p<i>_<name>` of replaySql. `key`:
+ * the slot of its one attempt, or with fallback the list of its attempts' slots
+ * (NULL past the last); a segment's figures and the key make every outcome but
+ * cost and end-to-end latency (keyFiguresSql).
+ */
+const OUTPUTS = ['slot', 'key', 'cost', 'tps', 'ttft', 'e2e', 'success', 'first_success', 'compared'] as const;
 
 /**
  * Policy i's figures from its attempts. One attempt: its figures as they are. With
@@ -374,26 +379,57 @@ const OUTPUTS = ['slot', 'cost', 'tps', 'ttft', 'e2e', 'success', 'first_success
  * time to first token is Σ reach_j ttft_j and end-to-end Σ reach_j (p_j e2e_j + (1 − p_j) ttft_j);
  * the request fails with probability Π (1 − p_j); TPS is that of the attempt that succeeds.
  */
-function policyOutputs(i: number, attempts: number, o: PolicyOptions): Record<(typeof OUTPUTS)[number], string> {
+function policyOutputs(
+  i: number,
+  attempts: number,
+  o: Pick<PolicyOptions, 'retries' | 'failedAttemptsFree'>,
+): Record<(typeof OUTPUTS)[number], string> {
   const a = (j: number, f: string) => `a${i}_${j}_${f}`;
   const e2e = (j: number) => `(${a(j, 'ttft')} + output_tokens / ${a(j, 'tps')} * 1000)`;
-  const common = { slot: `pick_${i}_1`, compared: `pick_${i}_1 IS NOT NULL`, first_success: a(1, 'p') };
+  const js = slotsOf(attempts);
+  const picks = js.map((j) => `pick_${i}_${j}`);
+  const common = { slot: picks[0], compared: `${picks[0]} IS NOT NULL`, first_success: a(1, 'p') };
   if (o.retries === 0) {
-    return { ...common, cost: a(1, 'cost'), tps: a(1, 'tps'), ttft: a(1, 'ttft'), e2e: e2e(1), success: a(1, 'p') };
+    return { ...common, key: picks[0], cost: a(1, 'cost'), tps: a(1, 'tps'), ttft: a(1, 'ttft'), e2e: e2e(1), success: a(1, 'p') };
   }
-  const js = Array.from({ length: attempts }, (_, x) => x + 1);
   const p = (j: number) => a(j, 'p');
   const reach = (j: number) => js.slice(0, j - 1).map((x) => `(1 - ${p(x)})`).join(' * ') || '1';
   // list_sum skips missing attempts (NULL terms), as SUM does
   const sum = (term: (j: number) => string) => `list_sum([${js.map((j) => `${reach(j)} * ${term(j)}`).join(', ')}])`;
   return {
     ...common,
+    key: `CASE WHEN ${common.compared} THEN [${picks.join(', ')}] END`,
     cost: sum((j) => `(${p(j)} * ${a(j, 'cost')} + (1 - ${p(j)}) * ${o.failedAttemptsFree ? '0' : a(j, 'icost')})`),
     tps: `${sum((j) => `${p(j)} * ${a(j, 'tps')}`)} / nullif(${sum(p)}, 0)`,
     ttft: sum((j) => a(j, 'ttft')),
     e2e: sum((j) => `(${p(j)} * ${e2e(j)} + (1 - ${p(j)}) * ${a(j, 'ttft')})`),
     success: `1 - ${js.map((j) => `coalesce(1 - ${p(j)}, 1)`).join(' * ')}`,
   };
+}
+
+/** The outcome figures of a segment's slot that a key's attempts take (sim_seg's `<figure>_k`), as policyOutputs names them. */
+const KEY_FIGURES = { p: 'o_success', tps: 'o_tps', ttft: 'o_ttft' } as const;
+
+/** sim_seg's columns keyFiguresSql reads. */
+export const keyFigureColumns = (slots: number) =>
+  Object.values(KEY_FIGURES).flatMap((f) => slotsOf(slots).map((k) => `${f}_${k}`));
+
+/**
+ * Over rows with a `key` (OUTPUTS) and their segment's keyFigureColumns: the first
+ * attempt's `slot` and the request's `tps`, `ttft`, `success` and `first_success`,
+ * as policyOutputs makes them per request. A policy with one choice has a key of
+ * one slot, which under fallback gives the same figures as its own attempt.
+ */
+export function keyFiguresSql(sql: string, o: Pick<PolicyOptions, 'retries' | 'failedAttemptsFree' | 'slots'>): string {
+  const attempts = o.retries + 1;
+  const slot = (j: number) => (o.retries ? `key[${j}]` : 'key');
+  const figures = slotsOf(attempts).flatMap((j) =>
+    Object.entries(KEY_FIGURES).map(([name, f]) => `${figureOf(f, slot(j), o.slots)} AS a0_${j}_${name}`),
+  );
+  const out = policyOutputs(0, attempts, o);
+  return `SELECT *, ${slot(1)} AS slot, ${out.tps} AS tps, ${out.ttft} AS ttft, ${out.success} AS success,
+      ${out.first_success} AS first_success
+    FROM (SELECT *, ${figures.join(', ')} FROM (${sql}))`;
 }
 
 export interface ReplaySources {
@@ -462,7 +498,7 @@ export function outcomesSql(policies: string[], replay: SqlFragment): SqlFragmen
   const params: SqlParams = { ...replay.params };
   const rows = policies.map((policy, i) => {
     params[`policy_${i}`] = policy;
-    const fields = OUTPUTS.filter((f) => f !== 'compared').map((f) => `'${f}': p${i}_${f}`);
+    const fields = OUTPUTS.filter((f) => f !== 'compared' && f !== 'key').map((f) => `'${f}': p${i}_${f}`);
     return `CASE WHEN p${i}_compared THEN {'policy': $policy_${i}, ${fields.join(', ')}} END`;
   });
   const sql = `

@@ -5,7 +5,7 @@
 import type { SqlFragment } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
 import { groupColumn, groupKey, latencyAggregates, type Bands, type Latencies, type Percentiles } from './percentiles.js';
-import { alwaysChooses, byObjective, taskAwareSources, type Baseline } from './replay.js';
+import { alwaysChooses, byObjective, keyFigureColumns, keyFiguresSql, taskAwareSources, type Baseline } from './replay.js';
 
 export interface RoutingShare {
   provider: string;
@@ -44,8 +44,11 @@ export interface PolicyResult {
  * add up: compared requests, baseline and policy cost, TPS and TTFT sums and
  * counts, expected failures. `sim_routing`: compared requests per policy, model,
  * task, day and chosen provider. Both from `sim_agg_wide`, one pass over the
- * replay (replay.replaySql), which also keeps per model, task and day what
- * each policy's percentiles of end-to-end latency need (percentiles do not add
+ * replay (replay.replaySql) per segment, task and day: what depends on each request
+ * (costs, the baseline's TPS) is summed there, and each policy's requests are
+ * counted per key (the slots its attempts went to), whose segment's figures make the rest
+ * (`sim_keyed`, replay.keyFiguresSql). The pass also keeps what each policy's
+ * percentiles of end-to-end latency need (percentiles do not add
  * up): every latency, or with `bands` (one per policy) the counts below and the
  * latencies inside them. Returns those columns, by policy. task-aware beside every
  * objective policy (replay.taskAwareSources) has no sums of its own: per task, its
@@ -55,7 +58,14 @@ export async function aggregateOutcomes(
   store: Store,
   replay: SqlFragment,
   policies: string[],
-  o: { baseline: Baseline; retries: number; bands?: Bands[]; onProgress?: (pct: number) => void },
+  o: {
+    baseline: Baseline;
+    retries: number;
+    failedAttemptsFree: boolean;
+    slots: number;
+    bands?: Bands[];
+    onProgress?: (pct: number) => void;
+  },
 ): Promise<Latencies[]> {
   const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p]));
   // every distinct aggregate once: policies that choose wherever the baseline is feasible share the baseline's sums
@@ -71,19 +81,11 @@ export async function aggregateOutcomes(
     const all = alwaysChooses(policy) && o.baseline !== 'observed';
     const f = all ? '' : ` FILTER (WHERE ${x('compared')})`;
     return {
-      n: agg(all ? 'count(*)' : `count(${x('slot')})`),
       base_cost: agg(`sum(base_cost)${f}`),
       cost: agg(`sum(${x('cost')})`),
       base_tps: agg(`sum(base_tps)${f}`),
       base_n: agg(`count(base_tps)${f}`),
-      tps: agg(`sum(${x('tps')})`),
-      tps_n: agg(`count(${x('tps')})`),
-      ttft: agg(`sum(${x('ttft')})`),
-      ttft_n: agg(`count(${x('ttft')})`),
-      failures: agg(`sum(1 - ${x('success')})`),
-      // without fallback the first attempt is the only one
-      first_failures: agg(`sum(1 - ${x(o.retries ? 'first_success' : 'success')})`),
-      routing: agg(`histogram(${x('slot')})`),
+      keys: agg(`histogram(${x('key')})`),
     };
   };
   // task-aware's sums per task are its objective policy's; its latencies are its own, as percentiles do not add up
@@ -104,27 +106,45 @@ export async function aggregateOutcomes(
     : 'sim_agg_wide';
   await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
-     SELECT model, task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
-     FROM (SELECT *${columns.map((c) => `, ${c}`).join('')} FROM (${replay.sql})) GROUP BY model, task, day`,
+     SELECT seg, model, task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
+     FROM (SELECT *${columns.map((c) => `, ${c}`).join('')} FROM (${replay.sql})) GROUP BY seg, model, task, day`,
     replay.params,
     o.onProgress,
   );
   const struct = (fs: Record<string, string>) => `{${Object.entries(fs).map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
-  const rows = fields.map(({ e2e: _e2e, routing: _routing, ...figures }) => struct(figures));
+  const per = (pick: (f: (typeof fields)[number]) => Record<string, string>) =>
+    `SELECT seg, model, task, day, unnest([${fields.map((f) => struct({ policy: f.policy, ...pick(f) })).join(', ')}]) AS x FROM ${wide}`;
+  const keyed = `
+    SELECT e.model, e.task, e.day, e.policy, e.entry.key AS key, e.entry.value::BIGINT AS n, ${keyFigureColumns(o.slots).map((c) => `s.${c}`).join(', ')}
+    FROM (SELECT seg, model, task, day, x.policy, unnest(map_entries(x.keys)) AS entry FROM (${per((f) => ({ keys: f.keys }))})) e
+    JOIN sim_seg s USING (seg)`;
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_keyed AS
+     SELECT model, task, day, policy, slot, n, tps, ttft, success, first_success FROM (${keyFiguresSql(keyed, o)})`,
+    names,
+  );
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_agg AS
-     SELECT model, task, day, unnest(x) FROM (SELECT model, task, day, unnest([${rows.join(', ')}]) AS x FROM ${wide})`,
+     WITH s AS (
+       SELECT model, task, day, x.policy, sum(x.base_cost) AS base_cost, sum(x.cost) AS cost,
+         sum(x.base_tps) AS base_tps, sum(x.base_n) AS base_n
+       FROM (${per(({ base_cost, cost, base_tps, base_n }) => ({ base_cost, cost, base_tps, base_n }))}) GROUP BY ALL
+     ), k AS (
+       SELECT model, task, day, policy, sum(n) AS n, sum(n * tps) AS tps, sum(n) FILTER (WHERE tps IS NOT NULL) AS tps_n,
+         sum(n * ttft) AS ttft, sum(n) FILTER (WHERE ttft IS NOT NULL) AS ttft_n,
+         sum(n * (1 - success)) AS failures, sum(n * (1 - first_success)) AS first_failures
+       FROM sim_keyed GROUP BY ALL
+     )
+     SELECT s.*, coalesce(k.n, 0) AS n, k.* EXCLUDE (model, task, day, policy, n)
+     FROM s LEFT JOIN k ON k.policy = s.policy AND k.model = s.model AND k.task IS NOT DISTINCT FROM s.task AND k.day = s.day`,
     names,
   );
-  const maps = fields.map((f) => struct({ policy: f.policy, routing: f.routing }));
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_routing AS
-     WITH m AS (SELECT model, task, day, unnest([${maps.join(', ')}]) AS x FROM ${wide}),
-     e AS (SELECT model, task, day, x.policy, unnest(map_entries(x.routing)) AS r FROM m)
-     SELECT e.model, e.task, e.day, e.policy, s.provider, e.r.value AS n
-     FROM e JOIN sim_slots s ON s.model = e.model AND s.slot = e.r.key`,
-    names,
+     SELECT k.model, k.task, k.day, k.policy, s.provider, sum(k.n) AS n
+     FROM sim_keyed k JOIN sim_slots s ON s.model = k.model AND s.slot = k.slot GROUP BY ALL`,
   );
+  await store.run('DROP TABLE sim_keyed');
   return fields.map((f) => f.e2e);
 }
 
