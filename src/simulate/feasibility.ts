@@ -263,14 +263,15 @@ export async function buildSegments(
 }
 
 /** Figures of slot k for one request, segment's and request's: the columns `<name>_k`. */
-const FIGURES = ['cost', 'icost', 'feas', 'd_tps', 'd_ttft', 'd_e2e', 'o_success', 'o_ttft', 'o_tps'] as const;
+const FIGURES = ['cost', 'icost', 'feas', 'd_tps', 'd_ttft', 'd_e2e', 'o_success', 'o_ttft', 'o_tps', 'o_e2e'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 /**
  * The figures of slot k that depend on the request (the others are the segment's
  * columns as they are): cost per 1 M tokens with cached tokens at the
- * cached price (`icost`: what a failed attempt bills, its prompt), expected
- * end-to-end = TTFT + output / TPS, and feasibility (context ≥ input + output,
+ * cached price (`icost`: what a failed attempt bills, its prompt), end-to-end
+ * = TTFT + output / TPS of the decision state (expected) and of the outcome state,
+ * and feasibility (context ≥ input + output,
  * every needed feature; an unknown context is not held against a provider).
  */
 function slotFigures(k: number): string {
@@ -280,6 +281,7 @@ function slotFigures(k: number): string {
     `${prompt} AS icost_${k}`,
     `cap_${k} >= total_tokens AS feas_${k}`,
     `d_ttft_${k} + output_tokens / d_tps_${k} * 1000 AS d_e2e_${k}`,
+    `o_ttft_${k} + output_tokens / o_tps_${k} * 1000 AS o_e2e_${k}`,
   ].join(',\n      ');
 }
 

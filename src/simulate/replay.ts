@@ -349,9 +349,10 @@ function baselineSlot(baseline: Baseline, o: PolicyOptions): string {
 /**
  * Attempt j of policy i, as columns `a<i>_<j>_<figure>`: success probability, cost
  * (`cost`: the first attempt's, when a column has it already), what it bills if it
- * fails (its prompt), TPS and TTFT.
+ * fails (its prompt), TPS, TTFT and end-to-end latency: the chosen slot's, or with
+ * `e2eBySlot` (see E2E_BY_SLOT) computed from its TTFT and TPS.
  */
-function addAttempts(L: Layers, i: number, attempts: number, slots: number, cost?: string): void {
+function addAttempts(L: Layers, i: number, attempts: number, slots: number, e2eBySlot: boolean, cost?: string): void {
   for (let j = 1; j <= attempts; j++) {
     const fig = (f: Figure) => figureOf(f, `pick_${i}_${j}`, slots);
     const a = `a${i}_${j}`;
@@ -360,8 +361,16 @@ function addAttempts(L: Layers, i: number, attempts: number, slots: number, cost
     L.add(fig('icost'), `${a}_icost`);
     L.add(fig('o_tps'), `${a}_tps`);
     L.add(fig('o_ttft'), `${a}_ttft`);
+    L.add(e2eBySlot ? fig('o_e2e') : `(${a}_ttft + output_tokens / ${a}_tps * 1000)`, `${a}_e2e`);
   }
 }
+
+/**
+ * From this many policies on, every slot's end-to-end latency is computed once per
+ * request and each policy looks its choice's up: below it, two lookups (TTFT, TPS)
+ * per policy cost less than a latency per slot.
+ */
+const E2E_BY_SLOT = 4;
 
 /**
  * Per-policy figures of a request: the columns `p<i>_<name>` of replaySql. `key`:
@@ -385,7 +394,7 @@ function policyOutputs(
   o: Pick<PolicyOptions, 'retries' | 'failedAttemptsFree'>,
 ): Record<(typeof OUTPUTS)[number], string> {
   const a = (j: number, f: string) => `a${i}_${j}_${f}`;
-  const e2e = (j: number) => `(${a(j, 'ttft')} + output_tokens / ${a(j, 'tps')} * 1000)`;
+  const e2e = (j: number) => a(j, 'e2e');
   const js = slotsOf(attempts);
   const picks = js.map((j) => `pick_${i}_${j}`);
   const common = { slot: picks[0], compared: `${picks[0]} IS NOT NULL`, first_success: a(1, 'p') };
@@ -480,7 +489,7 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
   const ranked = policies.flatMap((policy, i) => (sources && policy === 'task-aware' ? [] : [i]));
   for (const i of ranked) {
     const { attempts, cost } = addPolicy(L, policies[i], i, o);
-    addAttempts(L, i, attempts, o.slots, cost);
+    addAttempts(L, i, attempts, o.slots, ranked.length >= E2E_BY_SLOT, cost);
     for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
   }
   if (sources) {
