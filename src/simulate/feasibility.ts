@@ -266,6 +266,9 @@ export async function buildSegments(
 const FIGURES = ['cost', 'icost', 'feas', 'd_tps', 'd_ttft', 'd_e2e', 'o_success', 'o_ttft', 'o_tps', 'o_e2e'] as const;
 export type Figure = (typeof FIGURES)[number];
 
+/** End-to-end latency in ms of a request's output tokens at a TTFT (ms) and TPS. */
+export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens / ${tps} * 1000`;
+
 /**
  * The figures of slot k that depend on the request (the others are the segment's
  * columns as they are): cost per 1 M tokens with cached tokens at the
@@ -280,8 +283,8 @@ function slotFigures(k: number): string {
     `${prompt} + output_tokens * op_${k} AS cost_${k}`,
     `${prompt} AS icost_${k}`,
     `cap_${k} >= total_tokens AS feas_${k}`,
-    `d_ttft_${k} + output_tokens / d_tps_${k} * 1000 AS d_e2e_${k}`,
-    `o_ttft_${k} + output_tokens / o_tps_${k} * 1000 AS o_e2e_${k}`,
+    `${endToEnd(`d_ttft_${k}`, `d_tps_${k}`)} AS d_e2e_${k}`,
+    `${endToEnd(`o_ttft_${k}`, `o_tps_${k}`)} AS o_e2e_${k}`,
   ].join(',\n      ');
 }
 

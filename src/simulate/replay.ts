@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import type { SqlFragment, SqlParams } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
-import { candidatesSql, CLASS_BEST, CLASS_MAX_SLOTS, figureOf, firstSlot, type ClassPolicy, type Figure } from './feasibility.js';
+import { candidatesSql, CLASS_BEST, CLASS_MAX_SLOTS, endToEnd, figureOf, firstSlot, type ClassPolicy, type Figure } from './feasibility.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
@@ -361,14 +361,15 @@ function addAttempts(L: Layers, i: number, attempts: number, slots: number, e2eB
     L.add(fig('icost'), `${a}_icost`);
     L.add(fig('o_tps'), `${a}_tps`);
     L.add(fig('o_ttft'), `${a}_ttft`);
-    L.add(e2eBySlot ? fig('o_e2e') : `(${a}_ttft + output_tokens / ${a}_tps * 1000)`, `${a}_e2e`);
+    L.add(e2eBySlot ? fig('o_e2e') : `(${endToEnd(`${a}_ttft`, `${a}_tps`)})`, `${a}_e2e`);
   }
 }
 
 /**
  * From this many policies on, every slot's end-to-end latency is computed once per
- * request and each policy looks its choice's up: below it, two lookups (TTFT, TPS)
- * per policy cost less than a latency per slot.
+ * request and each policy looks its choice's up; below it, each policy computes its
+ * choice's from two lookups (TTFT, TPS). Where they break even is an estimate, from
+ * a lookup among 8 slots costing about as much as four or five arithmetic operations.
  */
 const E2E_BY_SLOT = 4;
 

@@ -128,7 +128,7 @@ export async function aggregateOutcomes(
      WITH s AS (
        SELECT model, task, day, x.policy, sum(x.base_cost) AS base_cost, sum(x.cost) AS cost,
          sum(x.base_tps) AS base_tps, sum(x.base_n) AS base_n
-       FROM (${per(({ base_cost, cost, base_tps, base_n }) => ({ base_cost, cost, base_tps, base_n }))}) GROUP BY ALL
+       FROM (${per(({ policy: _p, keys: _k, e2e: _e, ...sums }) => sums)}) GROUP BY ALL
      ), k AS (
        SELECT model, task, day, policy, sum(n) AS n, sum(n * tps) AS tps, sum(n) FILTER (WHERE tps IS NOT NULL) AS tps_n,
          sum(n * ttft) AS ttft, sum(n) FILTER (WHERE ttft IS NOT NULL) AS ttft_n,
