@@ -347,31 +347,41 @@ function baselineSlot(baseline: Baseline, o: PolicyOptions): string {
 }
 
 /**
+ * Figure `f` of the slot in column `slot`: with `listed`, an element of one list of
+ * the slots' figures per request, which every policy indexes; else `CASE slot …`.
+ */
+function lookup(L: Layers, f: Figure, slot: string, slots: number, listed: boolean): string {
+  return listed ? `${L.add(`[${slotsOf(slots).map((k) => `${f}_${k}`).join(', ')}]`)}[${slot}]` : figureOf(f, slot, slots);
+}
+
+/**
  * Attempt j of policy i, as columns `a<i>_<j>_<figure>`: success probability, cost
  * (`cost`: the first attempt's, when a column has it already), what it bills if it
  * fails (its prompt), TPS, TTFT and end-to-end latency: the chosen slot's, or with
- * `e2eBySlot` (see E2E_BY_SLOT) computed from its TTFT and TPS.
+ * few policies (see MANY_POLICIES) computed from its TTFT and TPS.
  */
-function addAttempts(L: Layers, i: number, attempts: number, slots: number, e2eBySlot: boolean, cost?: string): void {
+function addAttempts(L: Layers, i: number, attempts: number, slots: number, many: boolean, cost?: string): void {
   for (let j = 1; j <= attempts; j++) {
-    const fig = (f: Figure) => figureOf(f, `pick_${i}_${j}`, slots);
+    const fig = (f: Figure) => lookup(L, f, `pick_${i}_${j}`, slots, many);
     const a = `a${i}_${j}`;
     L.add(fig('o_success'), `${a}_p`);
     L.add(j === 1 && cost ? cost : fig('cost'), `${a}_cost`);
     L.add(fig('icost'), `${a}_icost`);
     L.add(fig('o_tps'), `${a}_tps`);
     L.add(fig('o_ttft'), `${a}_ttft`);
-    L.add(e2eBySlot ? fig('o_e2e') : `(${endToEnd(`${a}_ttft`, `${a}_tps`)})`, `${a}_e2e`);
+    L.add(many ? fig('o_e2e') : `(${endToEnd(`${a}_ttft`, `${a}_tps`)})`, `${a}_e2e`);
   }
 }
 
 /**
- * From this many policies on, every slot's end-to-end latency is computed once per
- * request and each policy looks its choice's up; below it, each policy computes its
- * choice's from two lookups (TTFT, TPS). Where they break even is an estimate, from
- * a lookup among 8 slots costing about as much as four or five arithmetic operations.
+ * From this many ranked policies on, work per request that the policies share pays
+ * for itself: every slot's end-to-end latency is computed once and each policy looks
+ * its choice's up, instead of two lookups (TTFT, TPS) and the arithmetic; and each
+ * figure is looked up in one list per request, instead of a CASE per policy. Where
+ * the two ways break even is an estimate: a lookup among 8 slots costs about as much
+ * as four or five arithmetic operations, and building a list about as much as one CASE.
  */
-const E2E_BY_SLOT = 4;
+const MANY_POLICIES = 4;
 
 /**
  * Per-policy figures of a request: the columns `p<i>_<name>` of replaySql. `key`:
@@ -484,13 +494,14 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
   L.add(baselineSlot(baseline, o), 'base_slot');
   // a request without a feasible baseline is compared under no policy
   L.filter('base_slot IS NOT NULL');
-  L.add(figureOf('cost', 'base_slot', o.slots), 'base_cost');
-  L.add(figureOf('o_tps', 'base_slot', o.slots), 'base_tps');
   const sources = taskAwareSources(policies);
   const ranked = policies.flatMap((policy, i) => (sources && policy === 'task-aware' ? [] : [i]));
+  const many = ranked.length >= MANY_POLICIES;
+  L.add(lookup(L, 'cost', 'base_slot', o.slots, many), 'base_cost');
+  L.add(lookup(L, 'o_tps', 'base_slot', o.slots, many), 'base_tps');
   for (const i of ranked) {
     const { attempts, cost } = addPolicy(L, policies[i], i, o);
-    addAttempts(L, i, attempts, o.slots, ranked.length >= E2E_BY_SLOT, cost);
+    addAttempts(L, i, attempts, o.slots, many, cost);
     for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
   }
   if (sources) {
