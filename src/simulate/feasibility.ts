@@ -43,10 +43,8 @@ export function requestsSql(
   o: { winSeconds: number; order?: TextValues; hash?: boolean; seed: number; every?: number },
 ): SqlFragment {
   const s = selectedRequestsSql({ by: 'requests', ...sel, every: o.every });
-  // the window and the day come from ts, above the sort when there is one: it carries every column its rows still need
-  const times = `${windowOf('ts')} AS w, CAST(ts AS DATE) AS day`;
   const columns = `
-    SELECT request_id, ts, ${o.order ? '' : `${times}, `}model, provider AS observed, task, input_tokens, output_tokens,
+    SELECT request_id, ts, model, provider AS observed, task, input_tokens, output_tokens,
       coalesce(cached_tokens, 0) AS cached_tokens,
       features,
       cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
@@ -61,13 +59,15 @@ export function requestsSql(
   const text = Object.entries(o.order ?? {}).filter(([, values]) => values.length > 0);
   const recast = (sql: string, type: (values: string[]) => string) =>
     text.length ? `SELECT * REPLACE (${text.map(([c, values]) => `${c}::${type(values)} AS ${c}`).join(', ')}) FROM (${sql})` : sql;
-  const sql = o.order
-    ? `SELECT *, ${times} FROM (${recast(
+  const rows = o.order
+    ? recast(
         `SELECT *, rank() OVER (PARTITION BY model ORDER BY ts) - 1 AS seq
          FROM (${recast(columns, (values) => `ENUM(${values.map(sqlString).join(', ')})`)})`,
         () => 'VARCHAR',
-      )})`
+      )
     : columns;
+  // the window and the day come from ts above the sort, which would carry them otherwise
+  const sql = `SELECT *, ${windowOf('ts')} AS w, CAST(ts AS DATE) AS day FROM (${rows})`;
   return { sql, params: { ...s.params, seed: o.seed, win_s: o.winSeconds } };
 }
 
