@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { Store, withStore } from '../src/store/db.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -10,8 +11,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
 export const cli = path.join(root, 'bin/ai-ping.js');
 export const fixtures = path.join(root, 'fixtures');
-/** Public real-world data shipped beside the repository. */
-export const sharedData = path.resolve(root, '../shared/data');
+/** Public real-world data vendored in the repository, gzip-compressed (see data/real/README.md). */
+export const realData = path.join(root, 'data', 'real');
+
+/** A text file's content, gunzipped when its name ends in .gz. */
+export function readText(file: string): string {
+  const bytes = readFileSync(file);
+  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
 
 export function tmpDir(prefix = 'ai-ping-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -6,15 +6,14 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildCatalog, resolveName } from '../../src/catalog/index.js';
 import { ingestFiles } from '../../src/ingest/index.js';
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { Store } from '../../src/store/db.js';
-import { sharedData } from '../helpers.js';
+import { readText, realData } from '../helpers.js';
 
-const file = path.join(sharedData, 'litellm-prices', 'model_prices_and_context_window.json');
+const file = path.join(realData, 'litellm-prices', 'model_prices_and_context_window.json.gz');
 const catalog = buildCatalog([]);
 
 interface Decision {
@@ -193,7 +192,7 @@ describe('LiteLLM 2026-07-24: names as the litellm-prices preset stores them', (
   const stored = new Map<string, string[]>();
 
   before(async () => {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc = JSON.parse(readText(file));
     const store = await Store.open(':memory:');
     try {
       await ingestFiles(store, [file], { preset: PRESETS['litellm-prices'] });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { fixtures, query, runCli, sharedData, tmpDir } from '../helpers.js';
+import { fixtures, query, runCli, realData, tmpDir } from '../helpers.js';
 
 const fx = (f: string) => path.join(fixtures, 'ingest', f);
 
@@ -203,7 +203,7 @@ describe('ai-ping ingest (CLI)', () => {
   });
 
   test('real trace: the Azure code trace (7 fraction digits, no final newline) via --map and --set', async () => {
-    const trace = path.join(sharedData, 'azure-llm-inference-2023', 'AzureLLMInferenceTrace_code.csv');
+    const trace = path.join(realData, 'azure-llm-inference-2023', 'AzureLLMInferenceTrace_code.csv.gz');
     const db = path.join(tmpDir(), 'az.duckdb');
     const r = ingestJson([
       trace, '--db', db, '--kind', 'requests',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
@@ -7,18 +7,18 @@ import { ingestFiles } from '../../src/ingest/index.js';
 // The registry first: preset modules import their helpers from it.
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { azureTaskFromName } from '../../src/ingest/presets/azure-llm-trace.js';
-import { fixtures, query, runCli, sharedData, tmpDir, withMemory } from '../helpers.js';
+import { fixtures, query, readText, realData, runCli, tmpDir, withMemory } from '../helpers.js';
 
 const preset = PRESETS['azure-llm-trace'];
-const dataDir = path.join(sharedData, 'azure-llm-inference-2023');
-const codeFile = path.join(dataDir, 'AzureLLMInferenceTrace_code.csv');
-const convFile = path.join(dataDir, 'AzureLLMInferenceTrace_conv.csv');
+const dataDir = path.join(realData, 'azure-llm-inference-2023');
+const codeFile = path.join(dataDir, 'AzureLLMInferenceTrace_code.csv.gz');
+const convFile = path.join(dataDir, 'AzureLLMInferenceTrace_conv.csv.gz');
 const sample = path.join(fixtures, 'presets', 'azure-llm-trace', 'AzureLLMInferenceTrace_code.csv');
 const set = { model: 'gpt-4', provider: 'azure' };
 
 /** The data rows of a trace, read without DuckDB: CRLF lines, no newline after the last. */
 function rowsOf(file: string): { ts: string; input: number; output: number }[] {
-  const [header, ...lines] = readFileSync(file, 'utf8').split(/\r?\n/);
+  const [header, ...lines] = readText(file).split(/\r?\n/);
   assert.equal(header, 'TIMESTAMP,ContextTokens,GeneratedTokens');
   return lines.filter((l) => l !== '').map((l) => {
     const [ts, input, output] = l.split(',');
@@ -93,8 +93,8 @@ describe('azure-llm-trace preset', () => {
       assert.deepEqual(
         counts.map((c) => [path.basename(c.file), c.read, c.accepted, c.duplicates, c.rejected]),
         [
-          ['AzureLLMInferenceTrace_code.csv', 8819, 8819, 0, 0],
-          ['AzureLLMInferenceTrace_conv.csv', 19366, 19366, 0, 0],
+          ['AzureLLMInferenceTrace_code.csv.gz', 8819, 8819, 0, 0],
+          ['AzureLLMInferenceTrace_conv.csv.gz', 19366, 19366, 0, 0],
         ],
       );
       const got = await s.all<{ task: string; n: number; input: number; output: number; first: string; last: string }>(
@@ -136,6 +136,6 @@ describe('azure-llm-trace preset', () => {
 
     const bad = runCli(['ingest', codeFile, '--preset', 'azure-llm-trace', '--db', path.join(tmpDir(), 'x.duckdb'), '--format', 'json']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /AzureLLMInferenceTrace_code\.csv: the Azure LLM inference trace names no model or provider; pass --set model=… --set provider=…/);
+    assert.match(bad.stderr, /AzureLLMInferenceTrace_code\.csv\.gz: the Azure LLM inference trace names no model or provider; pass --set model=… --set provider=…/);
   });
 });

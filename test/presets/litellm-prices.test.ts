@@ -1,18 +1,18 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { ingestFiles, type FileCounts } from '../../src/ingest/index.js';
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { Store } from '../../src/store/db.js';
-import { fixtures, query, runCli, sharedData, tmpDir, withMemory } from '../helpers.js';
+import { fixtures, query, readText, realData, runCli, tmpDir, withMemory } from '../helpers.js';
 
 const preset = PRESETS['litellm-prices'];
-const dataDir = path.join(sharedData, 'litellm-prices');
-const latest = path.join(dataDir, 'model_prices_and_context_window.json');
+const dataDir = path.join(realData, 'litellm-prices');
+const latest = path.join(dataDir, 'model_prices_and_context_window.json.gz');
 const HISTORY_DATES = ['2025-03-01', '2025-07-01', '2025-11-01', '2026-03-01'];
-const history = HISTORY_DATES.map((d) => path.join(dataDir, 'history', d, 'model_prices_and_context_window.json'));
+const history = HISTORY_DATES.map((d) => path.join(dataDir, 'history', d, 'model_prices_and_context_window.json.gz'));
 const sample = path.join(fixtures, 'presets', 'litellm-prices', 'sample.json');
 const bad = path.join(fixtures, 'presets', 'litellm-prices', 'bad.json');
 
@@ -23,7 +23,7 @@ type Entry = Record<string, unknown>;
  * independently of the SQL: the chat entries, their offering and price tuples.
  */
 function expectedFromFile(file: string) {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const doc = JSON.parse(readText(file)) as Record<string, unknown>;
   const chat = Object.entries(doc).filter(
     ([k, v]) => k !== 'sample_spec' && typeof v === 'object' && v !== null && (v as Entry).mode === 'chat',
   ) as [string, Entry][];

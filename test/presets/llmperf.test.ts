@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
@@ -7,14 +7,14 @@ import { ingestFiles, type FileCounts } from '../../src/ingest/index.js';
 // The registry first: preset modules import their helpers from it.
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { llmperfProvider, llmperfSummaryPath } from '../../src/ingest/presets/llmperf.js';
-import { query, runCli, sharedData, tmpDir, withMemory } from '../helpers.js';
+import { query, readText, realData, runCli, tmpDir, withMemory } from '../helpers.js';
 
 const preset = PRESETS.llmperf;
-const root = path.join(sharedData, 'llmperf-leaderboard');
-const individual = (f: string) => path.join(root, 'individual', f);
+const root = path.join(realData, 'llmperf-leaderboard');
+const individual = (f: string) => path.join(root, 'individual', f.endsWith('.gz') ? f : `${f}.gz`);
 
 type LlmperfRecord = Record<string, unknown>;
-const records = (f: string) => JSON.parse(readFileSync(individual(f), 'utf8')) as LlmperfRecord[];
+const records = (f: string) => JSON.parse(readText(individual(f))) as LlmperfRecord[];
 /** Records with identical values, counted without DuckDB: the number a measurement table collapses. */
 const identicalRecords = (rs: LlmperfRecord[]) =>
   rs.length - new Set(rs.map((r) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))))).size;
@@ -110,14 +110,14 @@ describe('llmperf preset', () => {
     const dir = tmpDir();
     mkdirSync(path.join(dir, 'individual'));
     mkdirSync(path.join(dir, 'summary'));
-    copyFileSync(individual('groq_70b.json'), path.join(dir, 'individual', 'groq_70b.json'));
-    copyFileSync(path.join(root, 'summary', 'groq_70b.json'), path.join(dir, 'summary', 'other_70b.json'));
+    copyFileSync(individual('groq_70b.json.gz'), path.join(dir, 'individual', 'groq_70b.json.gz'));
+    copyFileSync(path.join(root, 'summary', 'groq_70b.json.gz'), path.join(dir, 'summary', 'other_70b.json.gz'));
     await withMemory(async (s) => {
-      assert.deepEqual(await ingestFiles(s, [path.join(dir, 'summary', 'other_70b.json')], { preset }), []);
-      await assert.rejects(ingestFiles(s, [path.join(dir, 'individual', 'groq_70b.json')], { preset }), (e: Error) => {
+      assert.deepEqual(await ingestFiles(s, [path.join(dir, 'summary', 'other_70b.json.gz')], { preset }), []);
+      await assert.rejects(ingestFiles(s, [path.join(dir, 'individual', 'groq_70b.json.gz')], { preset }), (e: Error) => {
         assert.ok(e instanceof InputError);
-        assert.ok(e.message.includes(path.join(dir, 'individual', 'groq_70b.json')), e.message);
-        assert.ok(e.message.includes(path.join(dir, 'summary', 'groq_70b.json')), e.message);
+        assert.ok(e.message.includes(path.join(dir, 'individual', 'groq_70b.json.gz')), e.message);
+        assert.ok(e.message.includes(path.join(dir, 'summary', 'groq_70b.json.gz')), e.message);
         return true;
       });
     });

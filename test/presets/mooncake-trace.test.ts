@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
@@ -8,11 +7,11 @@ import { ingestFiles } from '../../src/ingest/index.js';
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { MOONCAKE_BLOCK_TOKENS } from '../../src/ingest/presets/mooncake-trace.js';
 import { Store } from '../../src/store/db.js';
-import { fixtures, query, runCli, sharedData, tmpDir } from '../helpers.js';
+import { fixtures, query, readText, realData, runCli, tmpDir } from '../helpers.js';
 
 const preset = PRESETS['mooncake-trace'];
 const small = path.join(fixtures, 'presets', 'mooncake-trace', 'small.jsonl');
-const trace = path.join(sharedData, 'mooncake-fast25', 'conversation_trace.jsonl');
+const trace = path.join(realData, 'mooncake-fast25', 'conversation_trace.jsonl.gz');
 const set = { model: 'kimi-k1', provider: 'moonshot' };
 
 interface Row {
@@ -94,7 +93,7 @@ describe('mooncake-trace preset', () => {
   });
 
   test('the real trace: every request read, the estimate equals an independent walk over the file', async () => {
-    const lines = readFileSync(trace, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    const lines = readText(trace).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
     assert.equal(lines.length, 12031);
     const cached = cachedByWalking(lines);
     // The first lines by hand: every request shares block 0 with the first one (timestamp 0).

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ingestFiles } from '../../src/ingest/index.js';
@@ -7,11 +7,11 @@ import { ingestFiles } from '../../src/ingest/index.js';
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { THEFASTEST_TPS_CAP } from '../../src/ingest/presets/thefastest.js';
 import { Store } from '../../src/store/db.js';
-import { query, runCli, sharedData, tmpDir } from '../helpers.js';
+import { query, readText, realData, runCli, tmpDir } from '../helpers.js';
 
 const preset = PRESETS.thefastest;
-const root = path.join(sharedData, 'thefastest-ai');
-const latest = path.join(root, 'latest.json');
+const root = path.join(realData, 'thefastest-ai');
+const latest = path.join(root, 'latest.json.gz');
 
 interface Result {
   model: string;
@@ -28,10 +28,10 @@ interface Run {
 
 /** Every file in the order the folder is ingested: history/<commit time>/ first, then latest.json. */
 const files = [
-  ...readdirSync(path.join(root, 'history')).sort().map((d) => path.join(root, 'history', d, 'latest.json')),
+  ...readdirSync(path.join(root, 'history')).sort().map((d) => path.join(root, 'history', d, 'latest.json.gz')),
   latest,
 ];
-const runsOf = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as Run[];
+const runsOf = (f: string) => JSON.parse(readText(f)) as Run[];
 /** An Azure endpoint logged as `<region>/azure`: no model name, rejected. */
 const noModel = (name: string) => /^[a-z0-9]+\/azure$/.test(name);
 
@@ -104,7 +104,7 @@ describe('thefastest preset', () => {
       assert.ok(median > 200 && median < 600, `median TTFT ${median} ms`);
 
       // The one result without tokens (ttft, tps, total 0): a failed probe, nothing measured.
-      const failed = runsOf(path.join(root, 'history', '2024-04-24T080929Z', 'latest.json'))
+      const failed = runsOf(path.join(root, 'history', '2024-04-24T080929Z', 'latest.json.gz'))
         .flatMap((r) => r.results.map((x) => ({ ...x, time: r.time, region: r.region })))
         .filter((x) => x.num_tokens === 0);
       assert.deepEqual(failed.map((x) => [x.model, x.ttft, x.tps, x.total_time]), [['groq.com/llama3-70b-8192', 0, 0, 0]]);
@@ -180,7 +180,7 @@ describe('thefastest preset', () => {
       out.reduce((a, f) => [a[0] + f.read, a[1] + f.accepted, a[2] + f.duplicates, a[3] + f.rejected], [0, 0, 0, 0]),
       [6413, 5980, 427, 6],
     );
-    assert.match(r.stderr, /2024-04-24T010216Z\/latest\.json: row \d+: model: missing required value/);
+    assert.match(r.stderr, /2024-04-24T010216Z\/latest\.json\.gz: row \d+: model: missing required value/);
     assert.deepEqual(await query(db, 'SELECT count(*) AS n FROM latency'), [{ n: 5980 }]);
   });
 });
