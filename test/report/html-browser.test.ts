@@ -1,25 +1,51 @@
 /**
- * The HTML report in a real browser: Debian's headless Chromium driven by
- * playwright-core. `.ci/run` installs Chromium; AI_PING_SKIP_BROWSER=1 skips.
+ * The HTML report in a real browser: headless Chromium driven by playwright-core. Runs when a
+ * Chromium is found (AI_PING_CHROMIUM, /usr/bin/chromium, or chromium, chromium-browser or
+ * google-chrome on PATH) and is skipped otherwise, with the reason; with AI_PING_REQUIRE_BROWSER=1
+ * (as `.ci/run` sets) a missing browser fails the test instead.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { runCli, tmpDir } from '../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
-const skip = process.env.AI_PING_SKIP_BROWSER === '1' ? 'AI_PING_SKIP_BROWSER=1' : false;
+
+const executable = (file: string) => {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The Chromium to drive: AI_PING_CHROMIUM if set, else Debian's, else the first browser named on PATH. */
+function findChromium(): string | undefined {
+  if (process.env.AI_PING_CHROMIUM) return process.env.AI_PING_CHROMIUM;
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const candidates = [
+    '/usr/bin/chromium',
+    ...['chromium', 'chromium-browser', 'google-chrome'].flatMap((name) => onPath.map((dir) => path.join(dir, name))),
+  ];
+  return candidates.find(executable);
+}
+
+const CHROMIUM = findChromium();
+const required = process.env.AI_PING_REQUIRE_BROWSER === '1';
+const skip = CHROMIUM === undefined && !required
+  ? 'no Chromium found (set AI_PING_CHROMIUM=path, or install chromium; AI_PING_REQUIRE_BROWSER=1 makes this a failure)'
+  : false;
 
 test('the HTML report in headless Chromium: charts drawn, gates and lead on the first screen, no request', { skip }, async () => {
   assert.ok(
-    existsSync(CHROMIUM),
-    `${CHROMIUM} is missing: run .ci/run, or apt-get install chromium (AI_PING_SKIP_BROWSER=1 skips this test)`,
+    CHROMIUM !== undefined && executable(CHROMIUM),
+    `AI_PING_REQUIRE_BROWSER=1 but no Chromium is usable${CHROMIUM ? ` at ${CHROMIUM}` : ''}: install chromium or set AI_PING_CHROMIUM=path`,
   );
   const dir = tmpDir();
   const db = path.join(dir, 'demo.duckdb');
