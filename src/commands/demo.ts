@@ -103,7 +103,7 @@ export function demoReport(r: DemoResult): Report {
     sections: [
       {
         title: 'Ingested',
-        columns: ['file', 'table', 'read', 'accepted', 'duplicates', 'rejected'],
+        columns: ['file', 'kind', 'read', 'accepted', 'duplicates', 'rejected'],
         rows: r.ingested.files.map((f) => [path.basename(f.file), f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
       },
       {
