@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { exitCodeOf, GateFailure, isKnownError, UsageError } from '../errors.js';
 import type { Format, Report } from '../report/index.js';
+import { OBJECTIVES, parsePolicies, POLICY_HELP, type Objective } from '../simulate/policy.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -33,24 +34,15 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** `--policy a,b` or `--policy all` (every policy that needs no argument). */
-async function policyList(text: string): Promise<string[]> {
-  const list = text.split(',').map((p) => p.trim()).filter(Boolean);
-  if (!list.includes('all')) return list;
-  const { SIMPLE_POLICIES } = await import('../simulate/replay.js');
-  return [...new Set([...list.filter((p) => p !== 'all'), ...SIMPLE_POLICIES])];
-}
-
 /** `code=latency,doc-analysis=cost` into an objective per task. */
-async function taskObjectives(text: string): Promise<Record<string, 'cost' | 'throughput' | 'latency' | 'ttft'>> {
-  const { OBJECTIVES } = await import('../simulate/replay.js');
-  const out: Record<string, 'cost' | 'throughput' | 'latency' | 'ttft'> = {};
+function parseTaskObjectives(text: string): Record<string, Objective> {
+  const out: Record<string, Objective> = {};
   for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [task, objective] = pair.split('=').map((x) => x.trim());
     if (!task || !(OBJECTIVES as readonly string[]).includes(objective)) {
       throw new UsageError(`--task-objective '${pair}': expected TASK=${OBJECTIVES.join('|')}`);
     }
-    out[task] = objective as 'cost';
+    out[task] = objective as Objective;
   }
   return out;
 }
@@ -196,7 +188,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .command('simulate')
     .description('replay the logged traffic under routing policies: cost, throughput and failures vs a baseline')
     .argument('[file...]', 'request logs and market tables to replay in memory, instead of a database')
-    .requiredOption('--policy <list>', "comma-separated: cost, throughput, latency, ttft, balanced, sla, task-aware, round-robin, random, static-best, fixed:PROVIDER, or 'all' (every one but fixed)")
+    .requiredOption('--policy <list>', `comma-separated: ${POLICY_HELP}`, parsePolicies)
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
@@ -226,6 +218,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
       '--task-objective <list>',
       'task-aware objectives, e.g. code=latency,doc-analysis=cost (cost, throughput, latency, ttft); defaults: ' +
         'code=latency, chat=ttft, agent=latency, reasoning=throughput, doc-analysis=cost, others cost',
+      parseTaskObjectives,
     )
     .addOption(formatOption())
     .addOption(outOption())
@@ -242,8 +235,8 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         ...opts,
         decisions,
         files,
-        policies: await policyList(String(opts.policy)),
-        taskObjectives: opts.taskObjective ? await taskObjectives(String(opts.taskObjective)) : undefined,
+        policies: opts.policy,
+        taskObjectives: opts.taskObjective,
         sloLatencyMs: opts.slo,
         includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
         failedAttemptsFree: Boolean(opts.failedAttemptsFree),
@@ -257,7 +250,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .description('one Markdown or HTML report for people and CI: the answer first, then demand, providers, routing, data quality')
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
-    .option('--policy <list>', 'routing policies to replay', 'cost,throughput')
+    .option('--policy <list>', `routing policies to replay, comma-separated: ${POLICY_HELP}`, parsePolicies, parsePolicies('cost,throughput'))
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
     .option('--model <name>', 'only this model (any spelling)')
     .option('--from <date>', 'first day (inclusive, UTC)')
@@ -279,7 +272,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
       const { report, reportReport } = await import('../commands/report.js');
       const result = await report({
         ...opts,
-        policies: String(opts.policy).split(',').map((p: string) => p.trim()).filter(Boolean),
+        policies: opts.policy,
         onProgress: progress,
       });
       await emit(reportReport(result), opts);

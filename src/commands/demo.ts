@@ -11,6 +11,7 @@ import { ingest, type IngestResult } from './ingest.js';
 import { providers, type ProvidersResult } from './providers.js';
 import { simulateCommand } from './simulate.js';
 import { DEFAULT_SIMULATE_OPTIONS, type Information } from '../simulate/index.js';
+import { parsePolicy } from '../simulate/policy.js';
 import type { PolicyResult } from '../simulate/results.js';
 import type { Report, Section } from '../report/index.js';
 import { withStore } from '../store/db.js';
@@ -72,7 +73,7 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
     for (const c of COUNTERFACTUALS) {
       for (const info of ['hindsight', 'causal'] as const) {
         const r = await simulateCommand({
-          ...DEFAULT_SIMULATE_OPTIONS, files: [], db, model: c.model, policies: [c.policy], info, seed: o.seed,
+          ...DEFAULT_SIMULATE_OPTIONS, files: [], db, model: c.model, policies: [parsePolicy(c.policy)], info, seed: o.seed,
         });
         counterfactuals.push({ model: c.model, info, selected: r.requests, result: r.policies[0] });
       }

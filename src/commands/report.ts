@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { Report } from '../report/index.js';
-import { DEFAULT_SIMULATE_OPTIONS, simulate, type SimulateResult } from '../simulate/index.js';
+import { DEFAULT_SIMULATE_OPTIONS, simulate, type Policy, type SimulateResult } from '../simulate/index.js';
 import type { Baseline } from '../simulate/replay.js';
 import { defaultDbPath, type Store } from '../store/db.js';
 import { analyzeReport, analyzeStore, type AnalyzeResult } from './analyze.js';
@@ -20,7 +20,7 @@ export interface ReportOptions {
   from?: string;
   to?: string;
   model?: string;
-  policies: string[];
+  policies: readonly Policy[];
   baseline: string;
   failIf: string[];
   bootstrap?: number;

@@ -12,7 +12,6 @@ import {
   buildStaticBest,
   buildTaskObjectives,
   checkBaseline,
-  checkPolicy,
   DEFAULT_TASK_OBJECTIVES,
   namedProviders,
   outcomesSql,
@@ -20,8 +19,8 @@ import {
   withProviderNames,
   type BalancedWeights,
   type Baseline,
-  type Objective,
 } from './replay.js';
+import type { Objective, Policy } from './policy.js';
 import { aggregateOutcomes, policyResults, type PolicyResult } from './results.js';
 import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
 import { buildProviderState, parseDuration, type StateMode } from './state.js';
@@ -30,12 +29,13 @@ export type { BalancedWeights, Baseline } from './replay.js';
 export type { PolicyResult, RoutingShare } from './results.js';
 export type { StateMode } from './state.js';
 export { parseDuration } from './state.js';
+export type { Objective, Policy } from './policy.js';
 
 export type Information = 'causal' | 'hindsight';
 
 export interface SimulateOptions {
-  /** cost, throughput, latency, ttft, balanced, sla, round-robin, random, fixed:PROVIDER */
-  policies: string[];
+  /** the policies to replay, in the order results list them (policy.parsePolicies) */
+  policies: readonly Policy[];
   baseline: Baseline;
   /** causal: decide on the previous window's state; hindsight: on the current one */
   info: Information;
@@ -107,8 +107,7 @@ export interface SimulateResult {
 
 function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: number } {
   if (o.policies.length === 0) throw new UsageError('simulate needs at least one --policy');
-  for (const p of o.policies) checkPolicy(p);
-  if (new Set(o.policies).size !== o.policies.length) throw new UsageError('a policy is listed twice');
+  if (new Set(o.policies.map((p) => p.name)).size !== o.policies.length) throw new UsageError('a policy is listed twice');
   checkBaseline(o.baseline);
   if (o.info !== 'causal' && o.info !== 'hindsight') throw new UsageError(`--info must be causal or hindsight, not '${o.info}'`);
   if (o.state !== 'windowed' && o.state !== 'static') throw new UsageError(`--state must be windowed or static, not '${o.state}'`);
@@ -152,17 +151,17 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   });
   // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
-  const order = options.policies.includes('round-robin') ? await textValues(store) : undefined;
+  const order = options.policies.some((p) => p.needsOrder) ? await textValues(store) : undefined;
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
       order,
-      hash: options.policies.includes('random'),
+      hash: options.policies.some((p) => p.needsHash),
       seed: options.seed,
       every,
     });
-  const staticBest = options.policies.includes('static-best');
-  const taskObjectives = options.policies.includes('task-aware');
+  const staticBest = options.policies.some((p) => p.needsStaticPass);
+  const taskObjectives = options.policies.some((p) => p.needsTaskObjectives);
   if (staticBest) await buildStaticBest(store, selected, slots);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
   const wideOf = (requests: SqlFragment) =>
@@ -191,21 +190,22 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   let latencies = await aggregate(
     sampling && (await latencyBands(store, wideOf(toReplay(sampling.every)), options.policies.length, sampling.sigmas)),
   );
-  let overall = await latencyPercentiles(store, options.policies, latencies);
+  const names = options.policies.map((p) => p.name);
+  let overall = await latencyPercentiles(store, names, latencies);
   if (!overall) {
     // a band missed its percentile: keep every latency
     latencies = await aggregate();
-    overall = (await latencyPercentiles(store, options.policies, latencies))!;
+    overall = (await latencyPercentiles(store, names, latencies))!;
   }
   const common = { bootstrap: options.bootstrap, seed: options.seed };
-  const policies = await policyResults(store, options.policies, { ...common, percentiles: overall });
+  const policies = await policyResults(store, names, { ...common, percentiles: overall });
   const candidates = candidatesSql(selected, slots, { observed: true });
   const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, slots) : undefined;
   const groups = options.by
-    ? await policyResults(store, options.policies, {
+    ? await policyResults(store, names, {
         ...common,
         by: options.by,
-        percentiles: (await latencyPercentiles(store, options.policies, latencies, options.by))!,
+        percentiles: (await latencyPercentiles(store, names, latencies, options.by))!,
       })
     : undefined;
   const result: SimulateResult = {
@@ -216,7 +216,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     requests,
     policies,
     pareto: paretoFront(policies),
-    ...dynamicValue(policies),
+    ...dynamicValue(options.policies, policies),
     ...(groups ? { by: options.by, groups } : {}),
     ...(fit ? { fit } : {}),
   };
@@ -229,13 +229,13 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
 }
 
 /** Each dynamic policy's savings and throughput gain minus static-best's, when both ran. */
-function dynamicValue(policies: PolicyResult[]): Pick<SimulateResult, 'dynamicValue'> {
-  const fixed = policies.find((p) => p.policy === 'static-best');
+function dynamicValue(run: readonly Policy[], policies: PolicyResult[]): Pick<SimulateResult, 'dynamicValue'> {
+  const fixed = policies[run.findIndex((p) => p.needsStaticPass)];
   if (!fixed) return {};
   const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
   return {
     dynamicValue: policies
-      .filter((p) => p !== fixed && !p.policy.startsWith('fixed:'))
+      .filter((_, i) => run[i].kind !== 'static-best' && run[i].kind !== 'fixed')
       .map((p) => ({
         policy: p.policy,
         savingsPp: diff(p.savingsPct, fixed.savingsPct),

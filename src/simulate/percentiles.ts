@@ -127,7 +127,7 @@ export const groupColumn = (by?: 'model' | 'task') => (by ? `CAST(${by} AS VARCH
  */
 export async function latencyPercentiles(
   store: Store,
-  policies: string[],
+  policies: readonly string[],
   latencies: Latencies[],
   by?: 'model' | 'task',
 ): Promise<Percentiles | null> {

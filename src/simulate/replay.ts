@@ -7,15 +7,9 @@ import { UsageError } from '../errors.js';
 import type { SqlFragment, SqlParams } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
 import { candidatesSql, CLASS_BEST, CLASS_MAX_SLOTS, endToEnd, figureOf, firstSlot, type ClassPolicy, type Figure } from './feasibility.js';
+import { OBJECTIVES, type Objective, type Policy } from './policy.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
-
-export const SIMPLE_POLICIES = [
-  'cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random', 'static-best', 'task-aware',
-] as const;
-
-export type Objective = 'cost' | 'throughput' | 'latency' | 'ttft';
-export const OBJECTIVES: readonly Objective[] = ['cost', 'throughput', 'latency', 'ttft'];
 
 /**
  * task-aware's default objective per task: interactive work wants a short wait,
@@ -53,19 +47,6 @@ export interface PolicyOptions {
   named: string[];
   /** official endpoints of one model, at most */
   officials: number;
-}
-
-/** Whether a policy has a choice for every request with a feasible provider (all but fixed and static-best). */
-export function alwaysChooses(policy: string): boolean {
-  return !policy.startsWith('fixed:') && policy !== 'static-best';
-}
-
-export function checkPolicy(policy: string): void {
-  if ((SIMPLE_POLICIES as readonly string[]).includes(policy)) return;
-  if (/^fixed:.+/.test(policy)) return;
-  throw new UsageError(
-    `unknown policy '${policy}'; use ${SIMPLE_POLICIES.join(', ')} or fixed:PROVIDER`,
-  );
 }
 
 export function checkBaseline(baseline: string): asserts baseline is Baseline {
@@ -208,9 +189,10 @@ function classPick(L: Layers, policy: ClassPolicy, slots: number): string {
  * of its task's objective policy, request by request and summed per task: the index of
  * each objective's policy among `policies`, or undefined (task-aware then ranks itself).
  */
-export function taskAwareSources(policies: string[]): Record<Objective, number> | undefined {
-  if (!policies.includes('task-aware') || !OBJECTIVES.every((o) => policies.includes(o))) return undefined;
-  return Object.fromEntries(OBJECTIVES.map((o) => [o, policies.indexOf(o)])) as Record<Objective, number>;
+export function taskAwareSources(policies: readonly Policy[]): Record<Objective, number> | undefined {
+  const index = (kind: Policy['kind']) => policies.findIndex((p) => p.kind === kind);
+  if (index('task-aware') < 0 || OBJECTIVES.some((o) => index(o) < 0)) return undefined;
+  return Object.fromEntries(OBJECTIVES.map((o) => [o, index(o)])) as Record<Objective, number>;
 }
 
 /** `CASE objective …`: per request (or per task), `column(i)` of its objective's policy i; cost when it has none. */
@@ -269,26 +251,26 @@ function balancedKeys(L: Layers, slots: number, weights: BalancedWeights): Keys 
  * Returns how many attempts it has, and the column holding the first attempt's cost
  * when a key already has it.
  */
-function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { attempts: number; cost?: string } {
+function addPolicy(L: Layers, policy: Policy, i: number, o: PolicyOptions): { attempts: number; cost?: string } {
   const n = o.slots;
   const name = (j: number) => `pick_${i}_${j}`;
-  if (policy.startsWith('fixed:')) {
-    L.add(namedSlot(o.named.indexOf(policy.slice('fixed:'.length))), name(1));
+  if (policy.kind === 'fixed') {
+    L.add(namedSlot(o.named.indexOf(policy.provider!)), name(1));
     return { attempts: 1 };
   }
-  if (policy === 'static-best') {
+  if (policy.kind === 'static-best') {
     L.add(`CASE WHEN ${figureOf('feas', 'static_slot', n)} THEN static_slot END`, name(1));
     return { attempts: 1 };
   }
-  if (policy === 'round-robin' || policy === 'random') {
+  if (policy.kind === 'round-robin' || policy.kind === 'random') {
     // both cycle through the feasible slots in provider-name order: the nth feasible one
     const upto = fitsUpTo(L, n);
-    const nth = L.add(`${policy === 'round-robin' ? 'seq' : 'u'} % ${upto[n - 1]} + 1`);
+    const nth = L.add(`${policy.needsOrder ? 'seq' : 'u'} % ${upto[n - 1]} + 1`);
     L.add(firstSlot((k) => `feas_${k} AND ${upto[k - 1]} = ${nth}`, n), name(1));
     return { attempts: 1 };
   }
   const attempts = o.retries + 1;
-  if (policy === 'task-aware') {
+  if (policy.kind === 'task-aware') {
     // each task's objective is that of a policy: its choice, one column with that policy's when both run
     for (let j = 1; j <= attempts; j++) {
       const earlier = slotsOf(j - 1).map(name);
@@ -298,7 +280,7 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
     }
     return { attempts };
   }
-  if (policy === 'sla') {
+  if (policy.kind === 'sla') {
     // the cheapest provider meeting the objective (ties: the faster); when none does, the latency policy's
     // choice. One does when latency's does, and only then are those that meet it ranked
     for (let j = 1; j <= attempts; j++) {
@@ -310,11 +292,11 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
     }
     return { attempts };
   }
-  if (policy in CLASS_BEST) {
-    for (let j = 1; j <= attempts; j++) L.add(objectiveChoice(L, policy as Objective, slotsOf(j - 1).map(name), n), name(j));
+  if (policy.objective && policy.objective in CLASS_BEST) {
+    for (let j = 1; j <= attempts; j++) L.add(objectiveChoice(L, policy.objective, slotsOf(j - 1).map(name), n), name(j));
     return { attempts };
   }
-  const keys = policy === 'balanced' ? balancedKeys(L, n, o.weights) : KEYS[policy as Objective];
+  const keys = policy.objective ? KEYS[policy.objective] : balancedKeys(L, n, o.weights);
   let first = '';
   for (let j = 1; j <= attempts; j++) {
     const { least } = argMin(L, name(j), keys, slotsOf(j - 1).map(name), n);
@@ -325,9 +307,9 @@ function addPolicy(L: Layers, policy: string, i: number, o: PolicyOptions): { at
 }
 
 /** The providers policies and the baseline name (fixed:NAME, provider:NAME): `named_<j>` in the segments. */
-export function namedProviders(policies: string[], baseline: Baseline): string[] {
-  const names = [...policies.filter((p) => p.startsWith('fixed:')), ...(baseline.startsWith('provider:') ? [baseline] : [])];
-  return [...new Set(names.map((n) => n.slice(n.indexOf(':') + 1)))];
+export function namedProviders(policies: readonly Policy[], baseline: Baseline): string[] {
+  const fixed = policies.flatMap((p) => (p.provider === undefined ? [] : [p.provider]));
+  return [...new Set([...fixed, ...(baseline.startsWith('provider:') ? [baseline.slice('provider:'.length)] : [])])];
 }
 
 /** The slot of the j-th named provider when it is feasible for the request. */
@@ -484,7 +466,7 @@ function policyCandidatesSql(src: ReplaySources, slots: number, baseline: Baseli
  * success probability (`first_success`: of the first attempt alone), and whether
  * the request is `compared` (the policy has a choice).
  */
-export function replaySql(policies: string[], baseline: Baseline, src: ReplaySources, o: PolicyOptions): SqlFragment {
+export function replaySql(policies: readonly Policy[], baseline: Baseline, src: ReplaySources, o: PolicyOptions): SqlFragment {
   const cand = policyCandidatesSql(src, o.slots, baseline);
   const params: SqlParams = {
     ...cand.params,
@@ -495,7 +477,7 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
   // a request without a feasible baseline is compared under no policy
   L.filter('base_slot IS NOT NULL');
   const sources = taskAwareSources(policies);
-  const ranked = policies.flatMap((policy, i) => (sources && policy === 'task-aware' ? [] : [i]));
+  const ranked = policies.flatMap((policy, i) => (sources && policy.needsTaskObjectives ? [] : [i]));
   const many = ranked.length >= MANY_POLICIES;
   L.add(lookup(L, 'cost', 'base_slot', o.slots, many), 'base_cost');
   L.add(lookup(L, 'o_tps', 'base_slot', o.slots, many), 'base_tps');
@@ -505,7 +487,7 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
     for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
   }
   if (sources) {
-    const i = policies.indexOf('task-aware');
+    const i = policies.findIndex((p) => p.needsTaskObjectives);
     for (const name of OUTPUTS) L.add(byObjective(sources, (j) => `p${j}_${name}`), `p${i}_${name}`);
   }
   return { sql: L.wrap(cand.sql), params };
@@ -515,10 +497,10 @@ export function replaySql(policies: string[], baseline: Baseline, src: ReplaySou
  * One row per policy and compared request: `policy, request_id, day, model, task,
  * slot, cost, tps, ttft, e2e, success, first_success, base_cost, base_tps`.
  */
-export function outcomesSql(policies: string[], replay: SqlFragment): SqlFragment {
+export function outcomesSql(policies: readonly Policy[], replay: SqlFragment): SqlFragment {
   const params: SqlParams = { ...replay.params };
   const rows = policies.map((policy, i) => {
-    params[`policy_${i}`] = policy;
+    params[`policy_${i}`] = policy.name;
     const fields = OUTPUTS.filter((f) => f !== 'compared' && f !== 'key').map((f) => `'${f}': p${i}_${f}`);
     return `CASE WHEN p${i}_compared THEN {'policy': $policy_${i}, ${fields.join(', ')}} END`;
   });

@@ -5,7 +5,8 @@
 import type { SqlFragment } from '../metrics/selection.js';
 import type { Store } from '../store/db.js';
 import { groupColumn, groupKey, latencyAggregates, type Bands, type Latencies, type Percentiles } from './percentiles.js';
-import { alwaysChooses, byObjective, keyFigureColumns, keyFiguresSql, taskAwareSources, type Baseline } from './replay.js';
+import type { Policy } from './policy.js';
+import { byObjective, keyFigureColumns, keyFiguresSql, taskAwareSources, type Baseline } from './replay.js';
 
 export interface RoutingShare {
   provider: string;
@@ -57,7 +58,7 @@ export interface PolicyResult {
 export async function aggregateOutcomes(
   store: Store,
   replay: SqlFragment,
-  policies: string[],
+  policies: readonly Policy[],
   o: {
     baseline: Baseline;
     retries: number;
@@ -67,18 +68,18 @@ export async function aggregateOutcomes(
     onProgress?: (pct: number) => void;
   },
 ): Promise<Latencies[]> {
-  const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p]));
+  const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p.name]));
   // every distinct aggregate once: policies that choose wherever the baseline is feasible share the baseline's sums
   const aggregates = new Map<string, string>();
   const agg = (expr: string) => aggregates.get(expr) ?? (aggregates.set(expr, `a${aggregates.size}`), `a${aggregates.size - 1}`);
   // columns the aggregates share, computed once below them
   const columns: string[] = [];
   const column = (expr: string) => (columns.push(`${expr} AS band_${columns.length}`), `band_${columns.length - 1}`);
-  const sums = (policy: string, i: number) => {
+  const sums = (policy: Policy, i: number) => {
     const x = (name: string) => `p${i}_${name}`;
     // the policy's own figures are NULL where it has no choice; the baseline's are filtered,
     // unless the policy chooses wherever the baseline is feasible (observed needs no feasibility)
-    const all = alwaysChooses(policy) && o.baseline !== 'observed';
+    const all = policy.alwaysChooses && o.baseline !== 'observed';
     const f = all ? '' : ` FILTER (WHERE ${x('compared')})`;
     return {
       base_cost: agg(`sum(base_cost)${f}`),
@@ -91,7 +92,7 @@ export async function aggregateOutcomes(
   // task-aware's sums per task are its objective policy's; its latencies are its own, as percentiles do not add up
   type Sums = ReturnType<typeof sums>;
   const sources = taskAwareSources(policies);
-  const own = policies.map((policy, i) => (sources && policy === 'task-aware' ? undefined : sums(policy, i)));
+  const own = policies.map((policy, i) => (sources && policy.needsTaskObjectives ? undefined : sums(policy, i)));
   const objectives = (): Sums => {
     const keys = Object.keys(own[sources!.cost]!) as (keyof Sums)[];
     return Object.fromEntries(keys.map((key) => [key, byObjective(sources!, (j) => own[j]![key])])) as Sums;
@@ -218,7 +219,7 @@ const ci = (pair: [number, number] | undefined): [number, number] | null =>
  */
 export async function policyResults(
   store: Store,
-  policies: string[],
+  policies: readonly string[],
   o: { bootstrap: number; seed: number; by?: 'model' | 'task'; percentiles: Percentiles },
 ): Promise<PolicyResult[]> {
   const grp = groupColumn(o.by);

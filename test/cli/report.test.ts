@@ -40,6 +40,18 @@ describe('ai-ping report', () => {
     assert.match(r.stderr, /unknown figure 'savings'/);
     assert.equal(runCli(['report', '--db', db, '--fail-if', 'savingsPct <']).code, 2);
   });
+
+  test('--policy all replays every policy that takes no argument; an unknown policy exits 2 before any work', () => {
+    const r = runCli(['report', '--db', db, '--bootstrap', '0', '--policy', 'all', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const { simulation } = JSON.parse(r.stdout) as { simulation: { policies: { policy: string }[] } };
+    assert.deepEqual(simulation.policies.map((p) => p.policy), [
+      'cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random', 'static-best', 'task-aware',
+    ]);
+    const bad = runCli(['report', '--db', path.join(dir, 'missing.duckdb'), '--policy', 'cost,cheapest']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown policy 'cheapest'; use cost, throughput, .* fixed:PROVIDER, or 'all'/);
+  });
 });
 
 describe('ai-ping report on the small report market', () => {

@@ -12,9 +12,10 @@ import { after, before, test } from 'node:test';
 import { generate } from '../../src/commands/generate.js';
 import { ingestFiles } from '../../src/ingest/index.js';
 import { prepareModelMap } from '../../src/metrics/model-map.js';
-import { DEFAULT_SIMULATE_OPTIONS, replay, simulate, type SimulateOptions } from '../../src/simulate/index.js';
+import { replay, simulate } from '../../src/simulate/index.js';
 import { Store } from '../../src/store/db.js';
 import { referenceReplay } from '../generate/helpers.js';
+import { options as simulateOptions, type NamedPolicyOptions } from './market.js';
 
 const REQUESTS = 100_000;
 let dir: string;
@@ -36,8 +37,7 @@ after(() => {
 const near = (actual: number | null, expected: number, tolerance: number, what: string) =>
   assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `${what}: ${actual} not within ${expected} ± ${tolerance}`);
 
-const run = (o: Partial<SimulateOptions> & Pick<SimulateOptions, 'policies'>) =>
-  simulate(store, { ...DEFAULT_SIMULATE_OPTIONS, bootstrap: 50, ...o });
+const run = (o: NamedPolicyOptions) => simulate(store, simulateOptions({ bootstrap: 50, ...o }));
 
 test('Qwen3-32B cost routing vs official: −37.8% ± 2 pp in hindsight', async () => {
   const hindsight = await run({ policies: ['cost'], model: 'Qwen3-32B', info: 'hindsight' });
@@ -72,7 +72,7 @@ test('DeepSeek-V3.2 throughput routing vs official: +90% ± 10 pp in hindsight',
 
 test('property: in hindsight no policy models a request cheaper than cost on the same feasible set', async () => {
   const policies = ['cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random'];
-  const { result: r, outcomes } = await replay(store, { ...DEFAULT_SIMULATE_OPTIONS, policies, info: 'hindsight', bootstrap: 0 });
+  const { result: r, outcomes } = await replay(store, simulateOptions({ policies, info: 'hindsight' }));
   const row = await store.one<{ cheaper: number; compared: number }>(
     `WITH x AS MATERIALIZED (${outcomes.sql})
      SELECT count(*) FILTER (WHERE o.cost < c.cost - 1e-12) AS cheaper, count(*) AS compared
@@ -103,9 +103,8 @@ test('task-aware beside every objective policy takes their figures, and equals t
     // no groups: the percentiles from bands placed by a sample
     { bandSampling: { every: 10, sigmas: 6 } },
   ]) {
-    const options = { ...DEFAULT_SIMULATE_OPTIONS, bootstrap: 20, ...o };
-    const alone = await simulate(store, { ...options, policies: ['task-aware'] });
-    const joint = await simulate(store, { ...options, policies: ['task-aware', ...objectives] });
+    const alone = await simulate(store, simulateOptions({ bootstrap: 20, ...o, policies: ['task-aware'] }));
+    const joint = await simulate(store, simulateOptions({ bootstrap: 20, ...o, policies: ['task-aware', ...objectives] }));
     close(joint.policies[0], alone.policies[0], `task-aware ${JSON.stringify(o)}`);
     if (!o.by) continue;
     for (const g of alone.groups!) close(joint.groups!.find((x) => x.policy === 'task-aware' && x.group === g.group), g, `group ${g.group}`);

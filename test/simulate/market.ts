@@ -4,6 +4,7 @@
  */
 import { prepareModelMap } from '../../src/metrics/model-map.js';
 import { DEFAULT_SIMULATE_OPTIONS, replay, simulate, type Replay, type SimulateOptions, type SimulateResult } from '../../src/simulate/index.js';
+import { parsePolicy } from '../../src/simulate/policy.js';
 import { Store } from '../../src/store/db.js';
 
 export interface Offer {
@@ -68,13 +69,24 @@ export async function openMarket(m: Market): Promise<Store> {
   return s;
 }
 
-export function run(s: Store, o: Partial<SimulateOptions> & Pick<SimulateOptions, 'policies'>): Promise<SimulateResult> {
-  return simulate(s, { ...DEFAULT_SIMULATE_OPTIONS, bootstrap: 0, ...o });
+/** Simulate options with the policies by name, as `--policy` lists them. */
+export type NamedPolicyOptions = Partial<Omit<SimulateOptions, 'policies'>> & { policies: readonly string[] };
+
+/** The default options (bootstrap off) with `o` over them, the policies parsed. */
+export const options = (o: NamedPolicyOptions): SimulateOptions => ({
+  ...DEFAULT_SIMULATE_OPTIONS,
+  bootstrap: 0,
+  ...o,
+  policies: o.policies.map(parsePolicy),
+});
+
+export function run(s: Store, o: NamedPolicyOptions): Promise<SimulateResult> {
+  return simulate(s, options(o));
 }
 
 /** Like run, with the per-request outcomes and feasibility behind the results. */
-export function runReplay(s: Store, o: Partial<SimulateOptions> & Pick<SimulateOptions, 'policies'>): Promise<Replay> {
-  return replay(s, { ...DEFAULT_SIMULATE_OPTIONS, bootstrap: 0, ...o });
+export function runReplay(s: Store, o: NamedPolicyOptions): Promise<Replay> {
+  return replay(s, options(o));
 }
 
 /** Floating-point results compared to hand-computed values. */

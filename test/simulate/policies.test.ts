@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulate } from '../../src/simulate/index.js';
+import { parsePolicies } from '../../src/simulate/policy.js';
 import { close, openMarket, run, runReplay, type Probe } from './market.js';
 
 const ok = (provider: string, ts: string, ttft: number, tps: number): Probe => [ts, provider, true, ttft, tps];
@@ -198,9 +199,9 @@ test('day-block bootstrap: with two days the interval spans the two single-day f
 test('bad options are usage errors', async () => {
   const s = await openMarket({ offers: [], requests: [] });
   try {
-    const base = { policies: ['cost'], baseline: 'official' as const, info: 'causal' as const, window: '1h', stale: '24h',
+    const base = { policies: parsePolicies('cost'), baseline: 'official' as const, info: 'causal' as const, window: '1h', stale: '24h',
       minSuccess: 0.9, state: 'windowed' as const, bootstrap: 0, seed: 1, includeAnomalousPrices: false };
-    await assert.rejects(simulate(s, { ...base, policies: ['cheapest'] }), { name: 'UsageError' });
+    assert.throws(() => parsePolicies('cost,cheapest'), { name: 'UsageError', message: /unknown policy 'cheapest'/ });
     await assert.rejects(simulate(s, { ...base, window: '1 fortnight' }), { name: 'UsageError' });
     await assert.rejects(simulate(s, { ...base, baseline: 'nobody' as never }), { name: 'UsageError' });
     await assert.rejects(simulate(s, { ...base, minSuccess: 2 }), { name: 'UsageError' });

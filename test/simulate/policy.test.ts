@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parsePolicies, parsePolicy, POLICY_NAMES } from '../../src/simulate/policy.js';
+
+test('parsePolicies: all in its order, named ones added once, fixed kept with its provider', () => {
+  assert.deepEqual(parsePolicies('all').map((p) => p.name), [...POLICY_NAMES]);
+  assert.deepEqual(parsePolicies(' cost , fixed:groq ').map((p) => p.name), ['cost', 'fixed:groq']);
+  assert.deepEqual(parsePolicies('fixed:a,all').map((p) => p.name), ['fixed:a', ...POLICY_NAMES]);
+  assert.deepEqual(parsePolicies(['sla', 'all']).map((p) => p.name)[0], 'sla');
+  assert.equal(parsePolicies('sla,all').length, POLICY_NAMES.length);
+});
+
+test('parsePolicies: unknown, repeated and empty lists are usage errors', () => {
+  assert.throws(() => parsePolicies('cost,cheapest'), { name: 'UsageError', message: /unknown policy 'cheapest'/ });
+  assert.throws(() => parsePolicies('fixed:'), { name: 'UsageError', message: /unknown policy 'fixed:'/ });
+  assert.throws(() => parsePolicies('cost,cost'), { name: 'UsageError', message: /lists 'cost' twice/ });
+  assert.throws(() => parsePolicies(' , '), { name: 'UsageError', message: /at least one policy/ });
+});
+
+test('what each policy needs, decided by hand', () => {
+  const row = (name: string) => {
+    const p = parsePolicy(name);
+    return [p.kind, p.objective ?? null, p.provider ?? null, p.alwaysChooses, p.needsOrder, p.needsHash, p.needsStaticPass, p.needsTaskObjectives];
+  };
+  // kind, objective, provider, alwaysChooses, order, hash, static pass, task objectives
+  assert.deepEqual(row('cost'), ['cost', 'cost', null, true, false, false, false, false]);
+  assert.deepEqual(row('ttft'), ['ttft', 'ttft', null, true, false, false, false, false]);
+  assert.deepEqual(row('balanced'), ['balanced', null, null, true, false, false, false, false]);
+  assert.deepEqual(row('sla'), ['sla', null, null, true, false, false, false, false]);
+  assert.deepEqual(row('task-aware'), ['task-aware', null, null, true, false, false, false, true]);
+  assert.deepEqual(row('round-robin'), ['round-robin', null, null, true, true, false, false, false]);
+  assert.deepEqual(row('random'), ['random', null, null, true, false, true, false, false]);
+  assert.deepEqual(row('static-best'), ['static-best', null, null, false, false, false, true, false]);
+  assert.deepEqual(row('fixed:a:b'), ['fixed', null, 'a:b', false, false, false, false, false]);
+});
