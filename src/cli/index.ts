@@ -28,7 +28,9 @@ const formatOption = () =>
     'csv',
   ]);
 const outOption = () => new Option('--out <file>', 'write the result to FILE instead of stdout');
-const dbOption = () => new Option('--db <file>', 'database file (default: $AI_PING_DB or ./ai-ping.duckdb)');
+/** The one place the database path is decided: --db, else $AI_PING_DB, else ./ai-ping.duckdb. */
+const dbOption = () =>
+  new Option('--db <file>', 'database file').default(process.env.AI_PING_DB || 'ai-ping.duckdb', '$AI_PING_DB or ./ai-ping.duckdb');
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -89,8 +91,9 @@ function parseInteger(name: string) {
 
 async function emit(report: Report, opts: OutputOptions): Promise<void> {
   endProgress();
-  const { render, defaultFormat } = await import('../report/index.js');
-  const text = await render(report, opts.format ?? defaultFormat());
+  const { render } = await import('../report/index.js');
+  // md in CI jobs, where output lands in logs and job summaries
+  const text = await render(report, opts.format ?? (process.env.CI ? 'md' : 'table'));
   if (opts.out) await writeFile(opts.out, text);
   else process.stdout.write(text);
 }
@@ -102,8 +105,10 @@ export function buildProgram(): Command {
     )
     .version(pkg.version)
     .option('-q, --quiet', 'no progress and no warnings on stderr (errors still go there)')
-    .hook('preAction', (cmd) => {
+    .hook('preAction', async (cmd) => {
       quiet = Boolean(cmd.opts().quiet);
+      // loaded only for a command that runs, so that --help never loads DuckDB
+      if (process.env.AI_PING_DEBUG === 'sql') (await import('../store/db.js')).debugSql(true);
     })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(

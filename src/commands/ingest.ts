@@ -3,15 +3,15 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { ingestFiles, type FileCounts } from '../ingest/index.js';
 import { PRESETS, presetNames, type Preset } from '../ingest/presets/index.js';
-import { prepareModelMap } from '../metrics/model-map.js';
+import { prepareModelMap } from '../query/model-map.js';
 import { ANOMALY_FACTOR, priceAnomalies, type PriceAnomaly } from '../metrics/price-anomalies.js';
 import type { Report } from '../report/index.js';
-import { defaultDbPath, withStore } from '../store/db.js';
+import { withStore } from '../store/db.js';
 import { isTableKind, TABLES, type TableKind } from '../store/schema.js';
 
 export interface IngestOptions {
   files: string[];
-  db?: string;
+  db: string;
   kind?: string;
   preset?: string;
   set?: string[];
@@ -81,7 +81,7 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
   const map = parsePairs('--map', o.map);
   checkColumns('--set', set, kind, preset?.settings);
   checkColumns('--map', map, kind);
-  const db = o.db ?? defaultDbPath();
+  const db = o.db;
   const existed = db === ':memory:' || existsSync(db);
   try {
     const { files, anomalies } = await withStore(db, async (store) => {

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { InputError } from '../errors.js';
-import { defaultDbPath, Store } from '../store/db.js';
+import { openExisting, Store } from '../store/db.js';
 
 export interface InputOptions {
   /** files to load into an in-memory database instead of opening one */
   files: string[];
-  db?: string;
+  db: string;
   onProgress?: (msg: string) => void;
 }
 
@@ -25,7 +23,6 @@ export async function openInput(o: InputOptions): Promise<{ store: Store; source
     }
     return { store, source: o.files.join(', ') };
   }
-  const db = o.db ?? defaultDbPath();
-  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest request logs and market data first, or pass files`);
-  return { store: await Store.open(db, { readOnly: true }), source: db };
+  const store = await openExisting(o.db, 'ingest request logs and market data first, or pass files');
+  return { store, source: o.db };
 }

@@ -2,16 +2,15 @@
  * `ai-ping providers`: the same model, different services. One row per
  * offering: listing, price in force, limits, features, flags and measured speed.
  */
-import { existsSync } from 'node:fs';
 import { resolveName } from '../catalog/index.js';
 import { InputError } from '../errors.js';
-import { prepareModelMap } from '../metrics/model-map.js';
+import { prepareModelMap } from '../query/model-map.js';
 import { latestPriceTs, providerOfferings, type ProviderOffering } from '../metrics/providers.js';
 import { percentCell, type Report, type Section } from '../report/index.js';
-import { defaultDbPath, withStore, type Store } from '../store/db.js';
+import { openExisting, type Store } from '../store/db.js';
 
 export interface ProvidersOptions {
-  db?: string;
+  db: string;
   /** a model name in any spelling; all models when absent */
   model?: string;
   catalog?: string;
@@ -27,23 +26,20 @@ export interface ProvidersResult {
 }
 
 export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
-  const db = o.db ?? defaultDbPath();
-  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest offerings, prices or latency first`);
-  return withStore(
-    db,
-    async (store) => {
-      const { catalog } = await prepareModelMap(store, o.catalog);
-      const model = o.model ? resolveName(o.model, catalog).model : null;
-      const at = o.at ? await parseTime(store, o.at) : await latestPriceTs(store);
-      const rows = await providerOfferings(store, { model: model ?? undefined, at });
-      const byModel = new Map<string, ProviderOffering[]>();
-      for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
-      const models = [...byModel].map(([m, providers]) => ({ model: m, providers }));
-      if (model === null) models.sort((a, b) => b.providers.length - a.providers.length || (a.model < b.model ? -1 : 1));
-      return { at, model, models };
-    },
-    { readOnly: true },
-  );
+  const store = await openExisting(o.db, 'ingest offerings, prices or latency first');
+  try {
+    const { catalog } = await prepareModelMap(store, o.catalog);
+    const model = o.model ? resolveName(o.model, catalog).model : null;
+    const at = o.at ? await parseTime(store, o.at) : await latestPriceTs(store);
+    const rows = await providerOfferings(store, { model: model ?? undefined, at });
+    const byModel = new Map<string, ProviderOffering[]>();
+    for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+    const models = [...byModel].map(([m, providers]) => ({ model: m, providers }));
+    if (model === null) models.sort((a, b) => b.providers.length - a.providers.length || (a.model < b.model ? -1 : 1));
+    return { at, model, models };
+  } finally {
+    store.close();
+  }
 }
 
 /** A user-given time in any form ingest accepts for ISO text, formatted like stored times. */

@@ -2,8 +2,9 @@
  * Loads the derived market plan (small tables: tasks, family bands, version epochs,
  * offerings, prices, incidents, catalog) into DuckDB. Values go in as parameters.
  */
+import { quotedIdentifier } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
-import { ident, type Store } from '../store/db.js';
+import { type Store } from '../store/db.js';
 import {
   CALIBRATION,
   CURRENCY,
@@ -42,7 +43,7 @@ export async function loadRows(
   columns: readonly (readonly [name: string, type: SqlType])[],
   rows: readonly Cell[][],
 ): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE ${ident(table)} (${columns.map(([n, t]) => `${ident(n)} ${t}`).join(', ')})`);
+  await store.run(`CREATE OR REPLACE TABLE ${quotedIdentifier(table)} (${columns.map(([n, t]) => `${quotedIdentifier(n)} ${t}`).join(', ')})`);
   const chunk = 100;
   for (let start = 0; start < rows.length; start += chunk) {
     const part = rows.slice(start, start + chunk);
@@ -55,7 +56,7 @@ export async function loadRows(
       });
       return `(${cells.join(', ')})`;
     });
-    await store.run(`INSERT INTO ${ident(table)} VALUES ${tuples.join(', ')}`, params);
+    await store.run(`INSERT INTO ${quotedIdentifier(table)} VALUES ${tuples.join(', ')}`, params);
   }
 }
 

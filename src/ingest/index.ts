@@ -1,8 +1,9 @@
+import { quotedIdentifier } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { ident, Store } from '../store/db.js';
+import { Store } from '../store/db.js';
 import { TABLES, type TableKind } from '../store/schema.js';
 import { expandSources, type SourceFile } from './sources.js';
 import type { Preset } from './presets/relations.js';
@@ -178,7 +179,7 @@ async function loadUnit(
     [contentHash, kind],
   ))!.n;
   if (!seenBefore && rejected > 0) {
-    const rawRow = `to_json(struct_pack(${source.columns.map((c) => `${ident(c.name)} := s.${ident(c.name)}`).join(', ')}))`;
+    const rawRow = `to_json(struct_pack(${source.columns.map((c) => `${quotedIdentifier(c.name)} := s.${quotedIdentifier(c.name)}`).join(', ')}))`;
     await store.run(
       `INSERT INTO rejects
        SELECT $ingest_id, $path, $kind, b.__row, split_part(b.problems[1], ':', 1), array_to_string(b.problems, '; '), ${rawRow}::VARCHAR

@@ -1,8 +1,9 @@
+import { quotedIdentifier } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tableFromIPC, Type, type Table } from 'apache-arrow';
 import { InputError } from '../errors.js';
-import { firstLine, ident, type Store } from '../store/db.js';
+import { firstLine, type Store } from '../store/db.js';
 import type { SourceFile } from './sources.js';
 
 export interface StagedColumn {
@@ -82,7 +83,7 @@ export async function closeSource(store: Store): Promise<void> {
   const tables = await store.all<{ name: string }>(
     "SELECT table_name AS name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'stage_')",
   );
-  for (const t of tables) await store.run(`DROP TABLE IF EXISTS ${ident(t.name)}`);
+  for (const t of tables) await store.run(`DROP TABLE IF EXISTS ${quotedIdentifier(t.name)}`);
 }
 
 /**
@@ -143,7 +144,7 @@ async function stageArrow(store: Store, file: string): Promise<void> {
   }
   const fields = table.schema.fields;
   if (fields.length === 0) throw new InputError(`${file}: no columns found`);
-  await store.run(`CREATE TEMP TABLE ${STAGE} (${fields.map((f) => `${ident(f.name)} VARCHAR`).join(', ')})`);
+  await store.run(`CREATE TEMP TABLE ${STAGE} (${fields.map((f) => `${quotedIdentifier(f.name)} VARCHAR`).join(', ')})`);
   const appender = await store.conn.createAppender(STAGE, 'main', 'temp');
   try {
     const columns = fields.map((f, i) => ({ vec: table.getChildAt(i)!, typeId: f.typeId }));

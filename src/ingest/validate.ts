@@ -1,13 +1,12 @@
 /**
  * SQL that turns staged source rows into canonical, typed rows and names every
  * problem per row. Built from the table definitions; values enter as parameters
- * and identifiers through `ident`, so nothing from the input becomes SQL text.
+ * and identifiers through `quotedIdentifier`, so nothing from the input becomes SQL text.
  */
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
-import { ident } from '../store/db.js';
 import { TABLES, type ColumnDef, type TableDef, type TableKind, TABLE_KINDS } from '../store/schema.js';
 import type { StagedColumn } from './stage.js';
-import { sqlString as lit } from '../store/sql.js';
 
 /** Common alternative spellings of canonical column names. */
 const SYNONYMS: Record<string, string[]> = {
@@ -135,10 +134,10 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
   const raw =
     source.kind === 'column'
       ? typedSource
-        ? `s.${ident(source.name)}`
+        ? `s.${quotedIdentifier(source.name)}`
         : c.verbatim
-          ? `NULLIF(s.${ident(source.name)}, '')`
-          : `NULLIF(trim(s.${ident(source.name)}), '')`
+          ? `NULLIF(s.${quotedIdentifier(source.name)}, '')`
+          : `NULLIF(trim(s.${quotedIdentifier(source.name)}), '')`
       : source.kind === 'param'
         ? `NULLIF(trim(CAST($${source.name} AS VARCHAR)), '')`
         : NO_SOURCE;
@@ -146,7 +145,7 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
   const v = `v_${c.name}`;
   const shown = `left(CAST(${r} AS VARCHAR), 80)`;
   const quoted = (what: string) => `'''' || ${shown} || ''' ${what}'`;
-  const def = c.default !== undefined ? lit(c.default) : null;
+  const def = c.default !== undefined ? quotedString(c.default) : null;
   let value: string;
   let stored = v;
   const checks: string[] = [];
@@ -156,7 +155,7 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
       const base = c.values ? `lower(${text})` : text;
       value = def ? `coalesce(${base}, ${def})` : base;
       if (c.values) {
-        checks.push(`WHEN ${v} NOT IN (${c.values.map(lit).join(', ')}) THEN ${quoted(`is not a known value (expected ${c.values.join(' or ')})`)}`);
+        checks.push(`WHEN ${v} NOT IN (${c.values.map(quotedString).join(', ')}) THEN ${quoted(`is not a known value (expected ${c.values.join(' or ')})`)}`);
       }
       break;
     }

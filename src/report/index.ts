@@ -58,10 +58,6 @@ export type Format = (typeof FORMATS)[number];
 /** Tables longer than this fold into a `<details>` block in md and html. */
 export const LONG_TABLE_ROWS = 12;
 
-export function defaultFormat(): Format {
-  return process.env.CI ? 'md' : 'table';
-}
-
 export async function render(report: Report, format: Format): Promise<string> {
   switch (format) {
     case 'json':

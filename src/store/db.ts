@@ -1,19 +1,10 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { SCHEMA_VERSION, schemaDdl } from './schema.js';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
-
-/** Default database path: $AI_PING_DB, else ./ai-ping.duckdb. */
-export function defaultDbPath(): string {
-  return process.env.AI_PING_DB || 'ai-ping.duckdb';
-}
-
-/** Quote an identifier (column, table) for SQL text; values always go in as parameters. */
-export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 /** BIGINT / HUGEINT results become numbers; dates stay Date objects. */
 function plain(v: unknown): unknown {
@@ -31,10 +22,13 @@ function usedParams(sql: string, params?: Params): Params | undefined {
   return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)));
 }
 
-/** AI_PING_DEBUG=sql prints each statement's time on stderr. */
-const DEBUG_SQL = process.env.AI_PING_DEBUG === 'sql';
+/** Whether each statement's time goes to stderr (the CLI sets it from AI_PING_DEBUG=sql). */
+let debugging = false;
+export function debugSql(on: boolean): void {
+  debugging = on;
+}
 
-function debugSql(sql: string, t0: number): void {
+function logSql(sql: string, t0: number): void {
   const ms = (performance.now() - t0).toFixed(0).padStart(6);
   process.stderr.write(`[sql ${ms} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
 }
@@ -107,9 +101,9 @@ export class Store {
   }
 
   async run(sql: string, params?: Params): Promise<number> {
-    const t0 = DEBUG_SQL ? performance.now() : 0;
+    const t0 = debugging ? performance.now() : 0;
     const r = await this.conn.run(sql, usedParams(sql, params));
-    if (DEBUG_SQL) debugSql(sql, t0);
+    if (debugging) logSql(sql, t0);
     return r.rowsChanged;
   }
 
@@ -128,9 +122,9 @@ export class Store {
   }
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const t0 = DEBUG_SQL ? performance.now() : 0;
+    const t0 = debugging ? performance.now() : 0;
     const reader = await this.conn.runAndReadAll(sql, usedParams(sql, params));
-    if (DEBUG_SQL) debugSql(sql, t0);
+    if (debugging) logSql(sql, t0);
     return reader.getRowObjectsJS().map((r) => {
       const o: Row = {};
       for (const [k, v] of Object.entries(r)) o[k] = plain(v);
@@ -170,6 +164,15 @@ export function firstLine(s: string): string {
 }
 
 /** Opens a store, runs fn, always closes. */
+/**
+ * Opens an existing database read-only; a missing file is an input error that says
+ * what to do (`next`: e.g. "ingest request logs first") rather than an empty database.
+ */
+export async function openExisting(path: string, next: string): Promise<Store> {
+  if (path !== ':memory:' && !existsSync(path)) throw new InputError(`database ${path} does not exist; ${next}`);
+  return Store.open(path, { readOnly: true });
+}
+
 export async function withStore<T>(
   path: string,
   fn: (s: Store) => Promise<T>,

@@ -1,13 +1,13 @@
 /**
  * Same seed, same bytes; another seed, other data; CSV output; edge cases.
  */
+import { quotedString } from '@duckdb/node-api';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate, type GenerateResult } from '../../src/commands/generate.js';
 import { UsageError } from '../../src/errors.js';
-import { quotePath } from '../../src/generate/write.js';
 import { TABLES } from '../../src/store/schema.js';
 import { fileHash, generateInto, openWritten, removeDir, TABLE_NAMES, tempDir } from './helpers.js';
 
@@ -53,7 +53,7 @@ test('another seed writes other requests and measurements', async () => {
   const db = await openWritten(otherSeedCsv.dir, 'csv');
   try {
     for (const t of ['requests', 'latency'] as const) {
-      await db.run(`CREATE VIEW seed11_${t} AS SELECT * FROM read_parquet(${quotePath(path.join(first.dir, `${t}.parquet`))})`);
+      await db.run(`CREATE VIEW seed11_${t} AS SELECT * FROM read_parquet(${quotedString(path.join(first.dir, `${t}.parquet`))})`);
     }
     const row = await db.one<{ shared_ids: number; tokens_a: number; tokens_b: number; ttft_a: number; ttft_b: number }>(
       `SELECT (SELECT count(*) FROM requests JOIN seed11_requests USING (request_id)) AS shared_ids,

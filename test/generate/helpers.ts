@@ -2,12 +2,12 @@
  * Test support: generate a market once into a temporary folder and query the written
  * files with SQL, without going through the generator's own code.
  */
+import { quotedString } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generate, type GenerateResult } from '../../src/commands/generate.js';
-import { quotePath } from '../../src/generate/write.js';
 import { Store } from '../../src/store/db.js';
 
 export const TABLE_NAMES = ['requests', 'offerings', 'prices', 'latency', 'probes', 'catalog'] as const;
@@ -29,7 +29,7 @@ export async function generateInto(
 export async function openWritten(dir: string, format: 'parquet' | 'csv' = 'parquet'): Promise<Store> {
   const store = await Store.open(':memory:', { init: false });
   for (const t of TABLE_NAMES) {
-    const file = quotePath(path.join(dir, `${t}.${format}`));
+    const file = quotedString(path.join(dir, `${t}.${format}`));
     const reader = format === 'parquet' ? `read_parquet(${file})` : `read_csv(${file}, header = true)`;
     await store.run(`CREATE VIEW ${t} AS SELECT * FROM ${reader}`);
   }

@@ -8,8 +8,8 @@
  * overrides it. DuckDB keeps six fractional digits: the seventh (100 ns) is dropped, and it
  * is 0 on every row of the published files.
  */
+import { quotedIdentifier } from '@duckdb/node-api';
 import path from 'node:path';
-import { ident } from '../../store/db.js';
 import { openSource } from '../stage.js';
 import { derive, type Preset } from './relations.js';
 import { requireColumns, requireModelAndProvider } from './trace-settings.js';
@@ -34,9 +34,9 @@ export const azureLlmTrace: Preset = {
       store,
       raw,
       `s.__row,
-       s.${ident(c.TIMESTAMP.name)} AS ts,
-       s.${ident(c.ContextTokens.name)} AS input_tokens,
-       s.${ident(c.GeneratedTokens.name)} AS output_tokens,
+       s.${quotedIdentifier(c.TIMESTAMP.name)} AS ts,
+       s.${quotedIdentifier(c.ContextTokens.name)} AS input_tokens,
+       s.${quotedIdentifier(c.GeneratedTokens.name)} AS output_tokens,
        ${task ? 'CAST($azure_task AS VARCHAR)' : 'CAST(NULL AS VARCHAR)'} AS task`,
       task ? { azure_task: task } : {},
     );

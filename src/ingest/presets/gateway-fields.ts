@@ -3,16 +3,12 @@
  * OpenRouter, Helicone, Langfuse): finding a field among its documented
  * spellings, reading nested JSON, parsing timestamps, and mapping HTTP status
  * codes and error texts onto canonical error types. Identifiers go through
- * `ident`; the only literals are this module's own constants.
+ * `quotedIdentifier`; the only literals are this module's own constants.
  */
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
-import { ident } from '../../store/db.js';
 import type { StagedColumn } from '../stage.js';
 import { findColumn } from '../validate.js';
-import { sqlString } from '../../store/sql.js';
-
-/** A SQL string literal for a constant of this code base (never for input values). */
-export const lit = sqlString;
 
 /** Trimmed text of any typed value, NULL when empty: validation then parses it and names what is wrong. */
 export function text(expr: string): string {
@@ -26,12 +22,12 @@ export function msBetween(from: string, to: string): string {
 
 /** A number read from a JSON expression at a constant path, NULL when absent or not numeric. */
 export function jsonNumber(json: string, path: string): string {
-  return `TRY_CAST(json_extract_string(${json}, ${lit(path)}) AS DOUBLE)`;
+  return `TRY_CAST(json_extract_string(${json}, ${quotedString(path)}) AS DOUBLE)`;
 }
 
 /** Trimmed text read from a JSON expression at a constant path, NULL when absent or empty. */
 export function jsonText(json: string, path: string): string {
-  return `NULLIF(trim(json_extract_string(${json}, ${lit(path)})), '')`;
+  return `NULLIF(trim(json_extract_string(${json}, ${quotedString(path)})), '')`;
 }
 
 /**
@@ -80,7 +76,7 @@ export class Fields {
   }
 
   private refOf(c: StagedColumn): string {
-    return `${this.alias}.${ident(c.name)}`;
+    return `${this.alias}.${quotedIdentifier(c.name)}`;
   }
 
   /** The first present column as trimmed text (NULL when empty or absent). */
@@ -155,5 +151,5 @@ export function textErrorType(expr: string): string {
     ['internal.?server|service.?unavailable|overloaded|bad gateway|api.?connection|\\b50[0-3]\\b', 'server'],
     ['bad.?request|invalid|unprocessable|not.?found|\\b400\\b|\\b404\\b|\\b422\\b', 'bad_request'],
   ];
-  return `CASE ${rules.map(([re, type]) => `WHEN regexp_matches(${t}, ${lit(re)}) THEN ${lit(type)}`).join(' ')} END`;
+  return `CASE ${rules.map(([re, type]) => `WHEN regexp_matches(${t}, ${quotedString(re)}) THEN ${quotedString(type)}`).join(' ')} END`;
 }

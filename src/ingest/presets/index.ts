@@ -28,7 +28,7 @@ export const PRESETS: Record<string, Preset> = {
   thefastest,
 };
 
-export type { Preset, PresetOptions } from './relations.js';
+export type { Preset } from './relations.js';
 
 export function presetNames(): string[] {
   return Object.keys(PRESETS).sort();

@@ -5,10 +5,10 @@
  * observations API (camelCase fields). Only generations (LLM calls) are
  * requests; spans, events and the other observation types are left out.
  */
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
-import { ident } from '../../store/db.js';
 import { openSource, type Source } from '../stage.js';
-import { Fields, jsonKeySum, jsonNumber, lit, msBetween, textErrorType } from './gateway-fields.js';
+import { Fields, jsonKeySum, jsonNumber, msBetween, textErrorType } from './gateway-fields.js';
 import { derive, type Preset } from './relations.js';
 
 /** Metadata keys that name the provider, in order of preference (JSON pointers). */
@@ -41,7 +41,7 @@ function usage(f: Fields): { input: string; output: string; cached: string } {
   if (flat.length) {
     const sum = (keep: (type: string) => boolean) => {
       const cols = flat.filter((c) => keep(c.name.toLowerCase().slice('usage_details.'.length)));
-      return cols.length ? `list_sum([${cols.map((c) => `TRY_CAST(s.${ident(c.name)} AS DOUBLE)`).join(', ')}])` : 'CAST(NULL AS DOUBLE)';
+      return cols.length ? `list_sum([${cols.map((c) => `TRY_CAST(s.${quotedIdentifier(c.name)} AS DOUBLE)`).join(', ')}])` : 'CAST(NULL AS DOUBLE)';
     };
     return {
       input: sum((t) => t.includes('input')),
@@ -64,11 +64,11 @@ export const langfuse: Preset = {
     const type = f.find('type')!;
     const generations: Source = {
       ...base,
-      relation: `(SELECT * FROM ${base.relation} o WHERE upper(trim(CAST(o.${ident(type.name)} AS VARCHAR))) = 'GENERATION')`,
+      relation: `(SELECT * FROM ${base.relation} o WHERE upper(trim(CAST(o.${quotedIdentifier(type.name)} AS VARCHAR))) = 'GENERATION')`,
     };
     const params: Record<string, string> = {};
     const meta = f.json('metadata');
-    const keys = PROVIDER_KEYS.map((k) => `NULLIF(trim(json_extract_string(${meta}, ${lit(pointer(k))})), '')`);
+    const keys = PROVIDER_KEYS.map((k) => `NULLIF(trim(json_extract_string(${meta}, ${quotedString(pointer(k))})), '')`);
     if (set.provider_key !== undefined) {
       params.langfuse_provider_key = pointer(set.provider_key);
       keys.unshift(`NULLIF(trim(json_extract_string(${meta}, $langfuse_provider_key)), '')`);

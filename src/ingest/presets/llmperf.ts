@@ -16,10 +16,11 @@
  * HTTP category (429 → rate_limit, …), followed by the server's message when there is one; a
  * client-side code (negative) keeps the message as written, or `error code N` without one.
  */
+import { quotedIdentifier } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../errors.js';
-import { firstLine, ident, type Store } from '../../store/db.js';
+import { firstLine, type Store } from '../../store/db.js';
 import { openSource } from '../stage.js';
 import { derive, type Preset } from './relations.js';
 import { requireColumns } from './trace-settings.js';
@@ -115,14 +116,14 @@ export const llmperf: Preset = {
     ]);
     const col = (name: string) => {
       const found = raw.columns.find((x) => x.name === name);
-      return found ? `s.${ident(found.name)}` : 'NULL';
+      return found ? `s.${quotedIdentifier(found.name)}` : 'NULL';
     };
     const code = text(col('error_code'));
     const codeNum = `TRY_CAST(${code} AS DOUBLE)`;
     const msg = text(col('error_msg'));
     const ok = `(${code} IS NULL)`;
-    const ttft = num(`s.${ident(c.ttft_s.name)}`);
-    const e2e = num(`s.${ident(c.end_to_end_latency_s.name)}`);
+    const ttft = num(`s.${quotedIdentifier(c.ttft_s.name)}`);
+    const e2e = num(`s.${quotedIdentifier(c.end_to_end_latency_s.name)}`);
     const category = httpCategory(codeNum);
     const source = await derive(
       store,
@@ -133,9 +134,9 @@ export const llmperf: Preset = {
        CAST($llmperf_model AS VARCHAR) AS model,
        ${ok} AS ok,
        CASE WHEN NOT ${ok} AND ${ttft} = 0 THEN NULL ELSE ${ttft} * 1000 END AS ttft_ms,
-       CASE WHEN ${ok} THEN ${num(`s.${ident(c.request_output_throughput_token_per_s.name)}`)} END AS tps,
+       CASE WHEN ${ok} THEN ${num(`s.${quotedIdentifier(c.request_output_throughput_token_per_s.name)}`)} END AS tps,
        CASE WHEN NOT ${ok} AND ${e2e} = 0 THEN NULL ELSE ${e2e} * 1000 END AS latency_ms,
-       s.${ident(c.number_input_tokens.name)} AS input_tokens,
+       s.${quotedIdentifier(c.number_input_tokens.name)} AS input_tokens,
        CASE WHEN NOT ${ok} THEN CASE
          WHEN ${category} IS NOT NULL THEN ${category} || coalesce(': ' || ${readableMessage(msg)}, '')
          ELSE coalesce(${readableMessage(msg)}, 'error code ' || ${code}) END

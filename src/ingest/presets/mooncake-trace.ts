@@ -12,8 +12,9 @@
  * evictions, so it is an upper bound of what a real cache would have served.
  * The trace names no model or provider, so both must come from `--set`.
  */
+import { quotedIdentifier } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
-import { ident, type Store } from '../../store/db.js';
+import { type Store } from '../../store/db.js';
 import { openSource } from '../stage.js';
 import { stageTable, type Preset } from './relations.js';
 import { requireColumns, requireModelAndProvider } from './trace-settings.js';
@@ -101,13 +102,13 @@ export const mooncakeTrace: Preset = {
       store,
       'mooncake_requests',
       requestsSql(raw.relation, {
-        ts: ident(c.timestamp.name),
-        input: ident(c.input_length.name),
-        output: ident(c.output_length.name),
+        ts: quotedIdentifier(c.timestamp.name),
+        input: quotedIdentifier(c.input_length.name),
+        output: quotedIdentifier(c.output_length.name),
         hashIds: hashIds
           ? hashIds.type === 'JSON'
-            ? `TRY_CAST(s.${ident(hashIds.name)} AS VARCHAR[])`
-            : `s.${ident(hashIds.name)}`
+            ? `TRY_CAST(s.${quotedIdentifier(hashIds.name)} AS VARCHAR[])`
+            : `s.${quotedIdentifier(hashIds.name)}`
           : null,
       }),
       { ...raw.params, start_us: startUs },

@@ -6,11 +6,11 @@
  * upstream attempt, fallbacks included) is a latency row, which is where
  * per-provider error rates come from.
  */
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
-import { ident } from '../../store/db.js';
 import type { SourceFile } from '../sources.js';
 import { openSource, type Source } from '../stage.js';
-import { Fields, httpErrorType, lit } from './gateway-fields.js';
+import { Fields, httpErrorType } from './gateway-fields.js';
 import { derive, stageTable, type Preset } from './relations.js';
 
 /**
@@ -28,13 +28,13 @@ async function generations(store: Parameters<Preset['open']>[0], src: SourceFile
       'openrouter_generations',
       `SELECT __row, unnest(g) FROM (
          SELECT row_number() OVER (ORDER BY __row, i) AS __row, g
-         FROM (SELECT s.__row, unnest(s.${ident(data.name)}) AS g, generate_subscripts(s.${ident(data.name)}, 1) AS i
+         FROM (SELECT s.__row, unnest(s.${quotedIdentifier(data.name)}) AS g, generate_subscripts(s.${quotedIdentifier(data.name)}, 1) AS i
                FROM ${raw.relation} s))`,
       raw.params,
     );
   }
   if (data && data.type.startsWith('STRUCT')) {
-    return stageTable(store, 'openrouter_generations', `SELECT s.__row, unnest(s.${ident(data.name)}) FROM ${raw.relation} s`, raw.params);
+    return stageTable(store, 'openrouter_generations', `SELECT s.__row, unnest(s.${quotedIdentifier(data.name)}) FROM ${raw.relation} s`, raw.params);
   }
   throw new InputError(
     `${src.path}: not OpenRouter generation records: expected objects with 'id', 'created_at', 'model', … ` +
@@ -96,7 +96,7 @@ export const openrouterGenerations: Preset = {
     const slug = `NULLIF(trim(json_extract_string(a.attempt, '$.model_permaslug')), '')`;
     // A dated permaslug (`qwen/qwen3-32b-04-28`) is the generation's model; another slug is a fallback model.
     const sameModel = `(${slug} IS NULL OR ${slug} = a.model OR (starts_with(${slug}, a.model || '-')
-      AND regexp_full_match(substr(${slug}, length(a.model) + 2), ${lit('[0-9][0-9-]*')})))`;
+      AND regexp_full_match(substr(${slug}, length(a.model) + 2), ${quotedString('[0-9][0-9-]*')})))`;
     const latency = await stageTable(
       store,
       'openrouter_attempts',

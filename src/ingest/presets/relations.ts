@@ -2,7 +2,8 @@
  * What a preset is, and the helpers presets build their relations with. Kept
  * apart from the registry so that preset modules do not import it back.
  */
-import { ident, type Store } from '../../store/db.js';
+import { quotedIdentifier } from '@duckdb/node-api';
+import type { Store } from '../../store/db.js';
 import type { LoadUnit } from '../index.js';
 import type { SourceFile } from '../sources.js';
 import type { Source } from '../stage.js';
@@ -45,7 +46,7 @@ export async function stageTable(
   sql: string,
   params: Record<string, string> = {},
 ): Promise<Source> {
-  const table = ident(`stage_${name}`);
+  const table = quotedIdentifier(`stage_${name}`);
   await store.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`, params);
   return describeSource(store, `(SELECT * FROM ${table})`, {}, []);
 }

@@ -19,11 +19,10 @@
  * benchmark drops a call that raised), and a row inferred from the file's other runs would differ
  * between versions of the file, so the same run would no longer de-duplicate.
  */
-import { ident } from '../../store/db.js';
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { openSource } from '../stage.js';
 import { stageTable, type Preset } from './relations.js';
 import { requireColumns } from './trace-settings.js';
-import { sqlString as lit } from '../../store/sql.js';
 
 const LAYOUT = 'a thefastest.ai latest.json (an array of runs with time, region and results)';
 
@@ -52,9 +51,9 @@ const EARLY_NAMES: readonly [string, string, string][] = [
 /** provider and model of a result's `model` field (`name`, a VARCHAR expression). */
 function splitName(name: string): { provider: string; model: string } {
   const early = EARLY_NAMES.map(([re, provider, model]) => ({
-    when: `regexp_full_match(${name}, ${lit(re)})`,
-    provider: `regexp_replace(${name}, ${lit(re)}, ${lit(provider)})`,
-    model: `regexp_replace(${name}, ${lit(re)}, ${lit(model)})`,
+    when: `regexp_full_match(${name}, ${quotedString(re)})`,
+    provider: `regexp_replace(${name}, ${quotedString(re)}, ${quotedString(provider)})`,
+    model: `regexp_replace(${name}, ${quotedString(re)}, ${quotedString(model)})`,
   }));
   const noModel = `regexp_full_match(${name}, '[a-z0-9]+/azure')`;
   const slash = `strpos(${name}, '/')`;
@@ -75,7 +74,7 @@ export const thefastest: Preset = {
   async open(store, src) {
     const raw = await openSource(store, src);
     const c = requireColumns(src.path, LAYOUT, raw.columns, ['time', 'region', 'results']);
-    const field = (path: string) => `json_extract_string(r.result, ${lit(path)})`;
+    const field = (path: string) => `json_extract_string(r.result, ${quotedString(path)})`;
     const number = (path: string) => `TRY_CAST(${field(path)} AS DOUBLE)`;
     const name = `NULLIF(trim(${field('$.model')}), '')`;
     const { provider, model } = splitName('r.name');
@@ -86,9 +85,9 @@ export const thefastest: Preset = {
       'thefastest_results',
       `WITH results AS (
          SELECT s.__row AS run_row, u.i, u.result,
-                NULLIF(trim(CAST(s.${ident(c.time.name)} AS VARCHAR)), '') AS run_time,
-                NULLIF(trim(CAST(s.${ident(c.region.name)} AS VARCHAR)), '') AS run_region
-         FROM ${raw.relation} s, unnest(CAST(to_json(s.${ident(c.results.name)}) AS JSON[])) WITH ORDINALITY AS u(result, i)
+                NULLIF(trim(CAST(s.${quotedIdentifier(c.time.name)} AS VARCHAR)), '') AS run_time,
+                NULLIF(trim(CAST(s.${quotedIdentifier(c.region.name)} AS VARCHAR)), '') AS run_region
+         FROM ${raw.relation} s, unnest(CAST(to_json(s.${quotedIdentifier(c.results.name)}) AS JSON[])) WITH ORDINALITY AS u(result, i)
        ),
        parsed AS (
          SELECT run_row, i, run_time, run_region, ${name} AS name,
