@@ -1,11 +1,9 @@
 /**
  * The catalog in use: the built-in catalog with user rows (database `catalog` table, then a
- * `--catalog` file) applied on top, and the bridge that puts resolutions into DuckDB so
- * analysis queries can join request rows to models set-wise.
+ * `--catalog` file) applied on top. Pure data and resolution: query/model-map.ts puts the
+ * resolutions into DuckDB.
  */
-import { dateValue } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
-import { ident, type Store } from '../store/db.js';
 import { BUILTIN_MODELS } from './builtin.js';
 import {
   parseName,
@@ -16,16 +14,13 @@ import {
   type Resolution,
 } from './normalize.js';
 
-export { BUILTIN_MODELS, type BuiltinModel } from './builtin.js';
+export { BUILTIN_MODELS } from './builtin.js';
 export {
   nameKey,
   parseName,
   resolveName,
-  unknownResolution,
   type Catalog,
   type CatalogModel,
-  type MatchedBy,
-  type ModelInfo,
   type Resolution,
 } from './normalize.js';
 
@@ -122,73 +117,6 @@ export function catalogModels(catalog: Catalog): CatalogModel[] {
   );
 }
 
-export const MODEL_MAP_DDL = `CREATE OR REPLACE TEMP TABLE model_map (
-  name VARCHAR, model VARCHAR, family VARCHAR, line VARCHAR, release_date DATE, variant VARCHAR, known BOOLEAN
-)`;
-
-/**
- * Creates (or replaces) the TEMP table `model_map` with one row per distinct name, so
- * queries can `JOIN model_map ON model_map.name = requests.model`. Returns the resolutions.
- */
-export async function loadModelMap(store: Store, names: Iterable<string>, catalog: Catalog): Promise<Resolution[]> {
-  const resolutions = resolveNames(names, catalog);
-  await store.run(MODEL_MAP_DDL);
-  const appender = await store.conn.createAppender('model_map', 'main', 'temp');
-  try {
-    for (const r of resolutions) {
-      appender.appendVarchar(r.name);
-      appender.appendVarchar(r.model);
-      appender.appendVarchar(r.family);
-      appender.appendVarchar(r.line);
-      if (r.releaseDate) appender.appendDate(dateValue(epochDays(r.releaseDate)));
-      else appender.appendNull();
-      if (r.variant) appender.appendVarchar(r.variant);
-      else appender.appendNull();
-      appender.appendBoolean(r.known);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-  return resolutions;
-}
-
-/** Tables whose `model` column holds names as logged. */
-export const MODEL_NAME_TABLES = ['requests', 'offerings', 'prices', 'latency', 'probes'] as const;
-
-export interface NameCount {
-  name: string;
-  rows: number;
-}
-
-/** Every distinct model name in the database's tables, with the number of rows using it. */
-export async function modelNamesInStore(store: Store): Promise<NameCount[]> {
-  const present = await existingTables(store);
-  const parts = MODEL_NAME_TABLES.filter((t) => present.has(t)).map(
-    (t) => `SELECT model AS name, count(*) AS n FROM ${ident(t)} WHERE model IS NOT NULL GROUP BY model`,
-  );
-  if (!parts.length) return [];
-  return store.all<NameCount>(
-    `SELECT name, sum(n)::BIGINT AS rows FROM (${parts.join(' UNION ALL ')}) GROUP BY name ORDER BY name`,
-  );
-}
-
-/** Rows of the ingested `catalog` table, in ingest order (a later ingest overrides an earlier one). */
-export async function catalogRowsFromStore(store: Store): Promise<CatalogRow[]> {
-  if (!(await existingTables(store)).has('catalog')) return [];
-  return store.all<CatalogRow>(
-    `SELECT alias, model, family, line, release_date FROM ${ident('catalog')} ORDER BY ingest_id NULLS FIRST, rowid`,
-  );
-}
-
-async function existingTables(store: Store): Promise<Set<string>> {
-  const rows = await store.all<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = current_database()",
-  );
-  return new Set(rows.map((r) => r.name));
-}
-
 function text(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   const s = String(v).trim();
@@ -210,10 +138,6 @@ function isoDate(v: string | Date | null | undefined, alias: string): string | n
     throw new InputError(`catalog row '${alias}': release_date '${s}' is not a date (YYYY-MM-DD)`);
   }
   return day;
-}
-
-function epochDays(isoDay: string): number {
-  return Math.round(Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000);
 }
 
 function cmp(a: string, b: string): number {

@@ -11,8 +11,8 @@ import {
   type HeterogeneityModel,
   type HeterogeneityResult,
 } from '../metrics/heterogeneity.js';
-import { prepareModelMap } from '../metrics/model-map.js';
-import type { AnalyzeSelection, DemandUnit } from '../metrics/selection.js';
+import { prepareModelMap } from '../query/model-map.js';
+import type { AnalyzeSelection, DemandUnit } from '../query/selection.js';
 import { supplyUse, type SupplyUseResult } from '../metrics/supply-use.js';
 import { taskRegimes, type TaskRegimesResult } from '../metrics/task-regimes.js';
 import { versionInertia, type VersionInertiaResult } from '../metrics/version-inertia.js';
@@ -23,7 +23,7 @@ import { openInput } from './input.js';
 export interface AnalyzeOptions {
   /** request logs (and any other canonical tables) analysed in memory, without a database */
   files: string[];
-  db?: string;
+  db: string;
   catalog?: string;
   by?: DemandUnit;
   from?: string;
@@ -56,7 +56,7 @@ export async function analyze(o: AnalyzeOptions): Promise<AnalyzeResult> {
 }
 
 /** The analysis on an open store; leaves `model_map` in place for a replay on the same store. */
-export async function analyzeStore(store: Store, source: string, o: Omit<AnalyzeOptions, 'files'>): Promise<AnalyzeResult> {
+export async function analyzeStore(store: Store, source: string, o: Omit<AnalyzeOptions, 'files' | 'db'>): Promise<AnalyzeResult> {
   const { catalog } = await prepareModelMap(store, o.catalog);
   const selection: AnalyzeSelection = {
     by: o.by ?? 'tokens',

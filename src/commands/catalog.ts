@@ -1,21 +1,13 @@
 import { existsSync } from 'node:fs';
-import {
-  buildCatalog,
-  catalogModels,
-  catalogRowsFromStore,
-  modelNamesInStore,
-  resolveNames,
-  type CatalogModel,
-  type CatalogRow,
-  type Resolution,
-} from '../catalog/index.js';
+import { buildCatalog, catalogModels, resolveNames, type CatalogModel, type Resolution } from '../catalog/index.js';
+import { catalogRowsFromStore, modelNamesInStore, readCatalogFile } from '../query/model-map.js';
 import type { Report, Section } from '../report/index.js';
-import { defaultDbPath, Store } from '../store/db.js';
+import { Store } from '../store/db.js';
 
 export interface CatalogOptions {
   /** Names to resolve; when empty, the names found in the database. */
   names: string[];
-  db?: string;
+  db: string;
   /** A catalog file applied on top of the built-in catalog and the database's catalog rows. */
   catalog?: string;
   /** List the whole catalog (built-in plus user rows). */
@@ -41,17 +33,10 @@ export interface CatalogResult {
   notes: string[];
 }
 
-/** Reads `--catalog FILE`; the readers load only when a file is given. */
-async function readCatalogFile(file: string): Promise<CatalogRow[]> {
-  const { readTable } = await import('../ingest/index.js');
-  return (await readTable(file, 'catalog')) as unknown as CatalogRow[];
-}
-
 export async function catalog(o: CatalogOptions): Promise<CatalogResult> {
-  const dbPath = o.db ?? defaultDbPath();
   const notes: string[] = [];
   // Never create a database just to look at names.
-  const store = existsSync(dbPath) ? await Store.open(dbPath, { readOnly: true }) : undefined;
+  const store = existsSync(o.db) ? await Store.open(o.db, { readOnly: true }) : undefined;
   try {
     const dbRows = store ? await catalogRowsFromStore(store) : [];
     const fileRows = o.catalog ? await readCatalogFile(o.catalog) : [];
@@ -74,9 +59,9 @@ export async function catalog(o: CatalogOptions): Promise<CatalogResult> {
       resolved.sort(
         (a, b) => Number(a.known) - Number(b.known) || (b.rows ?? 0) - (a.rows ?? 0) || cmp(a.name, b.name),
       );
-      if (!resolved.length) notes.push(`database ${dbPath} holds no model names yet`);
+      if (!resolved.length) notes.push(`database ${o.db} holds no model names yet`);
     } else {
-      notes.push(`no database at ${dbPath}; showing the built-in catalog`);
+      notes.push(`no database at ${o.db}; showing the built-in catalog`);
     }
 
     const listAll = o.all || (!names.length && !store);
@@ -89,7 +74,7 @@ export async function catalog(o: CatalogOptions): Promise<CatalogResult> {
     }
     return {
       source,
-      database: store ? dbPath : null,
+      database: store ? o.db : null,
       names: resolved,
       unknown,
       ...(listAll ? { models: catalogModels(cat) } : {}),

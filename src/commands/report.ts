@@ -3,19 +3,16 @@
  * where demand goes, how providers differ, what routing would have done, and
  * data quality — with gates that fail a CI job.
  */
-import { existsSync } from 'node:fs';
-import { InputError } from '../errors.js';
 import type { Report } from '../report/index.js';
 import { DEFAULT_SIMULATE_OPTIONS, simulate, type Policy, type SimulateResult } from '../simulate/index.js';
 import type { Baseline } from '../simulate/replay.js';
-import { defaultDbPath, type Store } from '../store/db.js';
+import { openExisting, type Store } from '../store/db.js';
 import { analyzeReport, analyzeStore, type AnalyzeResult } from './analyze.js';
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
-import { openInput } from './input.js';
 import { simulateReport } from './simulate.js';
 
 export interface ReportOptions {
-  db?: string;
+  db: string;
   catalog?: string;
   from?: string;
   to?: string;
@@ -47,10 +44,8 @@ async function stalePriceDays(store: Store): Promise<number | null> {
 
 /** Analysis, replay and the stale-price check share one read-only open of the database. */
 async function measure(o: ReportOptions): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; stale: number | null }> {
-  const db = o.db ?? defaultDbPath();
-  // report takes no files: say so rather than openInput's "or pass files"
-  if (!existsSync(db)) throw new InputError(`database ${db} does not exist; ingest logs and market data first`);
-  const { store, source } = await openInput({ files: [], db });
+  const store = await openExisting(o.db, 'ingest logs and market data first');
+  const source = o.db;
   try {
     const analysis = await analyzeStore(store, source, { catalog: o.catalog, from: o.from, to: o.to, model: o.model, onProgress: o.onProgress });
     o.onProgress?.('simulate: replaying');

@@ -3,7 +3,7 @@
  * compares each with a baseline, with day-block bootstrap intervals.
  */
 import { resolveName } from '../catalog/index.js';
-import { prepareModelMap } from '../metrics/model-map.js';
+import { prepareModelMap } from '../query/model-map.js';
 import type { Report, Section } from '../report/index.js';
 import { replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
 import type { PolicyResult } from '../simulate/results.js';
@@ -12,7 +12,7 @@ import { openInput } from './input.js';
 export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
   /** request logs and market tables analysed in memory, instead of a database */
   files: string[];
-  db?: string;
+  db: string;
   catalog?: string;
   /** a model in any spelling */
   model?: string;

@@ -10,6 +10,7 @@
  *
  * Both outcomes are monotone in their scale, so a bisection finds it.
  */
+import { listCostSql, pricesOf, tokensOf } from '../query/measures.js';
 import type { Store } from '../store/db.js';
 import { CALIBRATION } from './market.js';
 
@@ -57,9 +58,7 @@ async function buildOptions(store: Store): Promise<void> {
        FROM priced ASOF LEFT JOIN c_windows s ON s.provider = priced.provider AND s.model = priced.model AND s.w <= priced.w
      )
      SELECT i, model, provider, official, tps,
-       ((input_tokens - cached_tokens) * input_price
-         + cached_tokens * coalesce(cached_input_price, input_price)
-         + output_tokens * output_price) / 1e6 AS cost
+       (${listCostSql(tokensOf('stated'), pricesOf('stated'))}) / 1e6 AS cost
      FROM stated
      WHERE ((listed_from <= ts AND (listed_to IS NULL OR ts < listed_to)) OR price_ts IS NOT NULL)
        AND context_length >= input_tokens + output_tokens

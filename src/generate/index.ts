@@ -1,7 +1,8 @@
 /**
  * Builds the synthetic market inside DuckDB, step by step, and writes its tables.
  */
-import { ident, type Store } from '../store/db.js';
+import { quotedIdentifier } from '@duckdb/node-api';
+import { type Store } from '../store/db.js';
 import { calibrate, type Calibration } from './calibrate.js';
 import {
   CATALOG_OUTPUT,
@@ -23,24 +24,8 @@ import { loadPlan, setVariables } from './tables.js';
 import { writeTable, type DataFormat, type WrittenTable } from './write.js';
 import type { TableKind } from '../store/schema.js';
 
-export type { Calibration, RoutingFigure } from './calibrate.js';
+export type { Calibration } from './calibrate.js';
 export type { DataFormat, WrittenTable } from './write.js';
-export { quotePath } from './write.js';
-export {
-  coverageProblems,
-  dayMs,
-  epochMixAt,
-  familyBands,
-  familyKeyCaps,
-  familyShares,
-  geometricShares,
-  gini,
-  lineEpochs,
-  offerings,
-  priceSnapshots,
-  supersededShare,
-} from './plan.js';
-export { tsParam } from './tables.js';
 
 export interface MarketOptions {
   requests: number;
@@ -85,7 +70,7 @@ export async function buildMarket(store: Store, o: MarketOptions): Promise<Calib
 
 /** Intermediate steps are dropped as soon as the next one is built, to bound memory at large request counts. */
 async function dropTables(store: Store, ...tables: string[]): Promise<void> {
-  for (const t of tables) await store.run(`DROP TABLE ${ident(t)}`);
+  for (const t of tables) await store.run(`DROP TABLE ${quotedIdentifier(t)}`);
 }
 
 /** A request without a listed offering would silently drop out of the joins; the market must cover its demand. */

@@ -4,6 +4,7 @@
  * the same data whatever the thread schedule. Tunables are DuckDB variables
  * (see tables.ts); the small plan tables are g_tasks, g_bands, g_offerings, ….
  */
+import { listCostSql, pricesOf, tokensOf } from '../query/measures.js';
 
 export const MACROS = [
   // DuckDB combines the hashes of several arguments by XOR, which would correlate the
@@ -308,9 +309,7 @@ SELECT
     CASE WHEN need_stream THEN 'stream' END), '') AS features,
   CASE WHEN no_cost THEN NULL
        WHEN error_type IS NOT NULL THEN 0.0
-       ELSE round(((input_tokens - cached_tokens) * input_price
-         + cached_tokens * coalesce(cached_input_price, input_price)
-         + output_tokens * output_price) / 1e6, 8) END AS cost,
+       ELSE round((${listCostSql(tokensOf('shaped'), pricesOf('shaped'))}) / 1e6, 8) END AS cost,
   getvariable('currency') AS currency
 FROM shaped`;
 

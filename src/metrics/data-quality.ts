@@ -1,5 +1,5 @@
 import type { Store } from '../store/db.js';
-import { selectedRequestsSql, type AnalyzeSelection } from './selection.js';
+import { selectedRequestsSql, type AnalyzeSelection } from '../query/selection.js';
 
 export interface DataQualityResult {
   /** first and last selected request, ISO timestamps; null without requests */

@@ -1,3 +1,4 @@
+import { blendedPriceSql, requestTpsSql } from '../query/measures.js';
 import type { Store } from '../store/db.js';
 import {
   beforePeriodEnd,
@@ -5,7 +6,7 @@ import {
   periodCondition,
   selectedRequestsSql,
   type AnalyzeSelection,
-} from './selection.js';
+} from '../query/selection.js';
 
 export interface HeterogeneityProvider {
   provider: string;
@@ -123,8 +124,7 @@ measured AS (
 logged AS (
   SELECT provider, model,
     quantile_cont(ttft_ms, 0.5) FILTER (WHERE status = 'ok') AS ttft,
-    quantile_cont(output_tokens / ((latency_ms - ttft_ms) / 1000), 0.5)
-      FILTER (WHERE status = 'ok' AND latency_ms > ttft_ms) AS tps,
+    quantile_cont(${requestTpsSql('sel')}, 0.5) FILTER (WHERE status = 'ok') AS tps,
     avg(CASE WHEN status = 'error' THEN 1.0 ELSE 0.0 END) AS error_rate, count(*) AS n
   FROM sel GROUP BY ALL
 ),
@@ -137,7 +137,7 @@ families AS (SELECT model, min(family) AS family FROM model_map GROUP BY ALL)
 SELECT x.model, coalesce(f.family, x.model) AS family, x.provider,
   coalesce(li.official, false) AS official,
   pr.input_price AS "inputPrice", pr.output_price AS "outputPrice",
-  (3 * pr.input_price + pr.output_price) / 4 AS "blendedPrice", pr.currency,
+  ${blendedPriceSql('pr.input_price', 'pr.output_price')} AS "blendedPrice", pr.currency,
   strftime(pr.ts, '%Y-%m-%dT%H:%M:%SZ') AS "priceTs",
   li.context_length AS "contextLength",
   CASE WHEN me.n > 0 THEN me.ttft ELSE lo.ttft END AS "medianTtftMs",

@@ -1,3 +1,4 @@
+import { blendedPriceSql } from '../query/measures.js';
 import type { Store } from '../store/db.js';
 import { priceAnomalies } from './price-anomalies.js';
 
@@ -69,7 +70,7 @@ speed AS (
 SELECT m.model, k.provider, k.source AS "sourceModel", m.variant, li.quantization, li.official,
   coalesce(li.listed, p.input_price IS NOT NULL) AS listed,
   p.input_price AS "inputPrice", p.output_price AS "outputPrice", p.cached_input_price AS "cachedInputPrice",
-  round((3 * p.input_price + p.output_price) / 4, 9) AS "blendedPrice", p.currency,
+  round(${blendedPriceSql('p.input_price', 'p.output_price')}, 9) AS "blendedPrice", p.currency,
   strftime(p.price_ts, '%Y-%m-%dT%H:%M:%SZ') AS "priceTs",
   li.context_length AS "contextLength", li.max_output_tokens AS "maxOutputTokens", li.features,
   s.ttft AS "medianTtftMs", s.tps AS "medianTps", s.p90 AS "p90LatencyMs", s.success AS "successRate",

@@ -5,7 +5,7 @@ import {
   selectedRequestsSql,
   type AnalyzeSelection,
   type DemandUnit,
-} from './selection.js';
+} from '../query/selection.js';
 
 /** A model carries real use at a provider from this share of the provider's demand on, percent. */
 export const USED_SHARE_PCT = 1;

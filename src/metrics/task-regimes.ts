@@ -1,5 +1,5 @@
 import type { Store } from '../store/db.js';
-import { selectedRequestsSql, type AnalyzeSelection, type DemandUnit } from './selection.js';
+import { selectedRequestsSql, type AnalyzeSelection, type DemandUnit } from '../query/selection.js';
 
 export type LengthClass = 'short' | 'medium' | 'long';
 

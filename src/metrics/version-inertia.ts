@@ -1,5 +1,5 @@
 import type { Store } from '../store/db.js';
-import { selectedRequestsSql, selectionBounds, type AnalyzeSelection, type DemandUnit } from './selection.js';
+import { selectedRequestsSql, selectionBounds, type AnalyzeSelection, type DemandUnit } from '../query/selection.js';
 
 export interface InertiaDay {
   /** 'YYYY-MM-DD' (UTC) */

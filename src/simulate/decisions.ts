@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
-import type { SqlFragment } from '../metrics/selection.js';
+import type { SqlFragment } from '../query/selection.js';
 import type { Store } from '../store/db.js';
 
 const TEXT = ['policy', 'request_id', 'provider'];

@@ -1,4 +1,4 @@
-import type { SqlFragment } from '../metrics/selection.js';
+import type { SqlFragment } from '../query/selection.js';
 import type { Store } from '../store/db.js';
 import { figureOf } from './feasibility.js';
 

@@ -9,7 +9,7 @@
  * caller replays again keeping every latency. `--by` groups always keep every
  * latency: each group would need bands of its own.
  */
-import type { SqlFragment } from '../metrics/selection.js';
+import type { SqlFragment } from '../query/selection.js';
 import type { Store } from '../store/db.js';
 
 export const PERCENTILES = [0.5, 0.9] as const;

@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
+import { requestTpsSql } from '../query/measures.js';
 import type { Store } from '../store/db.js';
 
 export type StateMode = 'windowed' | 'static';
@@ -47,7 +48,7 @@ function measuredSql(mode: StateMode, logged: boolean): string {
   WITH lat AS (${LATENCY_SQL}), lat_pairs AS (SELECT DISTINCT model, provider FROM lat),
   logged AS (
     SELECT coalesce(m.model, r.model) AS model, r.provider, r.ts, coalesce(r.status, 'ok') = 'ok' AS ok, r.ttft_ms,
-      CASE WHEN r.latency_ms > r.ttft_ms THEN r.output_tokens / ((r.latency_ms - r.ttft_ms) / 1000) END AS tps
+      ${requestTpsSql('r')} AS tps
     FROM requests r LEFT JOIN model_map m ON m.name = r.model
   ), src AS (
     SELECT * FROM lat

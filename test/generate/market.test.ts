@@ -1,9 +1,9 @@
 /**
  * Unit tests of the market plan: the pure derivations behind the generated numbers.
  */
+import { quotedString } from '@duckdb/node-api';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { quotePath } from '../../src/generate/write.js';
 import {
   coverageProblems,
   dayMs,
@@ -17,8 +17,8 @@ import {
   offerings,
   priceSnapshots,
   supersededShare,
-  tsParam,
-} from '../../src/generate/index.js';
+} from '../../src/generate/plan.js';
+import { tsParam } from '../../src/generate/tables.js';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);
 
@@ -88,9 +88,9 @@ test('offerings: the Qwen3-32B official price, third parties anchored within -50
   assert.ok(changes.some((p) => p.provider === 'provider-b' && p.model === 'GLM-4.6' && p.inputPrice === 2.4));
 });
 
-test('quotePath doubles single quotes, and only quotes', () => {
-  assert.equal(quotePath("/tmp/it's here/requests.parquet"), "'/tmp/it''s here/requests.parquet'");
-  assert.equal(quotePath('C:\\data\\x.csv'), "'C:\\data\\x.csv'");
+test('quotedString doubles single quotes, and only quotes', () => {
+  assert.equal(quotedString("/tmp/it's here/requests.parquet"), "'/tmp/it''s here/requests.parquet'");
+  assert.equal(quotedString('C:\\data\\x.csv'), "'C:\\data\\x.csv'");
 });
 
 test('tsParam: a UTC timestamp DuckDB casts without a zone', () => {

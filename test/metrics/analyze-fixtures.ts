@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ingestFiles } from '../../src/ingest/index.js';
-import { prepareModelMap } from '../../src/metrics/model-map.js';
+import { prepareModelMap } from '../../src/query/model-map.js';
 import { Store } from '../../src/store/db.js';
 import { fixtures } from '../helpers.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { concentration } from '../../src/metrics/concentration.js';
-import { prepareModelMap } from '../../src/metrics/model-map.js';
+import { prepareModelMap } from '../../src/query/model-map.js';
 import { Store } from '../../src/store/db.js';
 
 /** The defining double sum, as an independent check of the SQL's sorted-rank form. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ingestFiles } from '../../src/ingest/index.js';
-import { prepareModelMap } from '../../src/metrics/model-map.js';
+import { prepareModelMap } from '../../src/query/model-map.js';
 import { priceAnomalies } from '../../src/metrics/price-anomalies.js';
 import { Store } from '../../src/store/db.js';
 import { fixtures } from '../helpers.js';

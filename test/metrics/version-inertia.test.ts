@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prepareModelMap } from '../../src/metrics/model-map.js';
+import { prepareModelMap } from '../../src/query/model-map.js';
 import { releaseFigures, versionInertia } from '../../src/metrics/version-inertia.js';
 import { Store } from '../../src/store/db.js';
 import { approx } from './analyze-fixtures.js';

@@ -2,7 +2,7 @@
  * Tiny hand-built markets for the replay tests: rows written with SQL into an
  * in-memory store, all for the model `toy` (unknown to the catalog, so its own model).
  */
-import { prepareModelMap } from '../../src/metrics/model-map.js';
+import { prepareModelMap } from '../../src/query/model-map.js';
 import { DEFAULT_SIMULATE_OPTIONS, replay, simulate, type Replay, type SimulateOptions, type SimulateResult } from '../../src/simulate/index.js';
 import { parsePolicy } from '../../src/simulate/policy.js';
 import { Store } from '../../src/store/db.js';

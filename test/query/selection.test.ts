@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../src/errors.js';
-import { selectionBounds } from '../../src/metrics/selection.js';
+import { selectionBounds } from '../../src/query/selection.js';
 
 test('selection bounds: bare dates cover whole days, moments are inclusive and converted to UTC', () => {
   assert.deepEqual(selectionBounds({ from: '2025-10-01', to: '2025-10-31' }), {

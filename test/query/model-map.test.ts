@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCatalog, catalogRowsFromStore, loadModelMap, modelNamesInStore } from '../../src/catalog/index.js';
+import { buildCatalog } from '../../src/catalog/index.js';
+import { catalogRowsFromStore, loadModelMap, modelNamesInStore } from '../../src/query/model-map.js';
 import { Store } from '../../src/store/db.js';
 
 test('loadModelMap puts one resolution per distinct name into the temp table model_map', async () => {

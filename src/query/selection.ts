@@ -5,6 +5,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
+import { listCostSql, pricesOf, tokensOf } from './measures.js';
 
 export type DemandUnit = 'tokens' | 'requests' | 'cost';
 
@@ -112,14 +113,8 @@ export function selectionParams(sel: AnalyzeSelection): SqlParams {
   };
 }
 
-/**
- * Cost of a request at list prices, per 1 M tokens; cached prompt tokens at the
- * cached price when there is one (as `simulate` prices them).
- */
-const LIST_COST = (p: string) => `(
-  (q.input_tokens - coalesce(q.cached_tokens, 0)) * ${p}.input_price
-  + coalesce(q.cached_tokens, 0) * coalesce(${p}.cached_input_price, ${p}.input_price)
-  + q.output_tokens * ${p}.output_price) / 1e6`;
+/** Cost of a request at the list prices of price row `p` (per 1 M tokens), as `simulate` prices it. */
+const LIST_COST = (p: string) => `(${listCostSql(tokensOf('q'), pricesOf(p))}) / 1e6`;
 
 function demandSql(by: DemandUnit): { demand: string; known: string; joins: string } {
   if (by === 'tokens') return { demand: 'CAST(q.input_tokens + q.output_tokens AS DOUBLE)', known: 'true', joins: '' };
