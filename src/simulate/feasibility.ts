@@ -7,9 +7,10 @@
  * columns per provider ("slot", providers in name order). Each request is joined
  * once to its segment, and the figures of every slot are one expression each.
  */
-import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../metrics/selection.js';
+import { quotedString } from '@duckdb/node-api';
+import { listCostSql, pricesOf } from '../query/measures.js';
+import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
-import { sqlString } from '../store/sql.js';
 import { windowOf } from './state.js';
 
 export interface RequestSelection {
@@ -62,7 +63,7 @@ export function requestsSql(
   const rows = o.order
     ? recast(
         `SELECT *, rank() OVER (PARTITION BY model ORDER BY ts) - 1 AS seq
-         FROM (${recast(columns, (values) => `ENUM(${values.map(sqlString).join(', ')})`)})`,
+         FROM (${recast(columns, (values) => `ENUM(${values.map(quotedString).join(', ')})`)})`,
         () => 'VARCHAR',
       )
     : columns;
@@ -119,18 +120,21 @@ async function buildSlots(store: Store): Promise<{ slots: number; officials: num
 }
 
 /** Per-slot columns of `sim_seg`, for slot k: `<name>_k`. */
-const SEGMENT_FIGURES = ['cap', 'ip', 'op', 'cp', 'd_ttft', 'd_tps', 'o_success', 'o_ttft', 'o_tps'];
+const SEGMENT_FIGURES = ['cap', 'in_per_token', 'out_per_token', 'cached_per_token', 'd_ttft', 'd_tps', 'o_success', 'o_ttft', 'o_tps'];
+
+/** Slot k's prices per token, as measures.listCostSql takes them. */
+export const slotPrices = (k: number) => ({ input: `in_per_token_${k}`, cached: `cached_per_token_${k}`, output: `out_per_token_${k}` });
 
 /** The context length of a provider that states none: no request is too long for it. */
 const NO_LIMIT = '9223372036854775807';
 
 /**
- * `sim_seg(model, fkey, w, t0, t1, seg, official_<r>_slot/_cap, named_<j>_slot/_cap, <figure>_k …)`:
- * per model and features string a request logged (`fkey`, '' for none), a
+ * `sim_seg(model, features_key, w, seg_start, seg_end, seg, official_<r>_slot/_cap, named_<j>_slot/_cap, <figure>_k …)`:
+ * per model and features string a request logged (`features_key`, '' for none), a
  * segment starts at every window start with requests and at every price snapshot,
- * and lasts until the next one (`t1`, infinity for the last); so a request's
+ * and lasts until the next one (`seg_end`, infinity for the last); so a request's
  * segment lies in its window `w`. Slot k's columns hold provider k's figures in
- * force from t0 to t1: prices per token; `cap`, the most tokens a request may
+ * force from seg_start to seg_end: prices per token; `cap`, the most tokens a request may
  * have (its context length), or −1 when it is closed to the request: unpriced,
  * without decision state, below a success rate of `$min_success`, or lacking a
  * feature the request needs (unknown context or features are not held against
@@ -141,6 +145,7 @@ const NO_LIMIT = '9223372036854775807';
  * `throughput_*` and `ttft_*` their best providers per class of requests (classBestSql).
  */
 function segmentsSql(slots: number, officials: number, named: number): string {
+  const price = pricesOf('c');
   const pick = (name: string, cond: string) =>
     `any_value(slot) FILTER (WHERE ${cond}) AS ${name}_slot, any_value(cap) FILTER (WHERE ${cond}) AS ${name}_cap`;
   const columns = [
@@ -153,27 +158,27 @@ function segmentsSql(slots: number, officials: number, named: number): string {
       }).join(', '),
     ),
   ];
-  // t1 is never NULL: an OR in a LEFT JOIN's condition turns the hash join into a nested loop
+  // seg_end is never NULL: an OR in a LEFT JOIN's condition turns the hash join into a nested loop
   return `
   CREATE OR REPLACE TEMP TABLE sim_seg AS
   WITH classes AS (
-    SELECT DISTINCT model, coalesce(features, '') AS fkey FROM sim_selected UNION SELECT DISTINCT model, '' FROM sim_selected
+    SELECT DISTINCT model, coalesce(features, '') AS features_key FROM sim_selected UNION SELECT DISTINCT model, '' FROM sim_selected
   ), needs AS (
-    SELECT model, fkey, list_filter(list_transform(string_split(fkey, ','), x -> trim(x)), x -> x <> '') AS needs FROM classes
+    SELECT model, features_key, list_filter(list_transform(string_split(features_key, ','), x -> trim(x)), x -> x <> '') AS needs FROM classes
   ), cuts AS (
-    SELECT DISTINCT model, w AS t0 FROM sim_windows
+    SELECT DISTINCT model, w AS seg_start FROM sim_windows
     UNION SELECT model, ts FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)
   ), priced AS (
-    SELECT c.model, c.t0, ${windowOf('c.t0')} AS w, p.* EXCLUDE (model),
+    SELECT c.model, c.seg_start, ${windowOf('c.seg_start')} AS w, p.* EXCLUDE (model),
       pr.input_price, pr.output_price, pr.cached_input_price
     FROM cuts c JOIN sim_slots p USING (model)
-    ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.t0 >= pr.ts
+    ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.seg_start >= pr.ts
   ), x AS (
-    SELECT c.model, n.fkey, c.t0, c.slot, c.provider, c.official_rank,
+    SELECT c.model, n.features_key, c.seg_start, c.slot, c.provider, c.official_rank,
       CASE WHEN c.input_price IS NOT NULL AND ds.w IS NOT NULL AND ds.success >= $min_success
         AND (c.features IS NULL OR list_has_all(c.features, n.needs))
         THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS cap,
-      c.input_price / 1e6 AS ip, c.output_price / 1e6 AS op, coalesce(c.cached_input_price, c.input_price) / 1e6 AS cp,
+      ${price.input} / 1e6 AS in_per_token, ${price.output} / 1e6 AS out_per_token, ${price.cached} / 1e6 AS cached_per_token,
       ds.ttft AS d_ttft, ds.tps AS d_tps, coalesce(cs.success, 0) AS o_success,
       CASE WHEN cs.w IS NULL THEN ds.ttft ELSE coalesce(cs.ttft, ds.ttft) END AS o_ttft,
       CASE WHEN cs.w IS NULL THEN ds.tps ELSE coalesce(cs.tps, ds.tps) END AS o_tps
@@ -181,10 +186,10 @@ function segmentsSql(slots: number, officials: number, named: number): string {
     LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
     LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
   ), seg AS (
-    SELECT model, fkey, ${windowOf('t0')} AS w, t0,
-      lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, fkey ORDER BY t0) AS t1, row_number() OVER () AS seg,
+    SELECT model, features_key, ${windowOf('seg_start')} AS w, seg_start,
+      lead(seg_start, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, features_key ORDER BY seg_start) AS seg_end, row_number() OVER () AS seg,
       ${columns.join(',\n      ')}
-    FROM x GROUP BY model, fkey, t0
+    FROM x GROUP BY model, features_key, seg_start
   )${classBestSql(slots)}`;
 }
 
@@ -223,21 +228,21 @@ function classBestSql(slots: number): string {
       bit_or(1::BIGINT << (slot - 1)) FILTER (WHERE ${at}) AS ${p}_bits`;
   });
   return `, ranked AS (
-    SELECT model, fkey, t0, slot, ${policies.map(([p, key]) => `${key((f) => f)} AS ${p}_figure`).join(', ')},
-      row_number() OVER (PARTITION BY model, fkey, t0 ORDER BY cap DESC, slot) AS rank
+    SELECT model, features_key, seg_start, slot, ${policies.map(([p, key]) => `${key((f) => f)} AS ${p}_figure`).join(', ')},
+      row_number() OVER (PARTITION BY model, features_key, seg_start ORDER BY cap DESC, slot) AS rank
     FROM x
   ), by_class AS (
     SELECT r.*, n.c, ${policies.map(([p]) => `min(${p}_figure) OVER per AS ${p}_best`).join(', ')}
     FROM ranked r JOIN range(1, ${slots + 1}) n(c) ON r.rank <= n.c
-    WINDOW per AS (PARTITION BY model, fkey, t0, n.c)
+    WINDOW per AS (PARTITION BY model, features_key, seg_start, n.c)
   ), per_class AS (
-    SELECT model, fkey, t0, c, ${per.join(',\n      ')}
-    FROM by_class GROUP BY model, fkey, t0, c
+    SELECT model, features_key, seg_start, c, ${per.join(',\n      ')}
+    FROM by_class GROUP BY model, features_key, seg_start, c
   ), packed AS (
-    SELECT model, fkey, t0, ${packed.join(',\n      ')}
-    FROM per_class GROUP BY model, fkey, t0
+    SELECT model, features_key, seg_start, ${packed.join(',\n      ')}
+    FROM per_class GROUP BY model, features_key, seg_start
   )
-  SELECT seg.*, packed.* EXCLUDE (model, fkey, t0) FROM seg JOIN packed USING (model, fkey, t0)`;
+  SELECT seg.*, packed.* EXCLUDE (model, features_key, seg_start) FROM seg JOIN packed USING (model, features_key, seg_start)`;
 }
 
 /** What the replay's expressions need to know of the segments. */
@@ -265,8 +270,7 @@ export async function buildSegments(
 }
 
 /** Figures of slot k for one request, segment's and request's: the columns `<name>_k`. */
-const FIGURES = ['cost', 'icost', 'feas', 'd_tps', 'd_ttft', 'd_e2e', 'o_success', 'o_ttft', 'o_tps', 'o_e2e'] as const;
-export type Figure = (typeof FIGURES)[number];
+export type Figure = 'cost' | 'icost' | 'feas' | 'd_tps' | 'd_ttft' | 'd_e2e' | 'o_success' | 'o_ttft' | 'o_tps' | 'o_e2e';
 
 /** End-to-end latency in ms of a request's output tokens at a TTFT (ms) and TPS. */
 export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens / ${tps} * 1000`;
@@ -280,9 +284,9 @@ export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens 
  * every needed feature; an unknown context is not held against a provider).
  */
 function slotFigures(k: number): string {
-  const prompt = `fresh_tokens * ip_${k} + cached_tokens * cp_${k}`;
+  const prompt = `fresh_tokens * in_per_token_${k} + cached_tokens * cached_per_token_${k}`;
   return [
-    `${prompt} + output_tokens * op_${k} AS cost_${k}`,
+    `${listCostSql({ fresh: 'fresh_tokens', cached: 'cached_tokens', output: 'output_tokens' }, slotPrices(k))} AS cost_${k}`,
     `${prompt} AS icost_${k}`,
     `cap_${k} >= total_tokens AS feas_${k}`,
     `${endToEnd(`d_ttft_${k}`, `d_tps_${k}`)} AS d_e2e_${k}`,
@@ -303,10 +307,10 @@ export function candidatesSql(requests: SqlFragment, slots: number, o: { observe
     SELECT *, ${figures}
     FROM (
       SELECT r.*, input_tokens - cached_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
-        s.* EXCLUDE (model, fkey, w, t0, t1) ${o.observed ? ', o.slot AS observed_slot' : ''}
+        s.* EXCLUDE (model, features_key, w, seg_start, seg_end) ${o.observed ? ', o.slot AS observed_slot' : ''}
       FROM (${requests.sql}) r
-      LEFT JOIN sim_seg s ON s.model = r.model AND s.fkey = coalesce(r.features, '') AND s.w = r.w
-        AND r.ts >= s.t0 AND r.ts < s.t1
+      LEFT JOIN sim_seg s ON s.model = r.model AND s.features_key = coalesce(r.features, '') AND s.w = r.w
+        AND r.ts >= s.seg_start AND r.ts < s.seg_end
       ${o.observed ? 'LEFT JOIN sim_slots o ON o.model = r.model AND o.provider = r.observed' : ''}
     ) r ${o.joins ?? ''}`;
   return { sql, params: requests.params };

@@ -1,12 +1,32 @@
 /**
  * Counterfactual replay: every selected request replayed under each policy against
  * a baseline, set-wise in DuckDB. Needs the temp table `model_map` (prepareModelMap).
+ *
+ * The replay's steps, in order, and the temp tables each creates (their columns are
+ * documented where they are built):
+ *
+ * 1. selected requests — `sim_selected` (requests per model, task, provider, features),
+ *    `sim_windows` (the windows with requests): feasibility.buildRequestWindows
+ * 2. market — `sim_prices` (price snapshots by canonical model, anomalies left out),
+ *    `sim_offers` (every provider that lists, prices or served a model),
+ *    `sim_measured` and `sim_state` (success, median TTFT and TPS per window): state.buildProviderState
+ * 3. segments — `sim_slots` (each model's providers in name order), `sim_seg` (per model,
+ *    features and segment of time, every provider's prices, cap and states side by side):
+ *    feasibility.buildSegments
+ * 4. policy inputs, where a policy needs them — `sim_static_best` (static-best's provider per
+ *    model and task), `sim_task_objective` (task-aware's objective per task): replay.ts
+ * 5. percentile bands — `sim_sample` (a sampled replay's latencies, dropped after): percentiles.latencyBands
+ * 6. the replay, summed — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
+ *    latencies), `sim_agg` (per policy, model, task and day), `sim_routing` (requests per policy and
+ *    provider): results.aggregateOutcomes
+ * 7. results — per policy (and per model or task) from `sim_agg`, `sim_routing` and `sim_agg_wide`:
+ *    results.policyResults, percentiles.latencyPercentiles
  */
 import { UsageError } from '../errors.js';
 import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
 import type { Store } from '../store/db.js';
-import type { SqlFragment } from '../metrics/selection.js';
+import type { SqlFragment } from '../query/selection.js';
 import { buildRequestWindows, buildSegments, candidatesSql, feasibilitySql, requestsSql, textValues } from './feasibility.js';
 import {
   buildStaticBest,
@@ -26,9 +46,8 @@ import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSa
 import { buildProviderState, parseDuration, type StateMode } from './state.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
-export type { PolicyResult, RoutingShare } from './results.js';
+export type { PolicyResult } from './results.js';
 export type { StateMode } from './state.js';
-export { parseDuration } from './state.js';
 export type { Objective, Policy } from './policy.js';
 
 export type Information = 'causal' | 'hindsight';
@@ -132,40 +151,50 @@ export interface Replay {
 
 export async function replay(store: Store, options: SimulateOptions): Promise<Replay> {
   const { windowSeconds, staleSeconds } = validate(options);
-  const step = (what: string) => options.onProgress && ((pct: number) => options.onProgress!(`simulate: ${what} ${pct.toFixed(0)}%`));
+  const step = (what: string) => options.onProgress?.(`simulate: ${what}`);
+  const policies = options.policies;
+  const names = policies.map((p) => p.name);
+
+  step('selected requests');
   await buildRequestWindows(store, options, windowSeconds);
+
+  step('prices, offerings and provider state');
   await buildProviderState(store, {
     windowSeconds,
     staleSeconds,
     state: options.state,
     includeAnomalousPrices: options.includeAnomalousPrices,
   });
+
+  step('segments');
   // static state is the same in every window, so causal and hindsight coincide there
   const lag = options.info === 'causal' && options.state === 'windowed' ? windowSeconds : 0;
-  const named = namedProviders(options.policies, options.baseline);
+  const named = namedProviders(policies, options.baseline);
   const { slots, officials } = await buildSegments(store, {
     named,
     minSuccess: options.minSuccess,
     decisionLagSeconds: lag,
     winSeconds: windowSeconds,
   });
+
+  step('policy inputs');
   // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
-  const order = options.policies.some((p) => p.needsOrder) ? await textValues(store) : undefined;
+  const order = policies.some((p) => p.needsOrder) ? await textValues(store) : undefined;
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
       order,
-      hash: options.policies.some((p) => p.needsHash),
+      hash: policies.some((p) => p.needsHash),
       seed: options.seed,
       every,
     });
-  const staticBest = options.policies.some((p) => p.needsStaticPass);
-  const taskObjectives = options.policies.some((p) => p.needsTaskObjectives);
+  const staticBest = policies.some((p) => p.needsStaticPass);
+  const taskObjectives = policies.some((p) => p.needsTaskObjectives);
   if (staticBest) await buildStaticBest(store, selected, slots);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
   const wideOf = (requests: SqlFragment) =>
-    replaySql(options.policies, options.baseline, { requests, staticBest, taskObjectives }, {
+    replaySql(policies, options.baseline, { requests, staticBest, taskObjectives }, {
       slots,
       officials,
       named,
@@ -176,29 +205,32 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     });
   const wide = wideOf(toReplay());
   const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_selected'))?.n ?? 0;
+
   // percentile bands from a sample, unless groups need every latency
   const sampling = options.by ? undefined : (options.bandSampling ?? bandSampling(requests));
+  if (sampling) step('percentile bands');
+  const bands = sampling && (await latencyBands(store, wideOf(toReplay(sampling.every)), policies.length, sampling.sigmas));
+
   const aggregate = (bands?: Bands[]) =>
-    aggregateOutcomes(store, wide, options.policies, {
+    aggregateOutcomes(store, wide, policies, {
       baseline: options.baseline,
       retries: options.retries ?? 0,
       failedAttemptsFree: options.failedAttemptsFree ?? false,
       slots,
       bands,
-      onProgress: step('replay'),
+      onProgress: options.onProgress && ((pct: number) => options.onProgress!(`simulate: replay ${pct.toFixed(0)}%`)),
     });
-  let latencies = await aggregate(
-    sampling && (await latencyBands(store, wideOf(toReplay(sampling.every)), options.policies.length, sampling.sigmas)),
-  );
-  const names = options.policies.map((p) => p.name);
+  let latencies = await aggregate(bands);
   let overall = await latencyPercentiles(store, names, latencies);
   if (!overall) {
     // a band missed its percentile: keep every latency
     latencies = await aggregate();
     overall = (await latencyPercentiles(store, names, latencies))!;
   }
+
+  step('results');
   const common = { bootstrap: options.bootstrap, seed: options.seed };
-  const policies = await policyResults(store, names, { ...common, percentiles: overall });
+  const results = await policyResults(store, names, { ...common, percentiles: overall });
   const candidates = candidatesSql(selected, slots, { observed: true });
   const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, slots) : undefined;
   const groups = options.by
@@ -214,13 +246,13 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     window: String(options.window),
     state: options.state,
     requests,
-    policies,
-    pareto: paretoFront(policies),
-    ...dynamicValue(options.policies, policies),
+    policies: results,
+    pareto: paretoFront(results),
+    ...dynamicValue(policies, results),
     ...(groups ? { by: options.by, groups } : {}),
     ...(fit ? { fit } : {}),
   };
-  const outcomes = withProviderNames(outcomesSql(options.policies, wide));
+  const outcomes = withProviderNames(outcomesSql(policies, wide));
   return { result, outcomes, feasibility: feasibilitySql(candidates, slots) };
 }
 

@@ -4,9 +4,20 @@
  * in one pass; `outcomesSql` is one row per policy and compared request.
  */
 import { UsageError } from '../errors.js';
-import type { SqlFragment, SqlParams } from '../metrics/selection.js';
+import type { SqlFragment, SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
-import { candidatesSql, CLASS_BEST, CLASS_MAX_SLOTS, endToEnd, figureOf, firstSlot, type ClassPolicy, type Figure } from './feasibility.js';
+import { listCostSql } from '../query/measures.js';
+import {
+  candidatesSql,
+  CLASS_BEST,
+  CLASS_MAX_SLOTS,
+  endToEnd,
+  figureOf,
+  firstSlot,
+  slotPrices,
+  type ClassPolicy,
+  type Figure,
+} from './feasibility.js';
 import { OBJECTIVES, type Objective, type Policy } from './policy.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
@@ -336,8 +347,11 @@ function lookup(L: Layers, f: Figure, slot: string, slots: number, listed: boole
   return listed ? `${L.add(`[${slotsOf(slots).map((k) => `${f}_${k}`).join(', ')}]`)}[${slot}]` : figureOf(f, slot, slots);
 }
 
+/** The columns of policy i's attempt j are named `policy<i>_attempt<j>_<figure>`. */
+const attemptColumn = (i: number, j: number) => `policy${i}_attempt${j}`;
+
 /**
- * Attempt j of policy i, as columns `a<i>_<j>_<figure>`: success probability, cost
+ * Attempt j of policy i, as columns `policy<i>_attempt<j>_<figure>`: success probability, cost
  * (`cost`: the first attempt's, when a column has it already), what it bills if it
  * fails (its prompt), TPS, TTFT and end-to-end latency: the chosen slot's, or with
  * few policies (see MANY_POLICIES) computed from its TTFT and TPS.
@@ -345,7 +359,7 @@ function lookup(L: Layers, f: Figure, slot: string, slots: number, listed: boole
 function addAttempts(L: Layers, i: number, attempts: number, slots: number, many: boolean, cost?: string): void {
   for (let j = 1; j <= attempts; j++) {
     const fig = (f: Figure) => lookup(L, f, `pick_${i}_${j}`, slots, many);
-    const a = `a${i}_${j}`;
+    const a = attemptColumn(i, j);
     L.add(fig('o_success'), `${a}_p`);
     L.add(j === 1 && cost ? cost : fig('cost'), `${a}_cost`);
     L.add(fig('icost'), `${a}_icost`);
@@ -386,7 +400,7 @@ function policyOutputs(
   attempts: number,
   o: Pick<PolicyOptions, 'retries' | 'failedAttemptsFree'>,
 ): Record<(typeof OUTPUTS)[number], string> {
-  const a = (j: number, f: string) => `a${i}_${j}_${f}`;
+  const a = (j: number, f: string) => `${attemptColumn(i, j)}_${f}`;
   const e2e = (j: number) => a(j, 'e2e');
   const js = slotsOf(attempts);
   const picks = js.map((j) => `pick_${i}_${j}`);
@@ -426,7 +440,7 @@ export function keyFiguresSql(sql: string, o: Pick<PolicyOptions, 'retries' | 'f
   const attempts = o.retries + 1;
   const slot = (j: number) => (o.retries ? `key[${j}]` : 'key');
   const figures = slotsOf(attempts).flatMap((j) =>
-    Object.entries(KEY_FIGURES).map(([name, f]) => `${figureOf(f, slot(j), o.slots)} AS a0_${j}_${name}`),
+    Object.entries(KEY_FIGURES).map(([name, f]) => `${figureOf(f, slot(j), o.slots)} AS ${attemptColumn(0, j)}_${name}`),
   );
   const out = policyOutputs(0, attempts, o);
   return `SELECT *, ${slot(1)} AS slot, ${out.tps} AS tps, ${out.ttft} AS ttft, ${out.success} AS success,
@@ -534,7 +548,8 @@ export function withProviderNames(outcomes: SqlFragment): SqlFragment {
 export async function buildStaticBest(store: Store, requests: SqlFragment, slots: number): Promise<void> {
   const ks = slotsOf(slots);
   const c = candidatesSql(requests, slots);
-  const per = ks.map((k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': ip_${k} * fresh + cp_${k} * cached + op_${k} * output,
+  const cost = (k: number) => listCostSql({ fresh: 'fresh', cached: 'cached', output: 'output' }, slotPrices(k));
+  const per = ks.map((k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': ${cost(k)},
     'd_tps': d_tps_${k}}`);
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_static_best AS

@@ -2,7 +2,7 @@
  * Per-policy results from the replay's outcomes, summed once into `sim_agg`, and
  * the day-block bootstrap of savings and throughput gain.
  */
-import type { SqlFragment } from '../metrics/selection.js';
+import type { SqlFragment } from '../query/selection.js';
 import type { Store } from '../store/db.js';
 import { groupColumn, groupKey, latencyAggregates, type Bands, type Latencies, type Percentiles } from './percentiles.js';
 import type { Policy } from './policy.js';
@@ -71,7 +71,7 @@ export async function aggregateOutcomes(
   const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p.name]));
   // every distinct aggregate once: policies that choose wherever the baseline is feasible share the baseline's sums
   const aggregates = new Map<string, string>();
-  const agg = (expr: string) => aggregates.get(expr) ?? (aggregates.set(expr, `a${aggregates.size}`), `a${aggregates.size - 1}`);
+  const agg = (expr: string) => aggregates.get(expr) ?? (aggregates.set(expr, `agg_${aggregates.size}`), `agg_${aggregates.size - 1}`);
   // columns the aggregates share, computed once below them
   const columns: string[] = [];
   const column = (expr: string) => (columns.push(`${expr} AS band_${columns.length}`), `band_${columns.length - 1}`);
