@@ -18,8 +18,7 @@ export const GATE_FIGURES = {
 
 export type GateFigure = keyof typeof GATE_FIGURES;
 
-const OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
-type Op = (typeof OPS)[number];
+type Op = '<=' | '>=' | '==' | '!=' | '<' | '>';
 
 export interface Gate {
   expr: string;
@@ -39,19 +38,27 @@ export function parseGate(expr: string): Gate {
   if (!m) throw new UsageError(`--fail-if '${expr}': expected FIGURE OP NUMBER, e.g. 'savingsPct < 10'`);
   const [, figure, op, value] = m;
   if (!(figure in GATE_FIGURES)) {
-    throw new UsageError(`--fail-if '${expr}': unknown figure '${figure}'; known: ${Object.keys(GATE_FIGURES).join(', ')}`);
+    throw new UsageError(
+      `--fail-if '${expr}': unknown figure '${figure}'; known: ${Object.keys(GATE_FIGURES).join(', ')}`,
+    );
   }
   return { expr: expr.trim(), figure: figure as GateFigure, op: op as Op, value: Number(value) };
 }
 
 function holds(actual: number, op: Op, value: number): boolean {
   switch (op) {
-    case '<': return actual < value;
-    case '<=': return actual <= value;
-    case '>': return actual > value;
-    case '>=': return actual >= value;
-    case '==': return actual === value;
-    case '!=': return actual !== value;
+    case '<':
+      return actual < value;
+    case '<=':
+      return actual <= value;
+    case '>':
+      return actual > value;
+    case '>=':
+      return actual >= value;
+    case '==':
+      return actual === value;
+    case '!=':
+      return actual !== value;
   }
 }
 
