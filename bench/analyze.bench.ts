@@ -26,7 +26,10 @@ try {
   const db = path.join(dir, 'bench.duckdb');
   const store = await Store.open(db);
   try {
-    await ingestFiles(store, market.tables.filter((t) => t.table !== 'requests').map((t) => t.file));
+    await ingestFiles(
+      store,
+      market.tables.filter((t) => t.table !== 'requests').map((t) => t.file),
+    );
     await store.run(`INSERT INTO requests (request_id, ts, model, provider, task, input_tokens, output_tokens, ttft_ms, latency_ms, status, currency)
       WITH names AS (SELECT list(DISTINCT model ORDER BY model) AS m FROM offerings),
            provs AS (SELECT list(DISTINCT provider ORDER BY provider) AS p FROM offerings)
@@ -45,13 +48,21 @@ try {
   for (let run = 0; run < runs; run++) {
     plainRuns.push(measure([path.join(here, 'plain-analyze.js'), db]));
     oursRuns.push(measure([cli, 'analyze', '--db', db, '--format', 'json']));
-    process.stderr.write(`  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, ai-ping ${oursRuns[run].seconds.toFixed(2)} s\n`);
+    process.stderr.write(
+      `  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, ai-ping ${oursRuns[run].seconds.toFixed(2)} s\n`,
+    );
   }
   const plain = median(plainRuns);
   const ours = median(oursRuns);
-  console.log(`analyze benchmark: ${n.toLocaleString('en-US')} requests, ${os.cpus().length} cores, median of ${runs} runs`);
-  console.log(`  plain DuckDB queries ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`);
-  console.log(`  ai-ping analyze      ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`);
+  console.log(
+    `analyze benchmark: ${n.toLocaleString('en-US')} requests, ${os.cpus().length} cores, median of ${runs} runs`,
+  );
+  console.log(
+    `  plain DuckDB queries ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
+  );
+  console.log(
+    `  ai-ping analyze      ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`,
+  );
   console.log(`  ratio ${(ours.seconds / plain.seconds).toFixed(2)}x (target <= 1.50x, peak < 2048 MB)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

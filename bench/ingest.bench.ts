@@ -56,14 +56,34 @@ try {
   for (let run = 0; run < runs; run++) {
     for (const f of readdirSync(dir)) if (f.endsWith('.duckdb') || f.endsWith('.wal')) rmSync(path.join(dir, f));
     plainRuns.push(measure([path.join(here, 'plain-ctas.js'), path.join(dir, 'plain.duckdb'), parquet]));
-    oursRuns.push(measure([cli, 'ingest', parquet, '--db', path.join(dir, 'ours.duckdb'), '--kind', 'requests', '--format', 'json']));
-    process.stderr.write(`  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, ai-ping ${oursRuns[run].seconds.toFixed(2)} s\n`);
+    oursRuns.push(
+      measure([
+        cli,
+        'ingest',
+        parquet,
+        '--db',
+        path.join(dir, 'ours.duckdb'),
+        '--kind',
+        'requests',
+        '--format',
+        'json',
+      ]),
+    );
+    process.stderr.write(
+      `  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, ai-ping ${oursRuns[run].seconds.toFixed(2)} s\n`,
+    );
   }
   const plain = median(plainRuns);
   const ours = median(oursRuns);
-  console.log(`ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${os.cpus().length} cores, median of ${runs} runs`);
-  console.log(`  plain DuckDB CTAS    ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`);
-  console.log(`  ai-ping ingest       ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`);
+  console.log(
+    `ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${os.cpus().length} cores, median of ${runs} runs`,
+  );
+  console.log(
+    `  plain DuckDB CTAS    ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
+  );
+  console.log(
+    `  ai-ping ingest       ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`,
+  );
   console.log(`  ratio ${(ours.seconds / plain.seconds).toFixed(2)}x (target <= 1.30x)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

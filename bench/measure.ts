@@ -35,4 +35,3 @@ export function measure(args: string[]): Measured {
   rmSync(rssFile, { force: true });
   return { seconds, peakMb };
 }
-

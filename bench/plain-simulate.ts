@@ -55,22 +55,35 @@ WITH measured AS (
   LEFT JOIN state s ON s.provider = o.provider AND s.model = c.model AND s.w = ${hour('c.t0')}
 ), wide AS (
   SELECT model, t0, ${hour('t0')} AS w, lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model ORDER BY t0) AS t1,
-    ${each(({ name, i }) => ['ctx', 'tools', 'ip', 'op', 'cp', 'open', 'd_tps', 'o_success', 'o_ttft', 'o_tps']
-      .map((f) => `any_value(${f}) FILTER (WHERE provider = '${name}') AS ${f}${i}`).join(', '), ',\n    ')}
+    ${each(
+      ({ name, i }) =>
+        ['ctx', 'tools', 'ip', 'op', 'cp', 'open', 'd_tps', 'o_success', 'o_ttft', 'o_tps']
+          .map((f) => `any_value(${f}) FILTER (WHERE provider = '${name}') AS ${f}${i}`)
+          .join(', '),
+      ',\n    ',
+    )}
   FROM segment GROUP BY model, t0
 ), priced AS (
   SELECT r.request_id, CAST(r.ts AS DATE) AS day, r.output_tokens,
-    ${each(({ i }) => `(r.input_tokens - coalesce(r.cached_tokens, 0)) * ip${i} + coalesce(r.cached_tokens, 0) * cp${i}
+    ${each(
+      ({ i }) => `(r.input_tokens - coalesce(r.cached_tokens, 0)) * ip${i} + coalesce(r.cached_tokens, 0) * cp${i}
       + r.output_tokens * op${i} AS cost${i},
-    open${i} AND ctx${i} >= r.input_tokens + r.output_tokens AND (r.features IS NULL OR tools${i}) AS ok${i}`, ',\n    ')},
+    open${i} AND ctx${i} >= r.input_tokens + r.output_tokens AND (r.features IS NULL OR tools${i}) AS ok${i}`,
+      ',\n    ',
+    )},
     ${each(({ i }) => `d_tps${i}, o_success${i}, o_ttft${i}, o_tps${i}`)}
   FROM requests r JOIN wide s ON s.model = r.model AND s.w = ${hour('r.ts')} AND r.ts >= s.t0 AND r.ts < s.t1
 ), best AS (
   SELECT *, least(${each(({ i }) => `CASE WHEN ok${i} THEN cost${i} END`)}) AS min_cost FROM priced WHERE ok1
 ), chosen AS (
   -- equal costs: the higher decision TPS, then the first provider by name
-  SELECT *, CASE ${each(({ i }) => `WHEN ok${i} AND cost${i} = min_cost AND coalesce(d_tps${i}, 0) = greatest(${each(
-    ({ i: j }) => `CASE WHEN ok${j} AND cost${j} = min_cost THEN coalesce(d_tps${j}, 0) END`)}) THEN ${i}`, ' ')} END AS k
+  SELECT *, CASE ${each(
+    ({ i }) =>
+      `WHEN ok${i} AND cost${i} = min_cost AND coalesce(d_tps${i}, 0) = greatest(${each(
+        ({ i: j }) => `CASE WHEN ok${j} AND cost${j} = min_cost THEN coalesce(d_tps${j}, 0) END`,
+      )}) THEN ${i}`,
+    ' ',
+  )} END AS k
   FROM best
 ), outcome AS (
   SELECT day, k, cost1 AS base_cost, o_tps1 AS base_tps, min_cost AS cost,
@@ -87,7 +100,6 @@ SELECT count(*) AS requests, sum(base_cost) AS "baselineCost", sum(cost) AS "pol
   avg(1 - success) * 100 AS "failureRate",
   [${each(({ name, i }) => `{'provider': '${name}', 'share': count(*) FILTER (WHERE k = ${i}) * 100.0 / count(*)}`)}] AS routing
 FROM outcome`;
-
 
 const reader = await conn.runAndReadAll(sql);
 process.stdout.write(JSON.stringify(reader.getRowObjectsJson()[0]) + '\n');

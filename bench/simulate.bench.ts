@@ -24,11 +24,21 @@ type Figures = Record<string, number>;
 
 /** The two sides' figures, equal to 1e-9 relative (sums in another order). */
 function checkAgreement(plain: Figures, ours: Figures): void {
-  for (const key of ['requests', 'baselineCost', 'policyCost', 'baselineThroughput', 'policyThroughput', 'meanTtftMs',
-    'p50LatencyMs', 'p90LatencyMs', 'failureRate']) {
+  for (const key of [
+    'requests',
+    'baselineCost',
+    'policyCost',
+    'baselineThroughput',
+    'policyThroughput',
+    'meanTtftMs',
+    'p50LatencyMs',
+    'p90LatencyMs',
+    'failureRate',
+  ]) {
     const a = Number(plain[key]);
     const b = Number(ours[key]);
-    if (!(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)))) throw new Error(`the two replays disagree on ${key}: ${a} vs ${b}`);
+    if (!(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a))))
+      throw new Error(`the two replays disagree on ${key}: ${a} vs ${b}`);
   }
 }
 
@@ -36,11 +46,27 @@ try {
   const db = path.join(dir, 'bench.duckdb');
   process.stderr.write(`building a database of ${n.toLocaleString('en-US')} requests × 8 providers …\n`);
   await buildSimulateBenchDb(db, n);
-  const simulate = (policy: string) => [cli, 'simulate', '--db', db, '--policy', policy, '--bootstrap', '0', '--format', 'json', '--quiet'];
-  const plainFigures = JSON.parse(execFileSync(process.execPath, [path.join(here, 'plain-simulate.js'), db], { encoding: 'utf8' }));
+  const simulate = (policy: string) => [
+    cli,
+    'simulate',
+    '--db',
+    db,
+    '--policy',
+    policy,
+    '--bootstrap',
+    '0',
+    '--format',
+    'json',
+    '--quiet',
+  ];
+  const plainFigures = JSON.parse(
+    execFileSync(process.execPath, [path.join(here, 'plain-simulate.js'), db], { encoding: 'utf8' }),
+  );
   const ours = JSON.parse(execFileSync(process.execPath, simulate('cost'), { encoding: 'utf8' }));
   checkAgreement(plainFigures, ours.policies[0]);
-  process.stderr.write(`  both replays: savings ${ours.policies[0].savingsPct.toFixed(2)}% over ${ours.policies[0].requests.toLocaleString('en-US')} compared requests\n`);
+  process.stderr.write(
+    `  both replays: savings ${ours.policies[0].savingsPct.toFixed(2)}% over ${ours.policies[0].requests.toLocaleString('en-US')} compared requests\n`,
+  );
   const plainRuns: Measured[] = [];
   const oneRuns: Measured[] = [];
   const allRuns: Measured[] = [];
@@ -48,15 +74,25 @@ try {
     plainRuns.push(measure([path.join(here, 'plain-simulate.js'), db]));
     oneRuns.push(measure(simulate('cost')));
     allRuns.push(measure(simulate('all')));
-    process.stderr.write(`  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, cost ${oneRuns[run].seconds.toFixed(2)} s, all ${allRuns[run].seconds.toFixed(2)} s\n`);
+    process.stderr.write(
+      `  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, cost ${oneRuns[run].seconds.toFixed(2)} s, all ${allRuns[run].seconds.toFixed(2)} s\n`,
+    );
   }
   const plain = median(plainRuns);
   const one = median(oneRuns);
   const all = median(allRuns);
-  console.log(`simulate benchmark: ${n.toLocaleString('en-US')} requests × 8 providers, ${os.cpus().length} cores, median of ${runs} runs`);
-  console.log(`  hand-written DuckDB query   ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`);
-  console.log(`  ai-ping simulate (cost)     ${one.seconds.toFixed(2).padStart(8)} s   peak ${one.peakMb.toFixed(0).padStart(6)} MB`);
-  console.log(`  ai-ping simulate (all)      ${all.seconds.toFixed(2).padStart(8)} s   peak ${all.peakMb.toFixed(0).padStart(6)} MB`);
+  console.log(
+    `simulate benchmark: ${n.toLocaleString('en-US')} requests × 8 providers, ${os.cpus().length} cores, median of ${runs} runs`,
+  );
+  console.log(
+    `  hand-written DuckDB query   ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
+  );
+  console.log(
+    `  ai-ping simulate (cost)     ${one.seconds.toFixed(2).padStart(8)} s   peak ${one.peakMb.toFixed(0).padStart(6)} MB`,
+  );
+  console.log(
+    `  ai-ping simulate (all)      ${all.seconds.toFixed(2).padStart(8)} s   peak ${all.peakMb.toFixed(0).padStart(6)} MB`,
+  );
   console.log(`  cost vs hand-written ${(one.seconds / plain.seconds).toFixed(2)}x (target <= 1.50x, peak < 2048 MB)`);
   console.log(`  all vs cost          ${(all.seconds / one.seconds).toFixed(2)}x (target <= 3.00x)`);
 } finally {

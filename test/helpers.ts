@@ -50,7 +50,11 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
 
 /** Starts the CLI in the background (for kill and lock tests). */
 export function spawnCli(args: string[], opts: { cwd?: string } = {}) {
-  return spawn(process.execPath, [cli, ...args], { cwd: opts.cwd ?? root, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [cli, ...args], {
+    cwd: opts.cwd ?? root,
+    env: cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Runs queries against a database file and closes it. */

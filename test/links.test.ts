@@ -29,14 +29,18 @@ function relativeLinks(text: string): string[] {
 
 test('link extraction: relative targets only, fragments dropped, code ignored', () => {
   assert.deepEqual(
-    relativeLinks('[a](docs/x.md#y) [b](https://e.org) [c](#top) `[d](no.md)` ![e](img/a%20b.png "t")\n```\n[f](no.md)\n```'),
+    relativeLinks(
+      '[a](docs/x.md#y) [b](https://e.org) [c](#top) `[d](no.md)` ![e](img/a%20b.png "t")\n```\n[f](no.md)\n```',
+    ),
     ['docs/x.md', 'img/a b.png'],
   );
 });
 
-test('every relative link in the repository\'s Markdown points to a file or folder inside it', () => {
+test("every relative link in the repository's Markdown points to a file or folder inside it", () => {
   const files = markdownFiles(root);
-  assert.ok(files.some((f) => f === path.join(root, 'README.md')) && files.some((f) => f.startsWith(path.join(root, 'docs'))));
+  assert.ok(
+    files.some((f) => f === path.join(root, 'README.md')) && files.some((f) => f.startsWith(path.join(root, 'docs'))),
+  );
   const broken: string[] = [];
   for (const file of files) {
     for (const target of relativeLinks(readFileSync(file, 'utf8'))) {

@@ -28,11 +28,21 @@ test('npm pack: the tarball installs into an empty prefix offline and runs --ver
     files: { path: string }[];
   }[];
   const paths = packed.files.map((f) => f.path);
-  assert.ok(paths.includes('bin/ai-ping.js') && paths.includes('dist/src/cli/index.js'), 'the CLI and its build are packed');
-  assert.ok(!paths.some((p) => /^(test|bench|data|src)\//.test(p) || p.startsWith('dist/test/')), 'tests, sources and data stay out');
+  assert.ok(
+    paths.includes('bin/ai-ping.js') && paths.includes('dist/src/cli/index.js'),
+    'the CLI and its build are packed',
+  );
+  assert.ok(
+    !paths.some((p) => /^(test|bench|data|src)\//.test(p) || p.startsWith('dist/test/')),
+    'tests, sources and data stay out',
+  );
 
   const prefix = path.join(dir, 'prefix');
-  run('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', path.join(dir, packed.filename)], dir);
+  run(
+    'npm',
+    ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', path.join(dir, packed.filename)],
+    dir,
+  );
   const bin = path.join(prefix, 'bin', 'ai-ping');
   const elsewhere = tmpDir('ai-ping-pack-run-');
 

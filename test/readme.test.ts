@@ -61,7 +61,8 @@ function readmeExamples(text: string): ReadmeExample[] {
     // A command: join continuation lines.
     const start = i;
     let command = dropComment(prompt ? line.slice(2) : line);
-    while (command.endsWith('\\') && i + 1 < to) command = `${command.slice(0, -1).trimEnd()} ${dropComment(lines[++i]).trim()}`;
+    while (command.endsWith('\\') && i + 1 < to)
+      command = `${command.slice(0, -1).trimEnd()} ${dropComment(lines[++i]).trim()}`;
     command = command.replace(/^npm ci && /, '').replace(/\bnpx ai-ping\b/g, 'ai-ping');
     if (!/^(ai-ping |[A-Z_]+=)/.test(command)) continue;
     current = { line: start + 1, command, ...(prompt ? { output: [] } : {}) };
@@ -72,9 +73,26 @@ function readmeExamples(text: string): ReadmeExample[] {
 
 test('README examples: the parser keeps commands, outputs and variables, and drops comments', () => {
   const readme = [
-    '## Quickstart', '```sh', 'npm ci && npx ai-ping demo      # the demo', 'npm ci && npm test', '```',
-    '```', '$ ai-ping x --a \\', "    --b 'c # d'", 'out 1', '…', 'out 2', '```',
-    '```sh', 'D=data/real', 'ai-ping y $D/f', '```', '## Reference', '```sh', 'ai-ping z', '```',
+    '## Quickstart',
+    '```sh',
+    'npm ci && npx ai-ping demo      # the demo',
+    'npm ci && npm test',
+    '```',
+    '```',
+    '$ ai-ping x --a \\',
+    "    --b 'c # d'",
+    'out 1',
+    '…',
+    'out 2',
+    '```',
+    '```sh',
+    'D=data/real',
+    'ai-ping y $D/f',
+    '```',
+    '## Reference',
+    '```sh',
+    'ai-ping z',
+    '```',
   ].join('\n');
   assert.deepEqual(readmeExamples(readme), [
     { line: 3, command: 'ai-ping demo' },
@@ -113,7 +131,10 @@ test('every ai-ping command of the Quickstart and Walkthrough runs as printed, a
     const printed = new Set(`${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trimEnd()));
     for (const shown of example.output) {
       if (shown.trim() === '' || shown.trim() === ELLIPSIS) continue;
-      assert.ok(printed.has(shown.trimEnd()), `${where}\nthe README shows a line the command does not print:\n${shown}`);
+      assert.ok(
+        printed.has(shown.trimEnd()),
+        `${where}\nthe README shows a line the command does not print:\n${shown}`,
+      );
     }
   }
 });

@@ -109,8 +109,14 @@ const gptOss: BuiltinModel[] = [
 ];
 
 const mistral: BuiltinModel[] = [
-  m('Mixtral-8x7B-Instruct-v0.1', 'Mistral', 'Mixtral-8x7B', '2023-12-11', ['Mixtral-8x7B-Instruct', 'open-mixtral-8x7b']),
-  m('Mixtral-8x22B-Instruct-v0.1', 'Mistral', 'Mixtral-8x22B', '2024-04-17', ['Mixtral-8x22B-Instruct', 'open-mixtral-8x22b']),
+  m('Mixtral-8x7B-Instruct-v0.1', 'Mistral', 'Mixtral-8x7B', '2023-12-11', [
+    'Mixtral-8x7B-Instruct',
+    'open-mixtral-8x7b',
+  ]),
+  m('Mixtral-8x22B-Instruct-v0.1', 'Mistral', 'Mixtral-8x22B', '2024-04-17', [
+    'Mixtral-8x22B-Instruct',
+    'open-mixtral-8x22b',
+  ]),
   m('Mistral-7B-Instruct-v0.3', 'Mistral', 'Mistral-7B', '2024-05-22'),
   m('Mistral-Nemo-Instruct-2407', 'Mistral', 'Mistral-Nemo', '2024-07-18', ['open-mistral-nemo-2407']),
   m('Mistral-Large-Instruct-2411', 'Mistral', 'Mistral-Large', '2024-11-18'),

@@ -15,14 +15,7 @@ import {
 } from './normalize.js';
 
 export { BUILTIN_MODELS } from './builtin.js';
-export {
-  nameKey,
-  parseName,
-  resolveName,
-  type Catalog,
-  type CatalogModel,
-  type Resolution,
-} from './normalize.js';
+export { nameKey, parseName, resolveName, type Catalog, type CatalogModel, type Resolution } from './normalize.js';
 
 /** A catalog row as ingested or read from a catalog file (canonical `catalog` columns). */
 export interface CatalogRow {
@@ -74,7 +67,9 @@ export function buildCatalog(userRows: readonly CatalogRow[] = []): Catalog {
     const alias = text(row.alias) ?? rawModel;
     if (!rawModel || !alias) continue;
     const model =
-      models.get(rawModel)?.source === 'builtin' ? rawModel : (builtinByKey.get(parseName(rawModel).fullKey) ?? rawModel);
+      models.get(rawModel)?.source === 'builtin'
+        ? rawModel
+        : (builtinByKey.get(parseName(rawModel).fullKey) ?? rawModel);
     const current = models.get(model);
     const next: CatalogModel = current
       ? { ...current, aliases: [...current.aliases] }

@@ -61,10 +61,31 @@ export interface Catalog {
 
 /** Suffixes that name a quantisation, a speed tier or a route of the same weights. */
 const VARIANT_SUFFIXES = new Set([
-  'fp8', 'fp16', 'bf16', 'fp4', 'nvfp4', 'mxfp4', 'mxfp', 'int4', 'int8', 'awq', 'gptq', 'gguf', 'w4a16', 'w8a8',
+  'fp8',
+  'fp16',
+  'bf16',
+  'fp4',
+  'nvfp4',
+  'mxfp4',
+  'mxfp',
+  'int4',
+  'int8',
+  'awq',
+  'gptq',
+  'gguf',
+  'w4a16',
+  'w8a8',
   // `-fp8-dynamic`: FP8 weights with dynamically scaled activations.
   'dynamic',
-  'turbo', 'fast', 'versatile', 'instant', 'free', 'maas', 'tput', 'nitro', 'floor',
+  'turbo',
+  'fast',
+  'versatile',
+  'instant',
+  'free',
+  'maas',
+  'tput',
+  'nitro',
+  'floor',
 ]);
 
 /** `model:tag` route tags that keep the model (OpenRouter style). Other tags are left alone. */
@@ -139,7 +160,10 @@ export function nameKey(spelling: string): string {
 export function stripPrefix(name: string): string {
   const s = name.trim();
   // Everything before the last '/' names a publisher or a route, never a model version.
-  const last = s.slice(s.lastIndexOf('/') + 1).replace(ROUTE_NAME_PREFIX, '').replace(PINNED_VERSION, '');
+  const last = s
+    .slice(s.lastIndexOf('/') + 1)
+    .replace(ROUTE_NAME_PREFIX, '')
+    .replace(PINNED_VERSION, '');
   const bedrock = BEDROCK_ID.exec(last);
   if (!bedrock) return last;
   const [, vendor, model] = bedrock;
@@ -165,7 +189,16 @@ export function parseName(name: string): ParsedName {
 
 /** What an unknown name becomes: its own model, line and family, as logged. */
 export function unknownResolution(name: string): Resolution {
-  return { name, model: name, family: name, line: name, releaseDate: null, variant: null, known: false, matchedBy: 'unknown' };
+  return {
+    name,
+    model: name,
+    family: name,
+    line: name,
+    releaseDate: null,
+    variant: null,
+    known: false,
+    matchedBy: 'unknown',
+  };
 }
 
 export function resolveName(name: string, catalog: Catalog): Resolution {

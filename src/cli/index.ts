@@ -30,7 +30,10 @@ const formatOption = () =>
 const outOption = () => new Option('--out <file>', 'write the result to FILE instead of stdout');
 /** The one place the database path is decided: --db, else $AI_PING_DB, else ./ai-ping.duckdb. */
 const dbOption = () =>
-  new Option('--db <file>', 'database file').default(process.env.AI_PING_DB || 'ai-ping.duckdb', '$AI_PING_DB or ./ai-ping.duckdb');
+  new Option('--db <file>', 'database file').default(
+    process.env.AI_PING_DB || 'ai-ping.duckdb',
+    '$AI_PING_DB or ./ai-ping.duckdb',
+  );
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -39,7 +42,10 @@ function collect(value: string, previous: string[] = []): string[] {
 /** `code=latency,doc-analysis=cost` into an objective per task. */
 function parseTaskObjectives(text: string): Record<string, Objective> {
   const out: Record<string, Objective> = {};
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [task, objective] = pair.split('=').map((x) => x.trim());
     if (!task || !(OBJECTIVES as readonly string[]).includes(objective)) {
       throw new UsageError(`--task-objective '${pair}': expected TASK=${OBJECTIVES.join('|')}`);
@@ -52,10 +58,18 @@ function parseTaskObjectives(text: string): Record<string, Objective> {
 /** `cost=2,latency=1`: balanced's weights (each a finite number ≥ 0; the ones not named stay 1). */
 function parseWeights(text: string): Partial<Record<'cost' | 'latency' | 'throughput', number>> {
   const out: Partial<Record<'cost' | 'latency' | 'throughput', number>> = {};
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, value] = pair.split('=').map((x) => x.trim());
     const w = Number(value);
-    if (!['cost', 'latency', 'throughput'].includes(name) || value === undefined || value === '' || !(Number.isFinite(w) && w >= 0)) {
+    if (
+      !['cost', 'latency', 'throughput'].includes(name) ||
+      value === undefined ||
+      value === '' ||
+      !(Number.isFinite(w) && w >= 0)
+    ) {
       throw new UsageError(`--weights '${pair}': expected cost|latency|throughput=NUMBER (a finite number ≥ 0)`);
     }
     out[name as 'cost'] = w;
@@ -69,7 +83,10 @@ const LATENCY_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 function parseSlo(text: string): number {
   const m = /^\s*(?:(?:p90-)?latency\s*=\s*)?(\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/i.exec(text);
   const ms = m ? Number(m[1]) * LATENCY_UNIT_MS[m[2].toLowerCase()] : NaN;
-  if (!(ms > 0)) throw new UsageError(`--slo '${text}': expected latency=DURATION with a unit, such as latency=8s or latency=2500ms`);
+  if (!(ms > 0))
+    throw new UsageError(
+      `--slo '${text}': expected latency=DURATION with a unit, such as latency=8s or latency=2500ms`,
+    );
   return ms;
 }
 
@@ -133,18 +150,36 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
   program
     .command('ingest')
     .description('load files into the database: request logs, offerings, prices, latency, probes, catalog')
-    .argument('[file...]', 'files, globs, folders or hive-partitioned folders (Parquet, CSV, JSONL, JSON, Arrow IPC, .gz)')
+    .argument(
+      '[file...]',
+      'files, globs, folders or hive-partitioned folders (Parquet, CSV, JSONL, JSON, Arrow IPC, .gz)',
+    )
     .addOption(dbOption())
-    .addOption(new Option('--kind <kind>', 'table to load into (inferred from the columns when omitted)').choices([
-      'requests', 'offerings', 'prices', 'latency', 'probes', 'catalog',
-    ]))
+    .addOption(
+      new Option('--kind <kind>', 'table to load into (inferred from the columns when omitted)').choices([
+        'requests',
+        'offerings',
+        'prices',
+        'latency',
+        'probes',
+        'catalog',
+      ]),
+    )
     .option('--preset <name>', "read a known real-world layout ('--preset list' shows them)")
     .option('--set <column=value>', 'fill a column the source lacks (repeatable)', collect, [])
-    .option('--map <canonical=source>', 'read a canonical column from a differently named source column (repeatable)', collect, [])
+    .option(
+      '--map <canonical=source>',
+      'read a canonical column from a differently named source column (repeatable)',
+      collect,
+      [],
+    )
     .option('--strict', 'fail the whole ingest (exit 2, nothing lands) if any row is rejected')
     .addOption(formatOption())
     .addOption(outOption())
-    .addHelpText('after', '\nExample:\n  ai-ping ingest logs/ --set provider=azure --set task=code --map input_tokens=prompt_len')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ai-ping ingest logs/ --set provider=azure --set task=code --map input_tokens=prompt_len',
+    )
     .action(async (files: string[], opts) => {
       const { ingest, ingestReport, listPresets, presetListReport } = await import('../commands/ingest.js');
       if (opts.preset === 'list') return emit(presetListReport(listPresets()), opts);
@@ -156,7 +191,9 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
 
   program
     .command('catalog')
-    .description('show how model names resolve (model, line, family, release date) and list unknown names in the database')
+    .description(
+      'show how model names resolve (model, line, family, release date) and list unknown names in the database',
+    )
     .argument('[name...]', 'model names as logged')
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
@@ -176,14 +213,21 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
     .addOption(new Option('--by <unit>', 'demand unit').choices(['tokens', 'requests', 'cost']).default('tokens'))
-    .addOption(new Option('--level <level>', 'what concentration groups by').choices(['family', 'model', 'provider']).default('family'))
+    .addOption(
+      new Option('--level <level>', 'what concentration groups by')
+        .choices(['family', 'model', 'provider'])
+        .default('family'),
+    )
     .option('--from <date>', 'first day (inclusive, UTC)')
     .option('--to <date>', 'last day (inclusive, UTC)')
     .option('--model <name>', 'only this model (any spelling)')
     .option('--task <task>', 'only this task')
     .addOption(formatOption())
     .addOption(outOption())
-    .addHelpText('after', '\nExample:\n  ai-ping analyze logs.parquet --by requests --from 2025-10-01 --to 2025-12-31 --format md')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ai-ping analyze logs.parquet --by requests --from 2025-10-01 --to 2025-12-31 --format md',
+    )
     .action(async (files: string[], opts) => {
       const { analyze, analyzeReport } = await import('../commands/analyze.js');
       await emit(analyzeReport(await analyze({ ...opts, files, onProgress: progress })), opts);
@@ -197,12 +241,30 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
-    .addOption(new Option('--info <info>', 'decide on the previous window (causal) or the current one (hindsight)').choices(['causal', 'hindsight']).default('causal'))
-    .addOption(new Option('--state <state>', 'per-window provider state, or one state over all measurements').choices(['windowed', 'static']).default('windowed'))
+    .addOption(
+      new Option('--info <info>', 'decide on the previous window (causal) or the current one (hindsight)')
+        .choices(['causal', 'hindsight'])
+        .default('causal'),
+    )
+    .addOption(
+      new Option('--state <state>', 'per-window provider state, or one state over all measurements')
+        .choices(['windowed', 'static'])
+        .default('windowed'),
+    )
     .option('--window <duration>', 'decision window, aligned to UTC (e.g. 1h, 30m, 1d)', '1h')
     .option('--stale <duration>', 'carry a measured state forward at most this long', '24h')
-    .option('--min-success <rate>', 'providers below this success rate are infeasible', parseFraction('--min-success'), 0.9)
-    .option('--bootstrap <n>', 'day-block bootstrap resamples for the 95% intervals (0: off)', parseInteger('--bootstrap'), 200)
+    .option(
+      '--min-success <rate>',
+      'providers below this success rate are infeasible',
+      parseFraction('--min-success'),
+      0.9,
+    )
+    .option(
+      '--bootstrap <n>',
+      'day-block bootstrap resamples for the 95% intervals (0: off)',
+      parseInteger('--bootstrap'),
+      200,
+    )
     .option('--seed <s>', 'random seed (random policy, bootstrap)', parseInteger('--seed'), 42)
     .option('--from <date>', 'first day (inclusive, UTC)')
     .option('--to <date>', 'last day (inclusive, UTC)')
@@ -210,12 +272,21 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--task <task>', 'only this task')
     .option('--include-anomalous-prices', 'also route to prices flagged as anomalous')
     .addOption(new Option('--by <group>', 'also report each policy per model or per task').choices(['model', 'task']))
-    .option('--retries <n>', "after a failed attempt, fall back to the policy's next choice at most N times", parseInteger('--retries'), 0)
+    .option(
+      '--retries <n>',
+      "after a failed attempt, fall back to the policy's next choice at most N times",
+      parseInteger('--retries'),
+      0,
+    )
     .option('--failed-attempts-free', 'failed attempts bill nothing (default: their input tokens)')
-    .option('--weights <list>', 'balanced: weights of the min–max-normalised criteria, e.g. cost=2,latency=1,throughput=0 (default 1 each)', parseWeights)
+    .option(
+      '--weights <list>',
+      'balanced: weights of the min–max-normalised criteria, e.g. cost=2,latency=1,throughput=0 (default 1 each)',
+      parseWeights,
+    )
     .option(
       '--slo <objective>',
-      "sla: the cheapest provider whose expected end-to-end latency for the request is at most this, else the fastest; " +
+      'sla: the cheapest provider whose expected end-to-end latency for the request is at most this, else the fastest; ' +
         'latency=DURATION (p90-latency= is read the same), e.g. latency=8s or latency=2500ms (default 8s)',
       parseSlo,
     )
@@ -252,18 +323,33 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
 
   program
     .command('report')
-    .description('one Markdown or HTML report for people and CI: the answer first, then demand, providers, routing, data quality')
+    .description(
+      'one Markdown or HTML report for people and CI: the answer first, then demand, providers, routing, data quality',
+    )
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
-    .option('--policy <list>', `routing policies to replay, comma-separated: ${POLICY_HELP}`, parsePolicies, parsePolicies('cost,throughput'))
+    .option(
+      '--policy <list>',
+      `routing policies to replay, comma-separated: ${POLICY_HELP}`,
+      parsePolicies,
+      parsePolicies('cost,throughput'),
+    )
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
     .option('--model <name>', 'only this model (any spelling)')
     .option('--from <date>', 'first day (inclusive, UTC)')
     .option('--to <date>', 'last day (inclusive, UTC)')
     .option('--bootstrap <n>', 'bootstrap resamples for the 95% intervals', parseInteger('--bootstrap'), 200)
-    .option('--fail-if <expr>', `fail (exit 1) when FIGURE OP NUMBER holds, repeatable; figures: ${GATE_NAMES}`, collect, [])
+    .option(
+      '--fail-if <expr>',
+      `fail (exit 1) when FIGURE OP NUMBER holds, repeatable; figures: ${GATE_NAMES}`,
+      collect,
+      [],
+    )
     .addOption(
-      new Option('--format <format>', 'md (GitHub, Mermaid charts), html (one self-contained page, SVG charts), json, table or csv')
+      new Option(
+        '--format <format>',
+        'md (GitHub, Mermaid charts), html (one self-contained page, SVG charts), json, table or csv',
+      )
         .choices(['md', 'html', 'json', 'table', 'csv'])
         .default('md'),
     )
@@ -282,7 +368,10 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
       });
       await emit(reportReport(result), opts);
       const failed = result.gates.filter((g) => g.failed);
-      if (failed.length) throw new GateFailure(`gate(s) failed: ${failed.map((g) => `${g.expr} (${g.figure} = ${g.actual})`).join('; ')}`);
+      if (failed.length)
+        throw new GateFailure(
+          `gate(s) failed: ${failed.map((g) => `${g.expr} (${g.figure} = ${g.actual})`).join('; ')}`,
+        );
     });
 
   program
@@ -315,7 +404,13 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .action(async (opts) => {
       const { generate, generateReport } = await import('../commands/generate.js');
       const dataFormat = opts.format === 'csv' ? 'csv' : 'parquet';
-      const result = await generate({ dir: opts.out, requests: opts.requests, seed: opts.seed, dataFormat, onProgress: progress });
+      const result = await generate({
+        dir: opts.out,
+        requests: opts.requests,
+        seed: opts.seed,
+        dataFormat,
+        onProgress: progress,
+      });
       const summaryFormat = ['table', 'md', 'json'].includes(opts.format) ? opts.format : undefined;
       await emit(generateReport(result), { format: summaryFormat });
     });

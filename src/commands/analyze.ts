@@ -16,7 +16,15 @@ import type { AnalyzeSelection, DemandUnit } from '../query/selection.js';
 import { supplyUse, type SupplyUseResult } from '../metrics/supply-use.js';
 import { taskRegimes, type TaskRegimesResult } from '../metrics/task-regimes.js';
 import { versionInertia, type VersionInertiaResult } from '../metrics/version-inertia.js';
-import { percent as pct, percentCell, type Cell, type Chart, type Report, type Section, type Shown } from '../report/index.js';
+import {
+  percent as pct,
+  percentCell,
+  type Cell,
+  type Chart,
+  type Report,
+  type Section,
+  type Shown,
+} from '../report/index.js';
 import type { Store } from '../store/db.js';
 import { openInput } from './input.js';
 
@@ -56,7 +64,11 @@ export async function analyze(o: AnalyzeOptions): Promise<AnalyzeResult> {
 }
 
 /** The analysis on an open store; leaves `model_map` in place for a replay on the same store. */
-export async function analyzeStore(store: Store, source: string, o: Omit<AnalyzeOptions, 'files' | 'db'>): Promise<AnalyzeResult> {
+export async function analyzeStore(
+  store: Store,
+  source: string,
+  o: Omit<AnalyzeOptions, 'files' | 'db'>,
+): Promise<AnalyzeResult> {
   const { catalog } = await prepareModelMap(store, o.catalog);
   const selection: AnalyzeSelection = {
     by: o.by ?? 'tokens',
@@ -123,8 +135,24 @@ function concentrationSection(c: ConcentrationResult): Section {
 function inertiaSections(v: VersionInertiaResult): Section[] {
   const table: Section = {
     title: `Version inertia: ${pct(v.inertiaIndex) ?? '–'} of demand on superseded versions (inertia index)`,
-    columns: ['line', 'newest release', 'released', 'superseded on release day', '+7 days', '+30 days', 'half-life (days)'],
-    rows: v.lines.map((l) => [l.line, l.newestModel, l.releaseDate, percentCell(l.releaseDayShare), percentCell(l.day7Share), percentCell(l.day30Share), l.halfLifeDays]),
+    columns: [
+      'line',
+      'newest release',
+      'released',
+      'superseded on release day',
+      '+7 days',
+      '+30 days',
+      'half-life (days)',
+    ],
+    rows: v.lines.map((l) => [
+      l.line,
+      l.newestModel,
+      l.releaseDate,
+      percentCell(l.releaseDayShare),
+      percentCell(l.day7Share),
+      percentCell(l.day30Share),
+      l.halfLifeDays,
+    ]),
     align: ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
   };
   const charts: Section[] = v.lines.map((l) => {
@@ -199,8 +227,18 @@ function heterogeneitySection(h: HeterogeneityResult): Section {
   ]);
   return {
     title: `Service heterogeneity: coefficient of variation across providers (prices in force ${h.priceAt?.slice(0, 10) ?? '–'})`,
-    columns: ['model', 'providers', 'blended price min ● median max', 'TTFT ms', 'TPS', ...HETEROGENEITY_FIGURES.map((f) => `CV ${figureLabel(f)}`), 'blended max/min', 'TPS max/min',
-      'mean dev. from official', 'price anchored'],
+    columns: [
+      'model',
+      'providers',
+      'blended price min ● median max',
+      'TTFT ms',
+      'TPS',
+      ...HETEROGENEITY_FIGURES.map((f) => `CV ${figureLabel(f)}`),
+      'blended max/min',
+      'TPS max/min',
+      'mean dev. from official',
+      'price anchored',
+    ],
     rows,
   };
 }
@@ -210,10 +248,17 @@ function taskSection(t: TaskRegimesResult): Section {
     title: 'Task regimes',
     columns: ['task', 'requests', 'share', 'input p50', 'p90', 'p99', 'output p50', 'p90', 'p99', 'out/in', 'regime'],
     rows: t.tasks.map((x) => [
-      x.task ?? '(none)', x.requests, percentCell(x.requestShare),
-      fixed(x.inputTokens.p50, 0), fixed(x.inputTokens.p90, 0), fixed(x.inputTokens.p99, 0),
-      fixed(x.outputTokens.p50, 0), fixed(x.outputTokens.p90, 0), fixed(x.outputTokens.p99, 0),
-      fixed(x.meanOutputInputRatio, 3), x.regime,
+      x.task ?? '(none)',
+      x.requests,
+      percentCell(x.requestShare),
+      fixed(x.inputTokens.p50, 0),
+      fixed(x.inputTokens.p90, 0),
+      fixed(x.inputTokens.p99, 0),
+      fixed(x.outputTokens.p50, 0),
+      fixed(x.outputTokens.p90, 0),
+      fixed(x.outputTokens.p99, 0),
+      fixed(x.meanOutputInputRatio, 3),
+      x.regime,
     ]),
   };
 }
@@ -224,9 +269,12 @@ function qualityNotes(q: DataQualityResult): string[] {
     `requests without TTFT: ${pct(q.withoutTtftPct) ?? '–'}; without end-to-end latency: ${pct(q.withoutLatencyPct) ?? '–'}`,
   ];
   if (q.unknownModels.length) {
-    notes.push(`unknown model names (own model, line and family): ${q.unknownModels.map((u) => `${u.name} (${u.requests})`).join(', ')}`);
+    notes.push(
+      `unknown model names (own model, line and family): ${q.unknownModels.map((u) => `${u.name} (${u.requests})`).join(', ')}`,
+    );
   }
-  if (q.requestsWithoutCost) notes.push(`${q.requestsWithoutCost} request(s) with neither a logged cost nor a price: counted as 0`);
+  if (q.requestsWithoutCost)
+    notes.push(`${q.requestsWithoutCost} request(s) with neither a logged cost nor a price: counted as 0`);
   const rejected = q.rejects.reduce((n, r) => n + r.rows, 0);
   if (rejected) notes.push(`${rejected} row(s) rejected at ingest are on record (table rejects)`);
   return notes;
@@ -236,7 +284,10 @@ function qualityNotes(q: DataQualityResult): string[] {
  * The `top` models with the most demand among those with two or more providers;
  * a model nobody called is not a major one.
  */
-export function majorModels(r: Pick<AnalyzeResult, 'heterogeneity' | 'supplyVsUse'>, top: number): HeterogeneityModel[] {
+export function majorModels(
+  r: Pick<AnalyzeResult, 'heterogeneity' | 'supplyVsUse'>,
+  top: number,
+): HeterogeneityModel[] {
   const demand = new Map(r.supplyVsUse.models.map((m) => [m.model, m.demand]));
   return r.heterogeneity.models
     .filter((m) => (demand.get(m.model) ?? 0) > 0)
@@ -258,13 +309,34 @@ export function providerComparisonSection(m: HeterogeneityModel): Section {
     title: `${m.model}: ${m.providers.length} providers side by side`,
     columns: ['provider', 'median TTFT ms', 'median TPS', 'blended price / 1M tokens', 'currency', 'speed from'],
     rows: m.providers.map((p, i) => [
-      names[i], fixed(p.medianTtftMs, 0), fixed(p.medianTps, 1), fixed(p.blendedPrice, 3), p.currency, p.speedSource,
+      names[i],
+      fixed(p.medianTtftMs, 0),
+      fixed(p.medianTps, 1),
+      fixed(p.blendedPrice, 3),
+      p.currency,
+      p.speedSource,
     ]),
     charts: [
-      bars('median TTFT', 'ms', m.providers.map((p) => p.medianTtftMs)),
-      bars('median TPS', 'tokens / s', m.providers.map((p) => p.medianTps)),
+      bars(
+        'median TTFT',
+        'ms',
+        m.providers.map((p) => p.medianTtftMs),
+      ),
+      bars(
+        'median TPS',
+        'tokens / s',
+        m.providers.map((p) => p.medianTps),
+      ),
       // Prices in different currencies do not share an axis.
-      ...(m.currency ? [bars('blended price (3:1)', `${m.currency} / 1M tokens`, m.providers.map((p) => p.blendedPrice))] : []),
+      ...(m.currency
+        ? [
+            bars(
+              'blended price (3:1)',
+              `${m.currency} / 1M tokens`,
+              m.providers.map((p) => p.blendedPrice),
+            ),
+          ]
+        : []),
     ],
   };
 }

@@ -123,9 +123,7 @@ export function catalogReport(r: CatalogResult): Report {
   }
   const notes = [...r.notes];
   if (r.userRows.database || r.userRows.file) {
-    notes.push(
-      `applied ${r.userRows.database} catalog row(s) from the database and ${r.userRows.file} from --catalog`,
-    );
+    notes.push(`applied ${r.userRows.database} catalog row(s) from the database and ${r.userRows.file} from --catalog`);
   }
   return {
     json: {

@@ -62,7 +62,13 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
     // A kept demo folder is rebuilt from scratch, so the figures are the seed's.
     for (const p of [db, `${db}.wal`]) if (existsSync(p)) rmSync(p);
     o.onProgress?.(`demo: generating ${o.requests.toLocaleString('en-US')} requests (seed ${o.seed}) into ${dataDir}`);
-    const generated = await generate({ dir: dataDir, requests: o.requests, seed: o.seed, dataFormat: 'parquet', onProgress: o.onProgress });
+    const generated = await generate({
+      dir: dataDir,
+      requests: o.requests,
+      seed: o.seed,
+      dataFormat: 'parquet',
+      onProgress: o.onProgress,
+    });
     o.onProgress?.('demo: ingesting');
     const ingested = await ingest({ files: generated.tables.map((t) => t.file), db, onProgress: o.onProgress });
     const overview = await withStore(db, storeOverview);
@@ -73,12 +79,27 @@ export async function demo(o: DemoOptions): Promise<DemoResult> {
     for (const c of COUNTERFACTUALS) {
       for (const info of ['hindsight', 'causal'] as const) {
         const r = await simulateCommand({
-          ...DEFAULT_SIMULATE_OPTIONS, files: [], db, model: c.model, policies: [parsePolicy(c.policy)], info, seed: o.seed,
+          ...DEFAULT_SIMULATE_OPTIONS,
+          files: [],
+          db,
+          model: c.model,
+          policies: [parsePolicy(c.policy)],
+          info,
+          seed: o.seed,
         });
         counterfactuals.push({ model: c.model, info, selected: r.requests, result: r.policies[0] });
       }
     }
-    return { dir: o.dir ? dir : null, db: o.dir ? db : null, generated, ingested, overview, names, offerings, counterfactuals };
+    return {
+      dir: o.dir ? dir : null,
+      db: o.dir ? db : null,
+      generated,
+      ingested,
+      overview,
+      names,
+      offerings,
+      counterfactuals,
+    };
   } finally {
     if (!o.dir) rmSync(dir, { recursive: true, force: true });
   }
@@ -94,18 +115,35 @@ export function demoReport(r: DemoResult): Report {
       db: r.db,
       seed: r.generated.seed,
       files: r.ingested.files.map(({ file, kind, read, accepted, duplicates, rejected }) => ({
-        file: path.basename(file), kind, read, accepted, duplicates, rejected,
+        file: path.basename(file),
+        kind,
+        read,
+        accepted,
+        duplicates,
+        rejected,
       })),
       overview: o,
       unknownNames: r.names.unknown,
       offerings: r.offerings.map((p) => ({ model: p.model, at: p.at, providers: p.models[0]?.providers ?? [] })),
-      counterfactuals: r.counterfactuals.map((c) => ({ model: c.model, info: c.info, selected: c.selected, ...c.result })),
+      counterfactuals: r.counterfactuals.map((c) => ({
+        model: c.model,
+        info: c.info,
+        selected: c.selected,
+        ...c.result,
+      })),
     },
     sections: [
       {
         title: 'Ingested',
         columns: ['file', 'kind', 'read', 'accepted', 'duplicates', 'rejected'],
-        rows: r.ingested.files.map((f) => [path.basename(f.file), f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
+        rows: r.ingested.files.map((f) => [
+          path.basename(f.file),
+          f.kind,
+          f.read,
+          f.accepted,
+          f.duplicates,
+          f.rejected,
+        ]),
       },
       {
         title: 'What the database holds',
@@ -120,7 +158,10 @@ export function demoReport(r: DemoResult): Report {
           ['providers', int(o.providers)],
           ['model names as logged', int(o.modelNames)],
           ['tasks', int(o.tasks)],
-          ['offerings / prices / latency / probes', [o.tables.offerings, o.tables.prices, o.tables.latency, o.tables.probes].map(int).join(' / ')],
+          [
+            'offerings / prices / latency / probes',
+            [o.tables.offerings, o.tables.prices, o.tables.latency, o.tables.probes].map(int).join(' / '),
+          ],
         ],
       },
       ...r.offerings.map(offeringsSection),
@@ -147,13 +188,21 @@ function offeringsSection(p: ProvidersResult): Section {
     columns: ['provider', 'in', 'out', 'blended', 'cur', 'context', 'features', 'TTFT p50 ms', 'TPS p50', 'success'],
     rows: rows.map((o) => [
       o.official ? `${o.provider} (official)` : o.provider,
-      o.inputPrice, o.outputPrice, fixed(o.blendedPrice, 3), o.currency, o.contextLength, o.features,
-      fixed(o.medianTtftMs, 0), fixed(o.medianTps, 1), o.successRate === null ? null : `${(o.successRate * 100).toFixed(1)}%`,
+      o.inputPrice,
+      o.outputPrice,
+      fixed(o.blendedPrice, 3),
+      o.currency,
+      o.contextLength,
+      o.features,
+      fixed(o.medianTtftMs, 0),
+      fixed(o.medianTps, 1),
+      o.successRate === null ? null : `${(o.successRate * 100).toFixed(1)}%`,
     ]),
   };
 }
 
-const pctCell = (v: number | null) => (v === null ? null : `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(1)}%`);
+const pctCell = (v: number | null) =>
+  v === null ? null : `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(1)}%`;
 const ciCell = (c: [number, number] | null, flip = false) =>
   c ? `${pctCell(flip ? -c[1] : c[0])} .. ${pctCell(flip ? -c[0] : c[1])}` : null;
 
@@ -161,11 +210,24 @@ const ciCell = (c: [number, number] | null, flip = false) =>
 function counterfactualSection(cs: Counterfactual[]): Section {
   return {
     title: 'What routing would have done, against direct official access (list prices)',
-    columns: ['model', 'policy', 'decides on', 'cost', 'cost 95% CI', 'throughput', 'throughput 95% CI', 'comparable requests'],
+    columns: [
+      'model',
+      'policy',
+      'decides on',
+      'cost',
+      'cost 95% CI',
+      'throughput',
+      'throughput 95% CI',
+      'comparable requests',
+    ],
     rows: cs.map((c) => [
-      c.model, c.result.policy, c.info === 'hindsight' ? 'current window (hindsight)' : 'previous window (causal)',
-      c.result.savingsPct === null ? null : pctCell(-c.result.savingsPct), ciCell(c.result.savingsCi95, true),
-      pctCell(c.result.throughputGainPct), ciCell(c.result.throughputGainCi95),
+      c.model,
+      c.result.policy,
+      c.info === 'hindsight' ? 'current window (hindsight)' : 'previous window (causal)',
+      c.result.savingsPct === null ? null : pctCell(-c.result.savingsPct),
+      ciCell(c.result.savingsCi95, true),
+      pctCell(c.result.throughputGainPct),
+      ciCell(c.result.throughputGainCi95),
       `${c.result.requests.toLocaleString('en-US')} of ${c.selected.toLocaleString('en-US')}`,
     ]),
   };

@@ -33,7 +33,9 @@ const MAX_REQUESTS = 100_000_000;
 function validate(o: GenerateOptions): void {
   if (!o.dir) throw new UsageError('generate needs an output folder (--out DIR)');
   if (!Number.isSafeInteger(o.requests) || o.requests < 0 || o.requests > MAX_REQUESTS) {
-    throw new UsageError(`--requests must be an integer from 0 to ${MAX_REQUESTS.toLocaleString('en-US')}, got ${o.requests}`);
+    throw new UsageError(
+      `--requests must be an integer from 0 to ${MAX_REQUESTS.toLocaleString('en-US')}, got ${o.requests}`,
+    );
   }
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) {
     throw new UsageError(`--seed must be a non-negative integer, got ${o.seed}`);

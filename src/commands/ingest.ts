@@ -39,7 +39,13 @@ export function listPresets(): PresetList {
 export function presetListReport(r: PresetList): Report {
   return {
     json: r,
-    sections: [{ title: 'Presets (ai-ping ingest FILE --preset NAME)', columns: ['preset', 'reads'], rows: r.presets.map((p) => [p.name, p.description]) }],
+    sections: [
+      {
+        title: 'Presets (ai-ping ingest FILE --preset NAME)',
+        columns: ['preset', 'reads'],
+        rows: r.presets.map((p) => [p.name, p.description]),
+      },
+    ],
   };
 }
 
@@ -74,7 +80,9 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
   if (o.preset !== undefined) {
     preset = PRESETS[o.preset];
     if (!preset) {
-      throw new UsageError(`unknown --preset '${o.preset}'; known: ${presetNames().join(', ') || 'none'} (see --preset list)`);
+      throw new UsageError(
+        `unknown --preset '${o.preset}'; known: ${presetNames().join(', ') || 'none'} (see --preset list)`,
+      );
     }
   }
   const set = parsePairs('--set', o.set);
@@ -85,7 +93,14 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
   const existed = db === ':memory:' || existsSync(db);
   try {
     const { files, anomalies } = await withStore(db, async (store) => {
-      const files = await ingestFiles(store, o.files, { kind, preset, set, map, strict: o.strict, onProgress: o.onProgress });
+      const files = await ingestFiles(store, o.files, {
+        kind,
+        preset,
+        set,
+        map,
+        strict: o.strict,
+        onProgress: o.onProgress,
+      });
       const priceIds = files.filter((f) => f.kind === 'prices' && f.accepted > 0).map((f) => f.ingestId);
       if (priceIds.length === 0) return { files, anomalies: [] };
       await prepareModelMap(store);
@@ -93,10 +108,13 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
     });
     for (const f of files) {
       for (const r of f.rejects) o.onWarn?.(`${shownPath(f.file)}: row ${r.row}: ${r.reason}`);
-      if (f.rejected > f.rejects.length) o.onWarn?.(`${shownPath(f.file)}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);
+      if (f.rejected > f.rejects.length)
+        o.onWarn?.(`${shownPath(f.file)}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);
     }
     if (anomalies.length) {
-      o.onWarn?.(`${anomalies.length} anomalous price(s): zero, or over ${ANOMALY_FACTOR}x off the model's other providers; kept and flagged`);
+      o.onWarn?.(
+        `${anomalies.length} anomalous price(s): zero, or over ${ANOMALY_FACTOR}x off the model's other providers; kept and flagged`,
+      );
     }
     return { db, files, anomalies };
   } catch (e) {
@@ -114,7 +132,12 @@ function shownPath(file: string): string {
 
 export function ingestReport(r: IngestResult): Report {
   const files = r.files.map(({ file, kind, read, accepted, duplicates, rejected }) => ({
-    file: shownPath(file), kind, read, accepted, duplicates, rejected,
+    file: shownPath(file),
+    kind,
+    read,
+    accepted,
+    duplicates,
+    rejected,
   }));
   return {
     json: { files, ...(r.anomalies.length ? { anomalies: r.anomalies } : {}) },
@@ -127,8 +150,28 @@ export function ingestReport(r: IngestResult): Report {
         ? [
             {
               title: 'Price anomalies (kept and flagged)',
-              columns: ['provider', 'model as listed', 'model', 'ts', 'field', 'price', 'currency', 'others median', 'reason'],
-              rows: r.anomalies.map((a) => [a.provider, a.sourceModel, a.model, a.ts, a.field, a.price, a.currency, a.otherMedian, a.reason]),
+              columns: [
+                'provider',
+                'model as listed',
+                'model',
+                'ts',
+                'field',
+                'price',
+                'currency',
+                'others median',
+                'reason',
+              ],
+              rows: r.anomalies.map((a) => [
+                a.provider,
+                a.sourceModel,
+                a.model,
+                a.ts,
+                a.field,
+                a.price,
+                a.currency,
+                a.otherMedian,
+                a.reason,
+              ]),
             },
           ]
         : []),

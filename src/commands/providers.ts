@@ -65,29 +65,58 @@ function spread(values: (number | null)[]): string | null {
 export function providersReport(r: ProvidersResult): Report {
   const sections: Section[] = r.models.map(({ model, providers: ps }) => ({
     title: `${model}: ${ps.length} offering(s), prices in force at ${r.at.slice(0, 16)}Z`,
-    columns: ['provider', 'listed as', 'variant', 'in', 'out', 'cached', 'blended', 'cur', 'context', 'max out', 'features',
-      'TTFT p50 ms', 'TPS p50', 'e2e p90 ms', 'success', 'flags'],
+    columns: [
+      'provider',
+      'listed as',
+      'variant',
+      'in',
+      'out',
+      'cached',
+      'blended',
+      'cur',
+      'context',
+      'max out',
+      'features',
+      'TTFT p50 ms',
+      'TPS p50',
+      'e2e p90 ms',
+      'success',
+      'flags',
+    ],
     rows: ps.map((p) => [
       p.official ? `${p.provider} (official)` : p.provider,
       p.sourceModel,
       [p.variant, p.quantization].filter(Boolean).join(', ') || null,
-      p.inputPrice, p.outputPrice, p.cachedInputPrice, p.blendedPrice, p.currency,
-      p.contextLength, p.maxOutputTokens, p.features,
-      ms(p.medianTtftMs), p.medianTps, ms(p.p90LatencyMs), pct(p.successRate),
+      p.inputPrice,
+      p.outputPrice,
+      p.cachedInputPrice,
+      p.blendedPrice,
+      p.currency,
+      p.contextLength,
+      p.maxOutputTokens,
+      p.features,
+      ms(p.medianTtftMs),
+      p.medianTps,
+      ms(p.p90LatencyMs),
+      pct(p.successRate),
       [...(p.listed ? [] : ['not listed']), ...p.anomalies].join('; ') || null,
     ]),
   }));
-  const notes = r.models.map(({ model, providers: ps }) => {
-    const parts = [
-      spread(ps.map((p) => p.blendedPrice)) && `blended price max/min ${spread(ps.map((p) => p.blendedPrice))}`,
-      spread(ps.map((p) => p.medianTtftMs)) && `TTFT ${spread(ps.map((p) => p.medianTtftMs))}`,
-      spread(ps.map((p) => p.medianTps)) && `TPS ${spread(ps.map((p) => p.medianTps))}`,
-    ].filter(Boolean);
-    return parts.length ? `${model}: ${parts.join(', ')}` : '';
-  }).filter(Boolean);
-  if (r.models.length === 0) notes.push(r.model ? `no offerings of ${r.model} in the database` : 'no offerings in the database');
-  const json = r.model !== null
-    ? { model: r.model, at: r.at, providers: r.models[0]?.providers ?? [] }
-    : { at: r.at, models: r.models };
+  const notes = r.models
+    .map(({ model, providers: ps }) => {
+      const parts = [
+        spread(ps.map((p) => p.blendedPrice)) && `blended price max/min ${spread(ps.map((p) => p.blendedPrice))}`,
+        spread(ps.map((p) => p.medianTtftMs)) && `TTFT ${spread(ps.map((p) => p.medianTtftMs))}`,
+        spread(ps.map((p) => p.medianTps)) && `TPS ${spread(ps.map((p) => p.medianTps))}`,
+      ].filter(Boolean);
+      return parts.length ? `${model}: ${parts.join(', ')}` : '';
+    })
+    .filter(Boolean);
+  if (r.models.length === 0)
+    notes.push(r.model ? `no offerings of ${r.model} in the database` : 'no offerings in the database');
+  const json =
+    r.model !== null
+      ? { model: r.model, at: r.at, providers: r.models[0]?.providers ?? [] }
+      : { at: r.at, models: r.models };
   return { json, sections, notes };
 }

@@ -43,11 +43,19 @@ async function stalePriceDays(store: Store): Promise<number | null> {
 }
 
 /** Analysis, replay and the stale-price check share one read-only open of the database. */
-async function measure(o: ReportOptions): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; stale: number | null }> {
+async function measure(
+  o: ReportOptions,
+): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; stale: number | null }> {
   const store = await openExisting(o.db, 'ingest logs and market data first');
   const source = o.db;
   try {
-    const analysis = await analyzeStore(store, source, { catalog: o.catalog, from: o.from, to: o.to, model: o.model, onProgress: o.onProgress });
+    const analysis = await analyzeStore(store, source, {
+      catalog: o.catalog,
+      from: o.from,
+      to: o.to,
+      model: o.model,
+      onProgress: o.onProgress,
+    });
     o.onProgress?.('simulate: replaying');
     // The analysis has built model_map and resolved --model; the replay reuses both.
     const simulation = await simulate(store, {
@@ -120,6 +128,10 @@ export function reportReport(r: ReportResult): Report {
       ...s.sections,
       ...a.sections,
     ],
-    notes: [...(a.notes ?? []), ...(s.notes ?? []), `stale prices: latest snapshot ${num(r.figures.stalePriceDays)} days before the last request`],
+    notes: [
+      ...(a.notes ?? []),
+      ...(s.notes ?? []),
+      `stale prices: latest snapshot ${num(r.figures.stalePriceDays)} days before the last request`,
+    ],
   };
 }

@@ -62,18 +62,44 @@ export function simulateReport(r: SimulateResult): Report {
   const fixed = (v: number | null, d: number) => (v === null ? null : Number(v.toFixed(d)));
   const table: Section = {
     title: `Routing policies vs baseline '${r.baseline}' (${r.info}, ${r.window} windows, ${r.state} state)`,
-    columns: ['policy', 'compared', 'infeasible', 'baseline cost', 'policy cost', 'savings', 'savings 95% CI', 'baseline TPS',
-      'policy TPS', 'TPS gain', 'gain 95% CI', 'mean TTFT ms', 'p50 e2e ms', 'p90 e2e ms', 'failure rate', 'routing'],
+    columns: [
+      'policy',
+      'compared',
+      'infeasible',
+      'baseline cost',
+      'policy cost',
+      'savings',
+      'savings 95% CI',
+      'baseline TPS',
+      'policy TPS',
+      'TPS gain',
+      'gain 95% CI',
+      'mean TTFT ms',
+      'p50 e2e ms',
+      'p90 e2e ms',
+      'failure rate',
+      'routing',
+    ],
     rows: r.policies.map((p) => [
-      p.policy, p.requests, p.infeasible, fixed(p.baselineCost, 2), fixed(p.policyCost, 2),
+      p.policy,
+      p.requests,
+      p.infeasible,
+      fixed(p.baselineCost, 2),
+      fixed(p.policyCost, 2),
       p.savingsPct === null ? null : `${p.savingsPct.toFixed(1)}%`,
       p.savingsCi95 ? `${p.savingsCi95[0].toFixed(1)} .. ${p.savingsCi95[1].toFixed(1)}` : null,
-      fixed(p.baselineThroughput, 1), fixed(p.policyThroughput, 1),
+      fixed(p.baselineThroughput, 1),
+      fixed(p.policyThroughput, 1),
       p.throughputGainPct === null ? null : `${p.throughputGainPct.toFixed(1)}%`,
       p.throughputGainCi95 ? `${p.throughputGainCi95[0].toFixed(1)} .. ${p.throughputGainCi95[1].toFixed(1)}` : null,
-      fixed(p.meanTtftMs, 0), fixed(p.p50LatencyMs, 0), fixed(p.p90LatencyMs, 0),
+      fixed(p.meanTtftMs, 0),
+      fixed(p.p50LatencyMs, 0),
+      fixed(p.p90LatencyMs, 0),
       p.failureRate === null ? null : `${p.failureRate.toFixed(2)}%`,
-      p.routing.slice(0, 4).map((x) => `${x.provider} ${x.share.toFixed(0)}%`).join(', '),
+      p.routing
+        .slice(0, 4)
+        .map((x) => `${x.provider} ${x.share.toFixed(0)}%`)
+        .join(', '),
     ]),
   };
   const chart: Section = {
@@ -108,14 +134,32 @@ export function simulateReport(r: SimulateResult): Report {
     ? [
         {
           title: `Per ${by}`,
-          columns: ['policy', by, 'compared', 'infeasible', 'savings', 'savings 95% CI', 'TPS gain', 'gain 95% CI', 'routing'],
+          columns: [
+            'policy',
+            by,
+            'compared',
+            'infeasible',
+            'savings',
+            'savings 95% CI',
+            'TPS gain',
+            'gain 95% CI',
+            'routing',
+          ],
           rows: r.groups.map((p) => [
-            p.policy, p.group ?? '(none)', p.requests, p.infeasible,
+            p.policy,
+            p.group ?? '(none)',
+            p.requests,
+            p.infeasible,
             p.savingsPct === null ? null : `${p.savingsPct.toFixed(1)}%`,
             p.savingsCi95 ? `${p.savingsCi95[0].toFixed(1)} .. ${p.savingsCi95[1].toFixed(1)}` : null,
             p.throughputGainPct === null ? null : `${p.throughputGainPct.toFixed(1)}%`,
-            p.throughputGainCi95 ? `${p.throughputGainCi95[0].toFixed(1)} .. ${p.throughputGainCi95[1].toFixed(1)}` : null,
-            p.routing.slice(0, 3).map((x) => `${x.provider} ${x.share.toFixed(0)}%`).join(', '),
+            p.throughputGainCi95
+              ? `${p.throughputGainCi95[0].toFixed(1)} .. ${p.throughputGainCi95[1].toFixed(1)}`
+              : null,
+            p.routing
+              .slice(0, 3)
+              .map((x) => `${x.provider} ${x.share.toFixed(0)}%`)
+              .join(', '),
           ]),
         },
       ]

@@ -142,8 +142,20 @@ function roundScale(x: number): number {
 export async function calibrate(store: Store): Promise<Calibration> {
   await buildOptions(store);
   const { cost: c, throughput: t } = CALIBRATION;
-  const costScale = await solve(async (s) => (await savingsPct(store, s)).pct, c.savingsPct, c.scaleRange[0], c.scaleRange[1], false);
-  const tpsScale = await solve(async (s) => (await gainPct(store, s)).pct, t.gainPct, t.scaleRange[0], t.scaleRange[1], true);
+  const costScale = await solve(
+    async (s) => (await savingsPct(store, s)).pct,
+    c.savingsPct,
+    c.scaleRange[0],
+    c.scaleRange[1],
+    false,
+  );
+  const tpsScale = await solve(
+    async (s) => (await gainPct(store, s)).pct,
+    t.gainPct,
+    t.scaleRange[0],
+    t.scaleRange[1],
+    true,
+  );
 
   await store.run(
     `UPDATE g_prices SET input_price = round(input_price * $3, 2), output_price = round(output_price * $3, 2),
@@ -169,6 +181,11 @@ export async function calibrate(store: Store): Promise<Calibration> {
   await store.run('DROP TABLE c_windows');
   return {
     cost: { model: CALIBRATION.cost.model, compared: cost.compared, scale: costScale, pct: cost.pct },
-    throughput: { model: CALIBRATION.throughput.model, compared: throughput.compared, scale: tpsScale, pct: throughput.pct },
+    throughput: {
+      model: CALIBRATION.throughput.model,
+      compared: throughput.compared,
+      scale: tpsScale,
+      pct: throughput.pct,
+    },
   };
 }

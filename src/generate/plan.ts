@@ -100,7 +100,11 @@ export interface FamilyBand {
  */
 export function familyBands(): FamilyBand[] {
   const avail = (family: string) =>
-    Math.min(...lines().filter((l) => l.family === family).map((l) => lineAvailableMs(l.line)));
+    Math.min(
+      ...lines()
+        .filter((l) => l.family === family)
+        .map((l) => lineAvailableMs(l.line)),
+    );
   const fams = familyShares().map((f, rank) => ({ ...f, rank, availableMs: avail(f.family) }));
   fams.sort((a, b) => a.availableMs - b.availableMs || a.rank - b.rank);
   let lo = 0;

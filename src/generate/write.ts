@@ -20,17 +20,27 @@ export interface WrittenTable {
 export function outputColumns(table: TableKind): { name: string; sql: string }[] {
   return TABLES[table].columns
     .filter((c) => !(table === 'latency' && c.name === 'region'))
-    .map((c) => ({ name: c.name, sql: `CAST(${quotedIdentifier(c.name)} AS ${sqlType(c.type)}) AS ${quotedIdentifier(c.name)}` }));
+    .map((c) => ({
+      name: c.name,
+      sql: `CAST(${quotedIdentifier(c.name)} AS ${sqlType(c.type)}) AS ${quotedIdentifier(c.name)}`,
+    }));
 }
 
 const COPY_OPTIONS: Record<DataFormat, string> = {
-  parquet: "FORMAT parquet, COMPRESSION zstd",
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
   csv: "FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ', DATEFORMAT '%Y-%m-%d'",
 };
 
-export async function writeTable(store: Store, table: TableKind, dir: string, format: DataFormat): Promise<WrittenTable> {
+export async function writeTable(
+  store: Store,
+  table: TableKind,
+  dir: string,
+  format: DataFormat,
+): Promise<WrittenTable> {
   const file = path.join(dir, `${table}.${format}`);
-  const columns = outputColumns(table).map((c) => c.sql).join(', ');
+  const columns = outputColumns(table)
+    .map((c) => c.sql)
+    .join(', ');
   const source = quotedIdentifier(`o_${table}`);
   await store.run(
     `COPY (SELECT ${columns} FROM ${source} ORDER BY ${OUTPUT_ORDER[table]}) TO ${quotedString(file)} (${COPY_OPTIONS[format]})`,

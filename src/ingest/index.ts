@@ -171,7 +171,9 @@ async function loadUnit(
     );
   }
   samples.push(
-    ...source.csvRejects.slice(0, SAMPLE_REJECTS).map((r) => ({ row: r.row, field: '', reason: `line ${r.line}: ${r.reason}` })),
+    ...source.csvRejects
+      .slice(0, SAMPLE_REJECTS)
+      .map((r) => ({ row: r.row, field: '', reason: `line ${r.line}: ${r.reason}` })),
   );
   // A re-ingested file does not record its rejects twice.
   const seenBefore = (await store.one<{ n: number }>(
@@ -190,7 +192,12 @@ async function loadUnit(
   if (!seenBefore) {
     for (const r of source.csvRejects) {
       await store.run('INSERT INTO rejects VALUES ($1, $2, $3, $4, NULL, $5, $6)', [
-        ingestId, src.path, kind, r.row, `line ${r.line}: ${r.reason}`, r.raw,
+        ingestId,
+        src.path,
+        kind,
+        r.row,
+        `line ${r.line}: ${r.reason}`,
+        r.raw,
       ]);
     }
   }
@@ -205,10 +212,16 @@ async function loadUnit(
     rejected,
     rejects: samples,
   };
-  await store.run(
-    'INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)',
-    [ingestId, src.path, contentHash, kind, result.read, result.accepted, result.duplicates, result.rejected],
-  );
+  await store.run('INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)', [
+    ingestId,
+    src.path,
+    contentHash,
+    kind,
+    result.read,
+    result.accepted,
+    result.duplicates,
+    result.rejected,
+  ]);
   for (const t of ['dup_ids', 'bad_rows']) await store.run(`DROP TABLE IF EXISTS ${t}`);
   return result;
 }

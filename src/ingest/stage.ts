@@ -144,7 +144,9 @@ async function stageArrow(store: Store, file: string): Promise<void> {
   }
   const fields = table.schema.fields;
   if (fields.length === 0) throw new InputError(`${file}: no columns found`);
-  await store.run(`CREATE TEMP TABLE ${STAGE} (${fields.map((f) => `${quotedIdentifier(f.name)} VARCHAR`).join(', ')})`);
+  await store.run(
+    `CREATE TEMP TABLE ${STAGE} (${fields.map((f) => `${quotedIdentifier(f.name)} VARCHAR`).join(', ')})`,
+  );
   const appender = await store.conn.createAppender(STAGE, 'main', 'temp');
   try {
     const columns = fields.map((f, i) => ({ vec: table.getChildAt(i)!, typeId: f.typeId }));

@@ -26,10 +26,7 @@ export interface ColumnSources {
   map: Record<string, string>;
 }
 
-type Source =
-  | { kind: 'column'; name: string; type: string }
-  | { kind: 'param'; name: string }
-  | { kind: 'none' };
+type Source = { kind: 'column'; name: string; type: string } | { kind: 'param'; name: string } | { kind: 'none' };
 
 /** A column by name: the exact name first, then case-insensitively. */
 export function findColumn(columns: StagedColumn[], name: string): StagedColumn | undefined {
@@ -98,9 +95,9 @@ export function inferKind(columns: StagedColumn[], sources: ColumnSources, file:
 export const NO_SOURCE = 'CAST(NULL AS VARCHAR)';
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
-const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+const NUMERIC_TYPES =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 const TIME_TYPES = /^(TIMESTAMP.*|DATE)$/;
-
 
 /** Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude. */
 function epochToTimestamp(n: string): string {
@@ -155,7 +152,9 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
       const base = c.values ? `lower(${text})` : text;
       value = def ? `coalesce(${base}, ${def})` : base;
       if (c.values) {
-        checks.push(`WHEN ${v} NOT IN (${c.values.map(quotedString).join(', ')}) THEN ${quoted(`is not a known value (expected ${c.values.join(' or ')})`)}`);
+        checks.push(
+          `WHEN ${v} NOT IN (${c.values.map(quotedString).join(', ')}) THEN ${quoted(`is not a known value (expected ${c.values.join(' or ')})`)}`,
+        );
       }
       break;
     }

@@ -81,7 +81,10 @@ LEFT JOIN price p ON p.provider = k.provider AND p.source = k.source
 LEFT JOIN speed s ON s.provider = k.provider AND s.model = m.model
 ORDER BY m.model, li.official DESC NULLS LAST, "blendedPrice" NULLS LAST, k.provider, k.source`;
 
-export async function providerOfferings(store: Store, opts: { model?: string; at: string }): Promise<ProviderOffering[]> {
+export async function providerOfferings(
+  store: Store,
+  opts: { model?: string; at: string },
+): Promise<ProviderOffering[]> {
   const rows = await store.all<Omit<ProviderOffering, 'anomalies'>>(PROVIDERS_SQL, {
     model: opts.model ?? null,
     at: opts.at,
@@ -91,11 +94,16 @@ export async function providerOfferings(store: Store, opts: { model?: string; at
     const key = `${a.provider}\u0000${a.sourceModel}\u0000${a.ts}`;
     flags.set(key, [...(flags.get(key) ?? []), `${a.field} price ${a.reason}`]);
   }
-  return rows.map((r) => ({ ...r, anomalies: flags.get(`${r.provider}\u0000${r.sourceModel}\u0000${r.priceTs}`) ?? [] }));
+  return rows.map((r) => ({
+    ...r,
+    anomalies: flags.get(`${r.provider}\u0000${r.sourceModel}\u0000${r.priceTs}`) ?? [],
+  }));
 }
 
 /** The latest price snapshot time (ISO 8601, full precision), or now: the default moment for "price in force". */
 export async function latestPriceTs(store: Store): Promise<string> {
-  const r = await store.one<{ ts: string | null }>(`SELECT strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS ts FROM prices`);
+  const r = await store.one<{ ts: string | null }>(
+    `SELECT strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS ts FROM prices`,
+  );
   return r?.ts ?? new Date().toISOString();
 }

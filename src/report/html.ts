@@ -59,9 +59,13 @@ summary { cursor: pointer; color: var(--muted); margin: 4px 0; }
 function htmlTable(s: Section): string {
   const cls = alignments(s).map((a) => (a === 'right' ? ' class="num"' : ''));
   const head = s.columns.map((c, i) => `<th${cls[i]}>${esc(c)}</th>`).join('');
-  const body = s.rows.map((r) => `<tr>${r.map((c, i) => `<td${cls[i] ?? ''}>${esc(formatCell(c))}</td>`).join('')}</tr>`);
+  const body = s.rows.map(
+    (r) => `<tr>${r.map((c, i) => `<td${cls[i] ?? ''}>${esc(formatCell(c))}</td>`).join('')}</tr>`,
+  );
   const table = `<div class="table-wrap"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table></div>`;
-  return s.rows.length > LONG_TABLE_ROWS ? `<details><summary>Show all ${s.rows.length} rows</summary>\n${table}\n</details>` : table;
+  return s.rows.length > LONG_TABLE_ROWS
+    ? `<details><summary>Show all ${s.rows.length} rows</summary>\n${table}\n</details>`
+    : table;
 }
 
 function htmlSection(s: Section): string {
@@ -70,7 +74,9 @@ function htmlSection(s: Section): string {
   return [
     '<section>',
     ...(s.title ? [`<h2>${esc(s.title)}</h2>`] : []),
-    ...(charts.length ? ['<div class="charts">', ...charts.map((c) => `<figure>\n${svgChart(c, { width })}\n</figure>`), '</div>'] : []),
+    ...(charts.length
+      ? ['<div class="charts">', ...charts.map((c) => `<figure>\n${svgChart(c, { width })}\n</figure>`), '</div>']
+      : []),
     ...(s.columns.length ? [htmlTable(s)] : []),
     '</section>',
   ].join('\n');

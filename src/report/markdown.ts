@@ -30,7 +30,8 @@ function mdTable(s: Section): string[] {
     ...s.rows.map((r) => `| ${r.map((c) => mdCell(formatCell(c))).join(' | ')} |`),
   ];
   // GitHub needs the blank lines around a table inside <details>.
-  if (s.rows.length > LONG_TABLE_ROWS) return [`<details><summary>Show all ${s.rows.length} rows</summary>`, '', ...table, '', '</details>'];
+  if (s.rows.length > LONG_TABLE_ROWS)
+    return [`<details><summary>Show all ${s.rows.length} rows</summary>`, '', ...table, '', '</details>'];
   return table;
 }
 

@@ -73,7 +73,10 @@ export function svgChart(c: Chart, o: SvgOptions = {}): string {
   const n = Math.max(1, c.x.length);
   const bar = c.kind === 'bar';
   // A value that is not a finite number (no data, a division by zero) is not drawn.
-  const series = c.series.map((s) => ({ name: s.name, values: s.values.map((v) => (v !== null && Number.isFinite(v) ? v : null)) }));
+  const series = c.series.map((s) => ({
+    name: s.name,
+    values: s.values.map((v) => (v !== null && Number.isFinite(v) ? v : null)),
+  }));
   const { lo, hi, ticks } = niceScale(series.flatMap((s) => s.values).filter((v): v is number => v !== null));
   const y = (v: number) => TOP + (PLOT_HEIGHT * (hi - v)) / (hi - lo);
 
@@ -148,11 +151,15 @@ export function svgChart(c: Chart, o: SvgOptions = {}): string {
     }
     for (const run of runs(s.values.map((v, i) => (v === null ? null : [x(i), y(v)])))) {
       if (run.length === 1) {
-        out.push(`<circle cx="${px(run[0][0])}" cy="${px(run[0][1])}" r="3" fill="${colour(k)}"><title>${name}</title></circle>`);
+        out.push(
+          `<circle cx="${px(run[0][0])}" cy="${px(run[0][1])}" r="3" fill="${colour(k)}"><title>${name}</title></circle>`,
+        );
         continue;
       }
       const points = run.map(([a, b]) => `${px(a)},${px(b)}`).join(' ');
-      out.push(`<polyline class="series" fill="none" stroke="${colour(k)}" stroke-width="2"${dash(k)} points="${points}"><title>${name}</title></polyline>`);
+      out.push(
+        `<polyline class="series" fill="none" stroke="${colour(k)}" stroke-width="2"${dash(k)} points="${points}"><title>${name}</title></polyline>`,
+      );
     }
   });
   out.push(...legend, '</svg>');

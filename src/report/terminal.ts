@@ -26,7 +26,8 @@ function textBars(c: Chart): string[] {
 /** A compact text line chart: one column per x value (sampled down to 72), one mark per series. */
 export function textChart(c: Chart): string {
   if (c.kind === 'bar') {
-    const legend = c.series.length > 1 ? [`  ${c.series.map((s, k) => `${MARKS[k % MARKS.length]} ${s.name}`).join('  ')}`] : [];
+    const legend =
+      c.series.length > 1 ? [`  ${c.series.map((s, k) => `${MARKS[k % MARKS.length]} ${s.name}`).join('  ')}`] : [];
     return [`${chalk.bold(c.title)} (${c.yLabel})`, ...textBars(c), ...legend].join('\n');
   }
   const step = Math.max(1, Math.ceil(c.x.length / 72));
@@ -45,10 +46,13 @@ export function textChart(c: Chart): string {
     });
   });
   const label = (v: number) => formatCell(Number(v.toPrecision(3))).padStart(8);
-  const lines = grid.map((r, i) => `${i === 0 ? label(top) : i === HEIGHT - 1 ? label(bottom) : ' '.repeat(8)} ┤${r.join('')}`);
+  const lines = grid.map(
+    (r, i) => `${i === 0 ? label(top) : i === HEIGHT - 1 ? label(bottom) : ' '.repeat(8)} ┤${r.join('')}`,
+  );
   lines.push(`${' '.repeat(8)} └${'─'.repeat(xs.length)}`);
   lines.push(`${' '.repeat(10)}${xs[0] ?? ''}${xs.length > 1 ? ` … ${xs[xs.length - 1]}` : ''}   (${c.yLabel})`);
-  if (c.series.length > 1) lines.push(`${' '.repeat(10)}${c.series.map((s, k) => `${MARKS[k % MARKS.length]} ${s.name}`).join('  ')}`);
+  if (c.series.length > 1)
+    lines.push(`${' '.repeat(10)}${c.series.map((s, k) => `${MARKS[k % MARKS.length]} ${s.name}`).join('  ')}`);
   return [chalk.bold(c.title), ...lines].join('\n');
 }
 

@@ -1,5 +1,17 @@
 import { writeFile } from 'node:fs/promises';
-import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import {
+  Field,
+  Float64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
+  type Vector,
+} from 'apache-arrow';
 import type { SqlFragment } from '../query/selection.js';
 import type { Store } from '../store/db.js';
 
@@ -12,7 +24,10 @@ const NUMBERS = ['cost', 'tps', 'latency_ms', 'ttft_ms', 'success', 'baseline_co
  * Arrow IPC file for notebooks, one record batch per DuckDB chunk. Unknown figures are null.
  */
 export async function writeDecisions(store: Store, outcomes: SqlFragment, file: string): Promise<number> {
-  const fields = [...TEXT.map((n) => new Field(n, new Utf8(), false)), ...NUMBERS.map((n) => new Field(n, new Float64(), true))];
+  const fields = [
+    ...TEXT.map((n) => new Field(n, new Utf8(), false)),
+    ...NUMBERS.map((n) => new Field(n, new Float64(), true)),
+  ];
   const schema = new Schema(fields);
   const batches: RecordBatch[] = [];
   let rows = 0;
@@ -27,9 +42,16 @@ export async function writeDecisions(store: Store, outcomes: SqlFragment, file: 
     const vectors: Vector[] = columns.map((values, i) =>
       i < TEXT.length
         ? vectorFromArray(values.map(String), new Utf8())
-        : vectorFromArray(values.map((v) => (v === null ? null : Number(v))), new Float64()),
+        : vectorFromArray(
+            values.map((v) => (v === null ? null : Number(v))),
+            new Float64(),
+          ),
     );
-    const data = makeData({ type: new Struct(fields), length: chunk.rowCount, children: vectors.map((v) => v.data[0]) });
+    const data = makeData({
+      type: new Struct(fields),
+      length: chunk.rowCount,
+      children: vectors.map((v) => v.data[0]),
+    });
     batches.push(new RecordBatch(schema, data));
     rows += chunk.rowCount;
   }

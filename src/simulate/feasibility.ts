@@ -59,7 +59,9 @@ export function requestsSql(
   // text goes through it as enum codes, which the sort carries in about half the time strings take
   const text = Object.entries(o.order ?? {}).filter(([, values]) => values.length > 0);
   const recast = (sql: string, type: (values: string[]) => string) =>
-    text.length ? `SELECT * REPLACE (${text.map(([c, values]) => `${c}::${type(values)} AS ${c}`).join(', ')}) FROM (${sql})` : sql;
+    text.length
+      ? `SELECT * REPLACE (${text.map(([c, values]) => `${c}::${type(values)} AS ${c}`).join(', ')}) FROM (${sql})`
+      : sql;
   const rows = o.order
     ? recast(
         `SELECT *, rank() OVER (PARTITION BY model ORDER BY ts) - 1 AS seq
@@ -120,10 +122,24 @@ async function buildSlots(store: Store): Promise<{ slots: number; officials: num
 }
 
 /** Per-slot columns of `sim_seg`, for slot k: `<name>_k`. */
-const SEGMENT_FIGURES = ['cap', 'in_per_token', 'out_per_token', 'cached_per_token', 'd_ttft', 'd_tps', 'o_success', 'o_ttft', 'o_tps'];
+const SEGMENT_FIGURES = [
+  'cap',
+  'in_per_token',
+  'out_per_token',
+  'cached_per_token',
+  'd_ttft',
+  'd_tps',
+  'o_success',
+  'o_ttft',
+  'o_tps',
+];
 
 /** Slot k's prices per token, as measures.listCostSql takes them. */
-export const slotPrices = (k: number) => ({ input: `in_per_token_${k}`, cached: `cached_per_token_${k}`, output: `out_per_token_${k}` });
+export const slotPrices = (k: number) => ({
+  input: `in_per_token_${k}`,
+  cached: `cached_per_token_${k}`,
+  output: `out_per_token_${k}`,
+});
 
 /** The context length of a provider that states none: no request is too long for it. */
 const NO_LIMIT = '9223372036854775807';
@@ -219,9 +235,11 @@ export const CLASS_MAX_SLOTS = 11;
 function classBestSql(slots: number): string {
   if (slots > CLASS_MAX_SLOTS) return ' SELECT * FROM seg';
   const policies = Object.entries(CLASS_BEST);
-  const packed = policies.map(([p]) =>
-    `bit_or(CASE WHEN ${p}_n = 1 THEN ${p}_slot ELSE 0 END << (4 * (c - 1))) AS ${p}_one,
-      bit_or(${p}_bits::UHUGEINT << ((c - 1) * ${slots})::UHUGEINT) AS ${p}_ties`);
+  const packed = policies.map(
+    ([p]) =>
+      `bit_or(CASE WHEN ${p}_n = 1 THEN ${p}_slot ELSE 0 END << (4 * (c - 1))) AS ${p}_one,
+      bit_or(${p}_bits::UHUGEINT << ((c - 1) * ${slots})::UHUGEINT) AS ${p}_ties`,
+  );
   const per = policies.map(([p]) => {
     const at = `${p}_figure = ${p}_best`;
     return `count(*) FILTER (WHERE ${at}) AS ${p}_n, min(slot) FILTER (WHERE ${at}) AS ${p}_slot,
@@ -270,7 +288,8 @@ export async function buildSegments(
 }
 
 /** Figures of slot k for one request, segment's and request's: the columns `<name>_k`. */
-export type Figure = 'cost' | 'icost' | 'feas' | 'd_tps' | 'd_ttft' | 'd_e2e' | 'o_success' | 'o_ttft' | 'o_tps' | 'o_e2e';
+export type Figure =
+  'cost' | 'icost' | 'feas' | 'd_tps' | 'd_ttft' | 'd_e2e' | 'o_success' | 'o_ttft' | 'o_tps' | 'o_e2e';
 
 /** End-to-end latency in ms of a request's output tokens at a TTFT (ms) and TPS. */
 export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens / ${tps} * 1000`;
@@ -301,7 +320,11 @@ function slotFigures(k: number): string {
  * ASOF join, which is several times slower at this size. `joins` adds small
  * per-request lookups (static-best's slot, task-aware's objective).
  */
-export function candidatesSql(requests: SqlFragment, slots: number, o: { observed?: boolean; joins?: string } = {}): SqlFragment {
+export function candidatesSql(
+  requests: SqlFragment,
+  slots: number,
+  o: { observed?: boolean; joins?: string } = {},
+): SqlFragment {
   const figures = Array.from({ length: slots }, (_, i) => slotFigures(i + 1)).join(',\n      ');
   const sql = `
     SELECT *, ${figures}

@@ -48,8 +48,10 @@ FROM e`;
 export function fitVerdict(figures: FitFigure[]): string {
   const worst = Math.max(...figures.filter((f) => f.n > 0 && f.mdape !== null).map((f) => f.mdape as number));
   if (!Number.isFinite(worst)) return 'no logged cost, TTFT or latency to check the outcome model against';
-  if (worst < 10) return `close fit (median errors below ${Math.ceil(worst)}%): the replay's figures can be taken at face value`;
-  if (worst < 30) return `rough fit (median errors up to ${Math.ceil(worst)}%): trust differences between policies larger than that`;
+  if (worst < 10)
+    return `close fit (median errors below ${Math.ceil(worst)}%): the replay's figures can be taken at face value`;
+  if (worst < 30)
+    return `rough fit (median errors up to ${Math.ceil(worst)}%): trust differences between policies larger than that`;
   return `loose fit (median errors up to ${Math.ceil(worst)}%): compare policies with one another, not with the logged figures`;
 }
 

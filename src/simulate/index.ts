@@ -27,7 +27,14 @@ import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
 import type { Store } from '../store/db.js';
 import type { SqlFragment } from '../query/selection.js';
-import { buildRequestWindows, buildSegments, candidatesSql, feasibilitySql, requestsSql, textValues } from './feasibility.js';
+import {
+  buildRequestWindows,
+  buildSegments,
+  candidatesSql,
+  feasibilitySql,
+  requestsSql,
+  textValues,
+} from './feasibility.js';
 import {
   buildStaticBest,
   buildTaskObjectives,
@@ -126,17 +133,23 @@ export interface SimulateResult {
 
 function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: number } {
   if (o.policies.length === 0) throw new UsageError('simulate needs at least one --policy');
-  if (new Set(o.policies.map((p) => p.name)).size !== o.policies.length) throw new UsageError('a policy is listed twice');
+  if (new Set(o.policies.map((p) => p.name)).size !== o.policies.length)
+    throw new UsageError('a policy is listed twice');
   checkBaseline(o.baseline);
-  if (o.info !== 'causal' && o.info !== 'hindsight') throw new UsageError(`--info must be causal or hindsight, not '${o.info}'`);
-  if (o.state !== 'windowed' && o.state !== 'static') throw new UsageError(`--state must be windowed or static, not '${o.state}'`);
-  if (!(o.minSuccess >= 0 && o.minSuccess <= 1)) throw new UsageError(`--min-success must be between 0 and 1, not ${o.minSuccess}`);
+  if (o.info !== 'causal' && o.info !== 'hindsight')
+    throw new UsageError(`--info must be causal or hindsight, not '${o.info}'`);
+  if (o.state !== 'windowed' && o.state !== 'static')
+    throw new UsageError(`--state must be windowed or static, not '${o.state}'`);
+  if (!(o.minSuccess >= 0 && o.minSuccess <= 1))
+    throw new UsageError(`--min-success must be between 0 and 1, not ${o.minSuccess}`);
   if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0) throw new UsageError(`--bootstrap must be a whole number ≥ 0`);
   if (!Number.isInteger(o.seed)) throw new UsageError(`--seed must be a whole number`);
   for (const [k, v] of Object.entries(o.weights ?? {})) {
-    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new UsageError(`weight ${k} must be a finite number ≥ 0`);
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      throw new UsageError(`weight ${k} must be a finite number ≥ 0`);
   }
-  if (o.sloLatencyMs !== undefined && !(o.sloLatencyMs > 0)) throw new UsageError('the latency objective must be > 0 ms');
+  if (o.sloLatencyMs !== undefined && !(o.sloLatencyMs > 0))
+    throw new UsageError('the latency objective must be > 0 ms');
   return { windowSeconds: parseDuration('--window', o.window), staleSeconds: parseDuration('--stale', o.stale) };
 }
 
@@ -194,22 +207,28 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   if (staticBest) await buildStaticBest(store, selected, slots);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
   const wideOf = (requests: SqlFragment) =>
-    replaySql(policies, options.baseline, { requests, staticBest, taskObjectives }, {
-      slots,
-      officials,
-      named,
-      weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
-      sloLatencyMs: options.sloLatencyMs ?? 8000,
-      retries: options.retries ?? 0,
-      failedAttemptsFree: options.failedAttemptsFree ?? false,
-    });
+    replaySql(
+      policies,
+      options.baseline,
+      { requests, staticBest, taskObjectives },
+      {
+        slots,
+        officials,
+        named,
+        weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
+        sloLatencyMs: options.sloLatencyMs ?? 8000,
+        retries: options.retries ?? 0,
+        failedAttemptsFree: options.failedAttemptsFree ?? false,
+      },
+    );
   const wide = wideOf(toReplay());
   const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_selected'))?.n ?? 0;
 
   // percentile bands from a sample, unless groups need every latency
   const sampling = options.by ? undefined : (options.bandSampling ?? bandSampling(requests));
   if (sampling) step('percentile bands');
-  const bands = sampling && (await latencyBands(store, wideOf(toReplay(sampling.every)), policies.length, sampling.sigmas));
+  const bands =
+    sampling && (await latencyBands(store, wideOf(toReplay(sampling.every)), policies.length, sampling.sigmas));
 
   const aggregate = (bands?: Bands[]) =>
     aggregateOutcomes(store, wide, policies, {

@@ -87,14 +87,21 @@ export function latencyAggregates(
  * sampled requests, `p<i>_e2e` per policy): the sample quantiles at
  * q ± sigmas·(√(q(1 − q)/m) + 1/m) for m sampled latencies, open-ended past 0 and 1.
  */
-export async function latencyBands(store: Store, sample: SqlFragment, policies: number, sigmas: number): Promise<Bands[]> {
+export async function latencyBands(
+  store: Store,
+  sample: SqlFragment,
+  policies: number,
+  sigmas: number,
+): Promise<Bands[]> {
   const is = Array.from({ length: policies }, (_, i) => i);
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_sample AS
      SELECT ${is.map((i) => `list(p${i}_e2e) FILTER (WHERE p${i}_e2e IS NOT NULL) AS l${i}`).join(', ')} FROM (${sample.sql})`,
     sample.params,
   );
-  const sizes = await store.one<Record<string, number>>(`SELECT ${is.map((i) => `len(l${i}) AS m${i}`).join(', ')} FROM sim_sample`);
+  const sizes = await store.one<Record<string, number>>(
+    `SELECT ${is.map((i) => `len(l${i}) AS m${i}`).join(', ')} FROM sim_sample`,
+  );
   const wanted = is.map((i) => {
     const m = sizes?.[`m${i}`] ?? 0;
     return PERCENTILES.map((q) => {
@@ -104,7 +111,10 @@ export async function latencyBands(store: Store, sample: SqlFragment, policies: 
   });
   // quantile_cont of the sample at each bound inside (0, 1), all of a policy's at once (one sort); NULL for an empty sample
   const inside = wanted.map((w) => w.flat().filter((p) => p > 0 && p < 1));
-  const exprs = is.map((i) => (inside[i].length ? `list_aggregate(l${i}, 'quantile_cont', [${inside[i].join(', ')}])` : 'NULL') + ` AS b${i}`);
+  const exprs = is.map(
+    (i) =>
+      (inside[i].length ? `list_aggregate(l${i}, 'quantile_cont', [${inside[i].join(', ')}])` : 'NULL') + ` AS b${i}`,
+  );
   const row = await store.one<Record<string, number[] | null>>(`SELECT ${exprs.join(', ')} FROM sim_sample`);
   await store.run('DROP TABLE sim_sample');
   return is.map((i) => {
@@ -148,18 +158,27 @@ export async function latencyPercentiles(
   const parts = latencies.flatMap((l, i) =>
     'all' in l
       ? []
-      : PERCENTILES.map((q, k) => `
+      : PERCENTILES.map(
+          (q, k) => `
       SELECT ${i} AS i, ${k} AS k, n::DOUBLE AS n, h, below::DOUBLE AS below, len(band)::DOUBLE AS size,
         band[floor(h)::BIGINT - below + 1] AS x0, band[ceil(h)::BIGINT - below + 1] AS x1
       FROM (SELECT *, (n - 1)::DOUBLE * ${q}::DOUBLE AS h FROM (
         SELECT sum(${l.n})::BIGINT AS n, sum(${l.below[k]})::BIGINT AS below,
           list_sort(list_filter(flatten(list(${l.inside})), x -> ${inBand('x', l.bands[k])})) AS band
-        FROM sim_agg_wide))`),
+        FROM sim_agg_wide))`,
+        ),
   );
   if (!parts.length) return out;
-  const rows = await store.all<{ i: number; k: number; n: number; h: number; below: number; size: number; x0: number | null; x1: number | null }>(
-    `${parts.join(' UNION ALL ')} ORDER BY i, k`,
-  );
+  const rows = await store.all<{
+    i: number;
+    k: number;
+    n: number;
+    h: number;
+    below: number;
+    size: number;
+    x0: number | null;
+    x1: number | null;
+  }>(`${parts.join(' UNION ALL ')} ORDER BY i, k`);
   for (const s of rows) {
     let value: number | null = null;
     if (s.n) {

@@ -155,17 +155,34 @@ function argMin(
   const add = (expr: string, as?: string) => L.add(guard ? `CASE WHEN ${guard} THEN ${expr} END` : expr, as);
   const others = (k: number) => earlier.map((e) => `${k} IS DISTINCT FROM ${e}`);
   const m: string[] = [];
-  const ties = (k: number, upto: number) => [...others(k), ...m.slice(0, upto).map((mi, i) => `${i ? cols[i][k - 1] : masked[k - 1]} = ${mi}`)];
-  m.push(add(`least(${ks.map((k) => (earlier.length ? `CASE WHEN ${others(k).join(' AND ')} THEN ${masked[k - 1]} END` : masked[k - 1])).join(', ')})`));
+  const ties = (k: number, upto: number) => [
+    ...others(k),
+    ...m.slice(0, upto).map((mi, i) => `${i ? cols[i][k - 1] : masked[k - 1]} = ${mi}`),
+  ];
+  m.push(
+    add(
+      `least(${ks.map((k) => (earlier.length ? `CASE WHEN ${others(k).join(' AND ')} THEN ${masked[k - 1]} END` : masked[k - 1])).join(', ')})`,
+    ),
+  );
   const atLeast = (k: number) => ties(k, 1).join(' AND ');
   if (keys.length === 1) return { pick: add(firstSlot(atLeast, slots), name), least: m[0] };
   // the later keys only where several slots share the least first key: the first and the last of them differ
   const first = add(firstSlot(atLeast, slots));
   const tied = `${first} <> ${add(firstSlot(atLeast, slots, true))}`;
   for (let i = 1; i < keys.length; i++) {
-    m.push(add(`CASE WHEN ${tied} THEN least(${ks.map((k) => `CASE WHEN ${ties(k, i).join(' AND ')} THEN ${cols[i][k - 1]} END`).join(', ')}) END`));
+    m.push(
+      add(
+        `CASE WHEN ${tied} THEN least(${ks.map((k) => `CASE WHEN ${ties(k, i).join(' AND ')} THEN ${cols[i][k - 1]} END`).join(', ')}) END`,
+      ),
+    );
   }
-  return { pick: add(`CASE WHEN ${tied} THEN ${firstSlot((k) => ties(k, keys.length).join(' AND '), slots)} ELSE ${first} END`, name), least: m[0] };
+  return {
+    pick: add(
+      `CASE WHEN ${tied} THEN ${firstSlot((k) => ties(k, keys.length).join(' AND '), slots)} ELSE ${first} END`,
+      name,
+    ),
+    least: m[0],
+  };
 }
 
 /** How many of the slots 1 … k a request fits, for k = 1 … slots: the last is how many it fits (classPick's class). */
@@ -238,7 +255,9 @@ function balancedKeys(L: Layers, slots: number, weights: BalancedWeights): Keys 
   const e2eEnds = () => {
     const keyEnds = ends((k) => L.add(KEYS.latency[0](k)));
     const exact = mask((k) => `d_e2e_${k}`).join(', ');
-    return ['least', 'greatest'].map((f, i) => L.add(`CASE WHEN ${keyEnds[i]} < ${INF} THEN ${keyEnds[i]} ELSE ${f}(${exact}) END`));
+    return ['least', 'greatest'].map((f, i) =>
+      L.add(`CASE WHEN ${keyEnds[i]} < ${INF} THEN ${keyEnds[i]} ELSE ${f}(${exact}) END`),
+    );
   };
   const norm = (f: string, best: 'least' | 'greatest', [lo, hi]: string[]) => {
     const range = L.add(`nullif(${hi} - ${lo}, 0)`);
@@ -247,7 +266,15 @@ function balancedKeys(L: Layers, slots: number, weights: BalancedWeights): Keys 
   const criteria = [
     { weight: weights.cost, term: () => norm('cost', 'least', ends(cheapest)) },
     { weight: weights.latency, term: () => norm('d_e2e', 'least', e2eEnds()) },
-    { weight: weights.throughput, term: () => norm('d_tps', 'greatest', ends((k) => `d_tps_${k}`)) },
+    {
+      weight: weights.throughput,
+      term: () =>
+        norm(
+          'd_tps',
+          'greatest',
+          ends((k) => `d_tps_${k}`),
+        ),
+    },
   ]
     .filter(({ weight }) => weight !== 0)
     .map(({ weight, term }) => ({ weight, term: term() }));
@@ -277,7 +304,10 @@ function addPolicy(L: Layers, policy: Policy, i: number, o: PolicyOptions): { at
     // both cycle through the feasible slots in provider-name order: the nth feasible one
     const upto = fitsUpTo(L, n);
     const nth = L.add(`${policy.needsOrder ? 'seq' : 'u'} % ${upto[n - 1]} + 1`);
-    L.add(firstSlot((k) => `feas_${k} AND ${upto[k - 1]} = ${nth}`, n), name(1));
+    L.add(
+      firstSlot((k) => `feas_${k} AND ${upto[k - 1]} = ${nth}`, n),
+      name(1),
+    );
     return { attempts: 1 };
   }
   const attempts = o.retries + 1;
@@ -286,8 +316,11 @@ function addPolicy(L: Layers, policy: Policy, i: number, o: PolicyOptions): { at
     for (let j = 1; j <= attempts; j++) {
       const earlier = slotsOf(j - 1).map(name);
       const pick = (objective: Objective) => objectiveChoice(L, objective, earlier, n);
-      L.add(`CASE objective WHEN 'throughput' THEN ${pick('throughput')} WHEN 'latency' THEN ${pick('latency')}
-        WHEN 'ttft' THEN ${pick('ttft')} ELSE ${pick('cost')} END`, name(j));
+      L.add(
+        `CASE objective WHEN 'throughput' THEN ${pick('throughput')} WHEN 'latency' THEN ${pick('latency')}
+        WHEN 'ttft' THEN ${pick('ttft')} ELSE ${pick('cost')} END`,
+        name(j),
+      );
     }
     return { attempts };
   }
@@ -298,13 +331,22 @@ function addPolicy(L: Layers, policy: Policy, i: number, o: PolicyOptions): { at
       const earlier = slotsOf(j - 1).map(name);
       const quickest = argMin(L, undefined, KEYS.latency, earlier, n);
       const met = `${quickest.least} <= $slo_ms`;
-      const meets = argMin(L, undefined, [cheapest, KEYS.latency[0]], earlier, n, (k) => `feas_${k} AND d_e2e_${k} <= $slo_ms`, met);
+      const meets = argMin(
+        L,
+        undefined,
+        [cheapest, KEYS.latency[0]],
+        earlier,
+        n,
+        (k) => `feas_${k} AND d_e2e_${k} <= $slo_ms`,
+        met,
+      );
       L.add(`CASE WHEN ${met} THEN ${meets.pick} ELSE ${quickest.pick} END`, name(j));
     }
     return { attempts };
   }
   if (policy.objective && policy.objective in CLASS_BEST) {
-    for (let j = 1; j <= attempts; j++) L.add(objectiveChoice(L, policy.objective, slotsOf(j - 1).map(name), n), name(j));
+    for (let j = 1; j <= attempts; j++)
+      L.add(objectiveChoice(L, policy.objective, slotsOf(j - 1).map(name), n), name(j));
     return { attempts };
   }
   const keys = policy.objective ? KEYS[policy.objective] : balancedKeys(L, n, o.weights);
@@ -329,7 +371,8 @@ const namedSlot = (j: number) => `CASE WHEN named_${j}_cap >= total_tokens THEN 
 /** The baseline's slot per request: observed always, the others only when feasible. */
 function baselineSlot(baseline: Baseline, o: PolicyOptions): string {
   // observed needs no feasibility, only a price in force to model its cost
-  if (baseline === 'observed') return `CASE WHEN ${figureOf('cost', 'observed_slot', o.slots)} IS NOT NULL THEN observed_slot END`;
+  if (baseline === 'observed')
+    return `CASE WHEN ${figureOf('cost', 'observed_slot', o.slots)} IS NOT NULL THEN observed_slot END`;
   // a model with several official endpoints: the first by name that is feasible
   if (baseline === 'official') {
     if (o.officials === 0) return 'CAST(NULL AS BIGINT)';
@@ -344,7 +387,13 @@ function baselineSlot(baseline: Baseline, o: PolicyOptions): string {
  * the slots' figures per request, which every policy indexes; else `CASE slot …`.
  */
 function lookup(L: Layers, f: Figure, slot: string, slots: number, listed: boolean): string {
-  return listed ? `${L.add(`[${slotsOf(slots).map((k) => `${f}_${k}`).join(', ')}]`)}[${slot}]` : figureOf(f, slot, slots);
+  return listed
+    ? `${L.add(
+        `[${slotsOf(slots)
+          .map((k) => `${f}_${k}`)
+          .join(', ')}]`,
+      )}[${slot}]`
+    : figureOf(f, slot, slots);
 }
 
 /** The columns of policy i's attempt j are named `policy<i>_attempt<j>_<figure>`. */
@@ -406,10 +455,22 @@ function policyOutputs(
   const picks = js.map((j) => `pick_${i}_${j}`);
   const common = { slot: picks[0], compared: `${picks[0]} IS NOT NULL`, first_success: a(1, 'p') };
   if (o.retries === 0) {
-    return { ...common, key: picks[0], cost: a(1, 'cost'), tps: a(1, 'tps'), ttft: a(1, 'ttft'), e2e: e2e(1), success: a(1, 'p') };
+    return {
+      ...common,
+      key: picks[0],
+      cost: a(1, 'cost'),
+      tps: a(1, 'tps'),
+      ttft: a(1, 'ttft'),
+      e2e: e2e(1),
+      success: a(1, 'p'),
+    };
   }
   const p = (j: number) => a(j, 'p');
-  const reach = (j: number) => js.slice(0, j - 1).map((x) => `(1 - ${p(x)})`).join(' * ') || '1';
+  const reach = (j: number) =>
+    js
+      .slice(0, j - 1)
+      .map((x) => `(1 - ${p(x)})`)
+      .join(' * ') || '1';
   // list_sum skips missing attempts (NULL terms), as SUM does
   const sum = (term: (j: number) => string) => `list_sum([${js.map((j) => `${reach(j)} * ${term(j)}`).join(', ')}])`;
   return {
@@ -440,7 +501,9 @@ export function keyFiguresSql(sql: string, o: Pick<PolicyOptions, 'retries' | 'f
   const attempts = o.retries + 1;
   const slot = (j: number) => (o.retries ? `key[${j}]` : 'key');
   const figures = slotsOf(attempts).flatMap((j) =>
-    Object.entries(KEY_FIGURES).map(([name, f]) => `${figureOf(f, slot(j), o.slots)} AS ${attemptColumn(0, j)}_${name}`),
+    Object.entries(KEY_FIGURES).map(
+      ([name, f]) => `${figureOf(f, slot(j), o.slots)} AS ${attemptColumn(0, j)}_${name}`,
+    ),
   );
   const out = policyOutputs(0, attempts, o);
   return `SELECT *, ${slot(1)} AS slot, ${out.tps} AS tps, ${out.ttft} AS ttft, ${out.success} AS success,
@@ -480,7 +543,12 @@ function policyCandidatesSql(src: ReplaySources, slots: number, baseline: Baseli
  * success probability (`first_success`: of the first attempt alone), and whether
  * the request is `compared` (the policy has a choice).
  */
-export function replaySql(policies: readonly Policy[], baseline: Baseline, src: ReplaySources, o: PolicyOptions): SqlFragment {
+export function replaySql(
+  policies: readonly Policy[],
+  baseline: Baseline,
+  src: ReplaySources,
+  o: PolicyOptions,
+): SqlFragment {
   const cand = policyCandidatesSql(src, o.slots, baseline);
   const params: SqlParams = {
     ...cand.params,
@@ -502,7 +570,11 @@ export function replaySql(policies: readonly Policy[], baseline: Baseline, src: 
   }
   if (sources) {
     const i = policies.findIndex((p) => p.needsTaskObjectives);
-    for (const name of OUTPUTS) L.add(byObjective(sources, (j) => `p${j}_${name}`), `p${i}_${name}`);
+    for (const name of OUTPUTS)
+      L.add(
+        byObjective(sources, (j) => `p${j}_${name}`),
+        `p${i}_${name}`,
+      );
   }
   return { sql: L.wrap(cand.sql), params };
 }
@@ -549,8 +621,10 @@ export async function buildStaticBest(store: Store, requests: SqlFragment, slots
   const ks = slotsOf(slots);
   const c = candidatesSql(requests, slots);
   const cost = (k: number) => listCostSql({ fresh: 'fresh', cached: 'cached', output: 'output' }, slotPrices(k));
-  const per = ks.map((k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': ${cost(k)},
-    'd_tps': d_tps_${k}}`);
+  const per = ks.map(
+    (k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': ${cost(k)},
+    'd_tps': d_tps_${k}}`,
+  );
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_static_best AS
      WITH g AS (

@@ -4,7 +4,14 @@
  */
 import type { SqlFragment } from '../query/selection.js';
 import type { Store } from '../store/db.js';
-import { groupColumn, groupKey, latencyAggregates, type Bands, type Latencies, type Percentiles } from './percentiles.js';
+import {
+  groupColumn,
+  groupKey,
+  latencyAggregates,
+  type Bands,
+  type Latencies,
+  type Percentiles,
+} from './percentiles.js';
 import type { Policy } from './policy.js';
 import { byObjective, keyFigureColumns, keyFiguresSql, taskAwareSources, type Baseline } from './replay.js';
 
@@ -71,7 +78,8 @@ export async function aggregateOutcomes(
   const names = Object.fromEntries(policies.map((p, i) => [`policy_${i}`, p.name]));
   // every distinct aggregate once: policies that choose wherever the baseline is feasible share the baseline's sums
   const aggregates = new Map<string, string>();
-  const agg = (expr: string) => aggregates.get(expr) ?? (aggregates.set(expr, `agg_${aggregates.size}`), `agg_${aggregates.size - 1}`);
+  const agg = (expr: string) =>
+    aggregates.get(expr) ?? (aggregates.set(expr, `agg_${aggregates.size}`), `agg_${aggregates.size - 1}`);
   // columns the aggregates share, computed once below them
   const columns: string[] = [];
   const column = (expr: string) => (columns.push(`${expr} AS band_${columns.length}`), `band_${columns.length - 1}`);
@@ -112,11 +120,16 @@ export async function aggregateOutcomes(
     replay.params,
     o.onProgress,
   );
-  const struct = (fs: Record<string, string>) => `{${Object.entries(fs).map(([k, v]) => `'${k}': ${v}`).join(', ')}}`;
+  const struct = (fs: Record<string, string>) =>
+    `{${Object.entries(fs)
+      .map(([k, v]) => `'${k}': ${v}`)
+      .join(', ')}}`;
   const per = (pick: (f: (typeof fields)[number]) => Record<string, string>) =>
     `SELECT seg, model, task, day, unnest([${fields.map((f) => struct({ policy: f.policy, ...pick(f) })).join(', ')}]) AS x FROM ${wide}`;
   const keyed = `
-    SELECT e.model, e.task, e.day, e.policy, e.entry.key AS key, e.entry.value::BIGINT AS n, ${keyFigureColumns(o.slots).map((c) => `s.${c}`).join(', ')}
+    SELECT e.model, e.task, e.day, e.policy, e.entry.key AS key, e.entry.value::BIGINT AS n, ${keyFigureColumns(o.slots)
+      .map((c) => `s.${c}`)
+      .join(', ')}
     FROM (SELECT seg, model, task, day, x.policy, unnest(map_entries(x.keys)) AS entry FROM (${per((f) => ({ keys: f.keys }))})) e
     JOIN sim_seg s USING (seg)`;
   await store.run(

@@ -42,7 +42,7 @@ const LATENCY_SQL = `
  * an all-failed window keeps the previous speed.
  */
 function measuredSql(mode: StateMode, logged: boolean): string {
-  const w = mode === 'static' ? 'TIMESTAMP \'1970-01-01\'' : windowOf('ts');
+  const w = mode === 'static' ? "TIMESTAMP '1970-01-01'" : windowOf('ts');
   return `
   CREATE OR REPLACE TEMP TABLE sim_measured AS
   WITH lat AS (${LATENCY_SQL}), lat_pairs AS (SELECT DISTINCT model, provider FROM lat),
@@ -99,7 +99,8 @@ function stateSql(mode: StateMode): string {
  */
 async function buildPrices(store: Store, includeAnomalous: boolean): Promise<void> {
   await store.run(`CREATE OR REPLACE TEMP TABLE sim_anomalous AS ${priceAnomaliesSql()}`);
-  await store.run(`
+  await store.run(
+    `
   CREATE OR REPLACE TEMP TABLE sim_prices AS
   SELECT coalesce(m.model, p.model) AS model, p.provider, p.ts,
     max(p.input_price) AS input_price, max(p.output_price) AS output_price, max(p.cached_input_price) AS cached_input_price
@@ -107,7 +108,9 @@ async function buildPrices(store: Store, includeAnomalous: boolean): Promise<voi
   WHERE $include_anomalous OR NOT EXISTS (
     SELECT 1 FROM sim_anomalous a
     WHERE a.provider = p.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))
-  GROUP BY ALL`, { include_anomalous: includeAnomalous });
+  GROUP BY ALL`,
+    { include_anomalous: includeAnomalous },
+  );
 }
 
 /**

@@ -93,10 +93,7 @@ export class Store {
     if (!writable) return;
     await this.transaction(async () => {
       for (const sql of schemaDdl()) await this.run(sql);
-      await this.run(
-        "INSERT OR REPLACE INTO meta VALUES ('schema_version', $1)",
-        [String(SCHEMA_VERSION)],
-      );
+      await this.run("INSERT OR REPLACE INTO meta VALUES ('schema_version', $1)", [String(SCHEMA_VERSION)]);
     });
   }
 

@@ -29,18 +29,56 @@ async function makeDb(path: string): Promise<void> {
 test('with names: one row per distinct name with its resolution', async () => {
   const dir = tempDir();
   try {
-    const r = await catalog({ names: ['accounts/fireworks/models/deepseek-v3p1', 'Qwen/Qwen3-32B-FP8', 'acme-7b', 'acme-7b'], db: join(dir, 'none.duckdb') });
+    const r = await catalog({
+      names: ['accounts/fireworks/models/deepseek-v3p1', 'Qwen/Qwen3-32B-FP8', 'acme-7b', 'acme-7b'],
+      db: join(dir, 'none.duckdb'),
+    });
     const report = catalogReport(r);
     assert.deepEqual(report.json, {
       names: [
-        { name: 'accounts/fireworks/models/deepseek-v3p1', model: 'DeepSeek-V3.1', line: 'DeepSeek-V3', family: 'DeepSeek', releaseDate: '2025-08-21', variant: null, known: true, matchedBy: 'normalized' },
-        { name: 'Qwen/Qwen3-32B-FP8', model: 'Qwen3-32B', line: 'Qwen-32B', family: 'Qwen', releaseDate: '2025-04-29', variant: 'fp8', known: true, matchedBy: 'normalized' },
-        { name: 'acme-7b', model: 'acme-7b', line: 'acme-7b', family: 'acme-7b', releaseDate: null, variant: null, known: false, matchedBy: 'unknown' },
+        {
+          name: 'accounts/fireworks/models/deepseek-v3p1',
+          model: 'DeepSeek-V3.1',
+          line: 'DeepSeek-V3',
+          family: 'DeepSeek',
+          releaseDate: '2025-08-21',
+          variant: null,
+          known: true,
+          matchedBy: 'normalized',
+        },
+        {
+          name: 'Qwen/Qwen3-32B-FP8',
+          model: 'Qwen3-32B',
+          line: 'Qwen-32B',
+          family: 'Qwen',
+          releaseDate: '2025-04-29',
+          variant: 'fp8',
+          known: true,
+          matchedBy: 'normalized',
+        },
+        {
+          name: 'acme-7b',
+          model: 'acme-7b',
+          line: 'acme-7b',
+          family: 'acme-7b',
+          releaseDate: null,
+          variant: null,
+          known: false,
+          matchedBy: 'unknown',
+        },
       ],
       unknown: ['acme-7b'],
     });
     assert.equal(report.sections.length, 1);
-    assert.deepEqual(report.sections[0].columns, ['name', 'model', 'line', 'family', 'release date', 'variant', 'matched by']);
+    assert.deepEqual(report.sections[0].columns, [
+      'name',
+      'model',
+      'line',
+      'family',
+      'release date',
+      'variant',
+      'matched by',
+    ]);
     assert.equal(existsSync(join(dir, 'none.duckdb')), false, 'a missing database is never created');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -57,7 +95,10 @@ test('without names and without a database: a note and the built-in catalog', as
     assert.ok(r.notes.some((n) => n.includes(`no database at ${path}`)));
     assert.ok(r.models && r.models.some((m) => m.model === 'DeepSeek-V3.2' && m.line === 'DeepSeek-V3'));
     const report = catalogReport(r);
-    assert.deepEqual(report.sections.map((s) => s.title), ['Catalog']);
+    assert.deepEqual(
+      report.sections.map((s) => s.title),
+      ['Catalog'],
+    );
     assert.deepEqual((report.json as { names: unknown[] }).names, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -99,7 +140,10 @@ test('--all lists the catalog next to the database names', async () => {
     await makeDb(path);
     const r = await catalog({ names: [], db: path, all: true });
     assert.ok(r.models?.length);
-    assert.deepEqual(catalogReport(r).sections.map((s) => s.title), [`Model names in ${path}`, 'Catalog']);
+    assert.deepEqual(
+      catalogReport(r).sections.map((s) => s.title),
+      [`Model names in ${path}`, 'Catalog'],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

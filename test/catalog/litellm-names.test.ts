@@ -196,7 +196,9 @@ describe('LiteLLM 2026-07-24: names as the litellm-prices preset stores them', (
     const store = await Store.open(':memory:');
     try {
       await ingestFiles(store, [file], { preset: PRESETS['litellm-prices'] });
-      for (const r of await store.all<{ provider: string; model: string }>('SELECT DISTINCT provider, model FROM offerings')) {
+      for (const r of await store.all<{ provider: string; model: string }>(
+        'SELECT DISTINCT provider, model FROM offerings',
+      )) {
         stored.set(r.provider, [...(stored.get(r.provider) ?? []), r.model]);
       }
     } finally {
@@ -219,8 +221,16 @@ describe('LiteLLM 2026-07-24: names as the litellm-prices preset stores them', (
       const chatKeys = Object.keys(doc).filter((k) => doc[k]?.mode === 'chat');
       const found = chatKeys.filter((k) => d.grep.test(k)).sort();
       const decided = new Set([...d.resolves.map(([k]) => k), ...d.doesNotResolve.map(([k]) => k)]);
-      assert.deepEqual(found.filter((k) => !decided.has(k)), [], 'undecided keys');
-      assert.deepEqual([...decided].filter((k) => doc[k]?.mode !== 'chat'), [], 'not chat entries of the file');
+      assert.deepEqual(
+        found.filter((k) => !decided.has(k)),
+        [],
+        'undecided keys',
+      );
+      assert.deepEqual(
+        [...decided].filter((k) => doc[k]?.mode !== 'chat'),
+        [],
+        'not chat entries of the file',
+      );
     });
 
     test(`${d.model}: ${d.resolves.length} keys resolve to it, with their variant`, () => {

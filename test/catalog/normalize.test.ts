@@ -33,7 +33,11 @@ const SPELLINGS: [string, string, string | null][] = [
   ['llama-2-70b-chat-fp16', 'Llama-2-70b-chat-hf', 'fp16'],
   ['meta.llama2-13b-chat-v1', 'Llama-2-13b-chat-hf', null],
   // a Replicate deployment pinned to a version hash
-  ['meta/llama-2-70b-chat:02e509c789964a7ea8736978a43525956ef40397be9033abf9fd2badfe68c9e3', 'Llama-2-70b-chat-hf', null],
+  [
+    'meta/llama-2-70b-chat:02e509c789964a7ea8736978a43525956ef40397be9033abf9fd2badfe68c9e3',
+    'Llama-2-70b-chat-hf',
+    null,
+  ],
   // Bedrock ids named by a dotted version only, with and without a region
   ['deepseek.v3.2', 'DeepSeek-V3.2', null],
   ['us.deepseek.v3.2', 'DeepSeek-V3.2', null],

@@ -6,7 +6,10 @@ import { InputError } from '../../src/errors.js';
 test('a user row overrides a built-in alias, and only that resolution', () => {
   const cat = buildCatalog([{ alias: 'kimi-k2-0711-preview', model: 'Kimi-K2-Instruct-0905' }]);
   const r = resolveName('kimi-k2-0711-preview', cat);
-  assert.deepEqual([r.model, r.line, r.releaseDate, r.matchedBy], ['Kimi-K2-Instruct-0905', 'Kimi-K2', '2025-09-05', 'user']);
+  assert.deepEqual(
+    [r.model, r.line, r.releaseDate, r.matchedBy],
+    ['Kimi-K2-Instruct-0905', 'Kimi-K2', '2025-09-05', 'user'],
+  );
   // The other spellings of Kimi-K2-Instruct are untouched.
   assert.equal(resolveName('K2-0711', cat).model, 'Kimi-K2-Instruct');
   assert.equal(resolveName('moonshotai/Kimi-K2-Instruct', cat).model, 'Kimi-K2-Instruct');
@@ -35,8 +38,22 @@ test('a user row adds a new name; empty fields make it its own family and line',
   ]);
   const acme = resolveName('acme/acme-llm-v2', cat);
   assert.deepEqual(
-    { model: acme.model, family: acme.family, line: acme.line, releaseDate: acme.releaseDate, known: acme.known, matchedBy: acme.matchedBy },
-    { model: 'Acme-LLM-2', family: 'Acme', line: 'Acme-LLM', releaseDate: '2025-10-01', known: true, matchedBy: 'user' },
+    {
+      model: acme.model,
+      family: acme.family,
+      line: acme.line,
+      releaseDate: acme.releaseDate,
+      known: acme.known,
+      matchedBy: acme.matchedBy,
+    },
+    {
+      model: 'Acme-LLM-2',
+      family: 'Acme',
+      line: 'Acme-LLM',
+      releaseDate: '2025-10-01',
+      known: true,
+      matchedBy: 'user',
+    },
   );
   // The new model's own name resolves as well.
   assert.equal(resolveName('Acme-LLM-2', cat).family, 'Acme');
@@ -50,14 +67,19 @@ test('a user row for a built-in model inherits family, line and release date it 
     { alias: 'our-qwen', model: 'qwen3-32b' },
   ]);
   const ds = resolveName('our-ds', cat);
-  assert.deepEqual([ds.model, ds.family, ds.line, ds.releaseDate], ['DeepSeek-V3.1', 'DeepSeek', 'DeepSeek-V3', '2025-08-21']);
+  assert.deepEqual(
+    [ds.model, ds.family, ds.line, ds.releaseDate],
+    ['DeepSeek-V3.1', 'DeepSeek', 'DeepSeek-V3', '2025-08-21'],
+  );
   // A model spelled differently from the built-in name is still the built-in model.
   const q = resolveName('our-qwen', cat);
   assert.deepEqual([q.model, q.line, q.releaseDate], ['Qwen3-32B', 'Qwen-32B', '2025-04-29']);
 });
 
 test('fields a user row gives apply to the model, so every alias agrees', () => {
-  const cat = buildCatalog([{ alias: 'DeepSeek-V3.1', model: 'DeepSeek-V3.1', release_date: new Date(Date.UTC(2025, 7, 20)) }]);
+  const cat = buildCatalog([
+    { alias: 'DeepSeek-V3.1', model: 'DeepSeek-V3.1', release_date: new Date(Date.UTC(2025, 7, 20)) },
+  ]);
   assert.equal(resolveName('accounts/fireworks/models/deepseek-v3p1', cat).releaseDate, '2025-08-20');
   assert.equal(resolveName('DeepSeek-V3.1', cat).line, 'DeepSeek-V3');
 });
@@ -84,7 +106,10 @@ test('a malformed release date is an input error naming the alias', () => {
       (e: unknown) => e instanceof InputError && e.message.includes("'x'") && e.message.includes(bad),
     );
   }
-  assert.equal(buildCatalog([{ alias: 'x', model: 'X', release_date: '2025-10-01T00:00:00' }]).models.get('X')?.releaseDate, '2025-10-01');
+  assert.equal(
+    buildCatalog([{ alias: 'x', model: 'X', release_date: '2025-10-01T00:00:00' }]).models.get('X')?.releaseDate,
+    '2025-10-01',
+  );
 });
 
 test('resolveNames returns one row per distinct name, in first-seen order', () => {
@@ -100,9 +125,21 @@ test('resolveNames returns one row per distinct name, in first-seen order', () =
 });
 
 test('catalogModels lists user models and user aliases', () => {
-  const models = catalogModels(buildCatalog([{ alias: 'acme-1', model: 'Acme-1', family: 'Acme' }, { alias: 'v31', model: 'DeepSeek-V3.1' }]));
+  const models = catalogModels(
+    buildCatalog([
+      { alias: 'acme-1', model: 'Acme-1', family: 'Acme' },
+      { alias: 'v31', model: 'DeepSeek-V3.1' },
+    ]),
+  );
   const acme = models.find((m) => m.model === 'Acme-1');
-  assert.deepEqual(acme, { model: 'Acme-1', family: 'Acme', line: 'Acme-1', releaseDate: null, aliases: ['acme-1'], source: 'user' });
+  assert.deepEqual(acme, {
+    model: 'Acme-1',
+    family: 'Acme',
+    line: 'Acme-1',
+    releaseDate: null,
+    aliases: ['acme-1'],
+    source: 'user',
+  });
   assert.ok(models.find((m) => m.model === 'DeepSeek-V3.1')?.aliases.includes('v31'));
   const i = models.findIndex((m) => m.model === 'DeepSeek-V3');
   assert.equal(models[i + 1].model, 'DeepSeek-V3-0324');

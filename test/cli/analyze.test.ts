@@ -15,7 +15,8 @@ describe('ai-ping analyze', () => {
     const r = runCli(['analyze', '--db', db, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
-    for (const key of ['concentration', 'versionInertia', 'supplyVsUse', 'heterogeneity', 'taskRegimes']) assert.ok(key in j, key);
+    for (const key of ['concentration', 'versionInertia', 'supplyVsUse', 'heterogeneity', 'taskRegimes'])
+      assert.ok(key in j, key);
     const c = j.concentration;
     assert.equal(c.unit, 'tokens');
     assert.ok(Math.abs(c.top1Share - 32.0) <= 0.5, `top1 ${c.top1Share}`);
@@ -37,7 +38,9 @@ describe('ai-ping analyze', () => {
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /```mermaid\nxychart-beta\n {2}title "Lorenz curve/);
     assert.match(md.stdout, /title "DeepSeek-V3: superseded share of daily demand since DeepSeek-V3.2/);
-    const byProvider = JSON.parse(runCli(['analyze', '--db', db, '--format', 'json', '--level', 'provider', '--by', 'requests']).stdout);
+    const byProvider = JSON.parse(
+      runCli(['analyze', '--db', db, '--format', 'json', '--level', 'provider', '--by', 'requests']).stdout,
+    );
     assert.equal(byProvider.concentration.unit, 'requests');
     assert.ok(byProvider.concentration.providers.length > 5);
     const total = byProvider.concentration.providers.reduce((n: number, p: { demand: number }) => n + p.demand, 0);
@@ -45,11 +48,25 @@ describe('ai-ping analyze', () => {
   });
 
   test('works straight on request-log files, in memory', () => {
-    const r = runCli(['analyze', path.join(fixtures, 'ingest', 'requests.csv'), '--format', 'json', '--by', 'requests']);
+    const r = runCli([
+      'analyze',
+      path.join(fixtures, 'ingest', 'requests.csv'),
+      '--format',
+      'json',
+      '--by',
+      'requests',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const c = JSON.parse(r.stdout).concentration;
     // requests.csv: 3 Qwen, 2 DeepSeek, 1 GLM → 50%, 33.3%, 16.7%
-    assert.deepEqual(c.families.map((f: { family: string; demand: number }) => [f.family, f.demand]), [['Qwen', 3], ['DeepSeek', 2], ['GLM', 1]]);
+    assert.deepEqual(
+      c.families.map((f: { family: string; demand: number }) => [f.family, f.demand]),
+      [
+        ['Qwen', 3],
+        ['DeepSeek', 2],
+        ['GLM', 1],
+      ],
+    );
     assert.equal(c.top1Share, 50);
     // Gini of (3, 2, 1): Σ|xi − xj| = 2·(1 + 2 + 1) = 8; 2·n²·x̄ = 2·9·2 = 36 → 0.2222…
     assert.ok(Math.abs(c.gini - 8 / 36) < 1e-9);

@@ -18,6 +18,7 @@ test('the GitHub Actions example is valid YAML and every ai-ping command in it e
     const [, sub, ...rest] = c.split(/\s+/);
     const help = runCli([sub, '--help']);
     assert.equal(help.code, 0, `${sub} exists`);
-    for (const opt of rest.filter((w) => w.startsWith('--'))) assert.ok(help.stdout.includes(opt), `${sub} takes ${opt}`);
+    for (const opt of rest.filter((w) => w.startsWith('--')))
+      assert.ok(help.stdout.includes(opt), `${sub} takes ${opt}`);
   }
 });

@@ -8,7 +8,10 @@ interface DemoJson {
   files: { kind: string; read: number; accepted: number; duplicates: number; rejected: number }[];
   overview: { requests: number; from: string; to: string; tasks: number };
   unknownNames: string[];
-  offerings: { model: string; providers: { provider: string; official: boolean; inputPrice: number; outputPrice: number }[] }[];
+  offerings: {
+    model: string;
+    providers: { provider: string; official: boolean; inputPrice: number; outputPrice: number }[];
+  }[];
 }
 
 test('demo: generates, ingests every table and shows the showcase models', () => {
@@ -16,7 +19,10 @@ test('demo: generates, ingests every table and shows the showcase models', () =>
   const r = runCli(['demo', '--requests', '20000', '--dir', dir, '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout) as DemoJson;
-  assert.deepEqual(j.files.map((f) => f.kind), ['requests', 'offerings', 'prices', 'latency', 'probes', 'catalog']);
+  assert.deepEqual(
+    j.files.map((f) => f.kind),
+    ['requests', 'offerings', 'prices', 'latency', 'probes', 'catalog'],
+  );
   for (const f of j.files) assert.deepEqual([f.accepted, f.duplicates, f.rejected], [f.read, 0, 0]);
   assert.equal(j.files[0].read, 20000);
   assert.equal(j.overview.requests, 20000);

@@ -4,14 +4,32 @@ import { evaluateGates, parseGate, type GateFigure } from '../../src/commands/ga
 
 const figures = (over: Partial<Record<GateFigure, number | null>>) =>
   ({
-    savingsPct: 12, throughputGainPct: -3, failureRate: 1, stalePriceDays: 2, unknownModels: 0,
-    rejectedRows: 5, inertiaIndex: 10, top1Share: 32, gini: 0.69, ...over,
+    savingsPct: 12,
+    throughputGainPct: -3,
+    failureRate: 1,
+    stalePriceDays: 2,
+    unknownModels: 0,
+    rejectedRows: 5,
+    inertiaIndex: 10,
+    top1Share: 32,
+    gini: 0.69,
+    ...over,
   }) as Record<GateFigure, number | null>;
 
 test('gates: parse, pass and fail', () => {
-  assert.deepEqual(parseGate(' savingsPct < 10 '), { expr: 'savingsPct < 10', figure: 'savingsPct', op: '<', value: 10 });
+  assert.deepEqual(parseGate(' savingsPct < 10 '), {
+    expr: 'savingsPct < 10',
+    figure: 'savingsPct',
+    op: '<',
+    value: 10,
+  });
   const [pass, fail, neg, missing] = evaluateGates(
-    [parseGate('savingsPct < 10'), parseGate('rejectedRows >= 5'), parseGate('throughputGainPct<-5'), parseGate('gini > 0.5')],
+    [
+      parseGate('savingsPct < 10'),
+      parseGate('rejectedRows >= 5'),
+      parseGate('throughputGainPct<-5'),
+      parseGate('gini > 0.5'),
+    ],
     figures({ gini: null }),
   );
   assert.equal(pass.failed, false, '12 < 10 does not hold');

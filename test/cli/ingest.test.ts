@@ -64,7 +64,14 @@ describe('ai-ping ingest (CLI)', () => {
 
   test('idempotent: ingesting the same files again adds nothing', async () => {
     const db = path.join(tmpDir(), 'i.duckdb');
-    const files = [fx('requests.csv'), fx('requests.jsonl'), fx('prices.csv'), fx('offerings.csv'), fx('probes.csv'), fx('catalog.csv')];
+    const files = [
+      fx('requests.csv'),
+      fx('requests.jsonl'),
+      fx('prices.csv'),
+      fx('offerings.csv'),
+      fx('probes.csv'),
+      fx('catalog.csv'),
+    ];
     ingestJson([...files, '--db', db]);
     const before = await tableCounts(db);
     const again = ingestJson([...files, '--db', db]);
@@ -81,7 +88,10 @@ describe('ai-ping ingest (CLI)', () => {
     const before = await tableCounts(db);
     const r = ingestJson([fx('requests.jsonl'), fx('bad/negative-tokens.csv'), '--strict', '--db', db]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /negative-tokens\.csv: 1 row\(s\) rejected under --strict; nothing was ingested\. First: row 1, input_tokens: '-5' is negative/);
+    assert.match(
+      r.stderr,
+      /negative-tokens\.csv: 1 row\(s\) rejected under --strict; nothing was ingested\. First: row 1, input_tokens: '-5' is negative/,
+    );
     assert.deepEqual(await tableCounts(db), before);
   });
 
@@ -112,7 +122,7 @@ describe('ai-ping ingest (CLI)', () => {
     const evil = path.join(dir, "x'; drop table requests;--.csv");
     writeFileSync(
       evil,
-      "request_id,ts,model,provider,input_tokens,output_tokens\n\"'); DROP TABLE requests; --\",2025-10-01T00:00:00Z,m,\"p'\",1,1\n",
+      'request_id,ts,model,provider,input_tokens,output_tokens\n"\'); DROP TABLE requests; --",2025-10-01T00:00:00Z,m,"p\'",1,1\n',
     );
     const db = path.join(dir, 'e.duckdb');
     const r = ingestJson([evil, '--db', db, '--set', "task=o'brien"]);
@@ -135,8 +145,12 @@ describe('ai-ping ingest (CLI)', () => {
       const i = await DuckDBInstance.create(${JSON.stringify(db)});
       process.stdout.write('locked\\n');
       setTimeout(() => i.closeSync(), 20000);`;
-    const locker = spawn(process.execPath, ['--input-type=module', '-e', lockScript], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => locker.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()));
+    const locker = spawn(process.execPath, ['--input-type=module', '-e', lockScript], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) =>
+      locker.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()),
+    );
     try {
       const r = ingestJson([fx('requests.csv'), '--db', db]);
       assert.equal(r.code, 2);
@@ -206,15 +220,26 @@ describe('ai-ping ingest (CLI)', () => {
     const trace = path.join(realData, 'azure-llm-inference-2023', 'AzureLLMInferenceTrace_code.csv.gz');
     const db = path.join(tmpDir(), 'az.duckdb');
     const r = ingestJson([
-      trace, '--db', db, '--kind', 'requests',
-      '--map', 'ts=TIMESTAMP', '--map', 'input_tokens=ContextTokens', '--map', 'output_tokens=GeneratedTokens',
-      '--set', 'model=Llama-2-70B', '--set', 'provider=azure', '--set', 'task=code',
+      trace,
+      '--db',
+      db,
+      '--kind',
+      'requests',
+      '--map',
+      'ts=TIMESTAMP',
+      '--map',
+      'input_tokens=ContextTokens',
+      '--map',
+      'output_tokens=GeneratedTokens',
+      '--set',
+      'model=Llama-2-70B',
+      '--set',
+      'provider=azure',
+      '--set',
+      'task=code',
     ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(
-      [r.json!.files[0].read, r.json!.files[0].accepted, r.json!.files[0].rejected],
-      [8819, 8819, 0],
-    );
+    assert.deepEqual([r.json!.files[0].read, r.json!.files[0].accepted, r.json!.files[0].rejected], [8819, 8819, 0]);
     const [first] = await query<{ ts: Date; input_tokens: number; output_tokens: number }>(
       db,
       'SELECT ts, input_tokens, output_tokens FROM requests ORDER BY ts LIMIT 1',
@@ -222,14 +247,20 @@ describe('ai-ping ingest (CLI)', () => {
     // First data line: 2023-11-16 18:17:03.9799600,4808,10
     assert.equal(first.ts.toISOString(), '2023-11-16T18:17:03.979Z');
     assert.deepEqual([first.input_tokens, first.output_tokens], [4808, 10]);
-    const [last] = await query<{ n: number }>(db, "SELECT count(*) AS n FROM requests WHERE input_tokens = 549 AND output_tokens = 173");
+    const [last] = await query<{ n: number }>(
+      db,
+      'SELECT count(*) AS n FROM requests WHERE input_tokens = 549 AND output_tokens = 173',
+    );
     assert.ok(last.n >= 1, 'the last line (no trailing newline) is read');
   });
 });
 
 test('--quiet keeps warnings off stderr, before or after the command', () => {
   const bad = path.join(fixtures, 'ingest', 'bad', 'negative-tokens.csv');
-  for (const args of [['--quiet', 'ingest', bad], ['ingest', bad, '-q']]) {
+  for (const args of [
+    ['--quiet', 'ingest', bad],
+    ['ingest', bad, '-q'],
+  ]) {
     const r = runCli([...args, '--db', ':memory:', '--format', 'csv']);
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');

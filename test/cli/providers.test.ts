@@ -24,8 +24,15 @@ interface Offering {
 describe('ai-ping providers', () => {
   const db = path.join(tmpDir(), 'p.duckdb');
   before(() => {
-    const r = runCli(['ingest', fx('ingest/offerings.csv'), fx('ingest/prices.csv'), fx('ingest/latency.csv'),
-      fx('metrics/prices-anomalies.csv'), '--db', db]);
+    const r = runCli([
+      'ingest',
+      fx('ingest/offerings.csv'),
+      fx('ingest/prices.csv'),
+      fx('ingest/latency.csv'),
+      fx('metrics/prices-anomalies.csv'),
+      '--db',
+      db,
+    ]);
     assert.equal(r.code, 0, r.stderr);
   });
 
@@ -52,11 +59,34 @@ describe('ai-ping providers', () => {
     );
     const official = r.providers[0];
     // two measurements: one ok (450 ms, 42.5 tok/s, 2800 ms), one failed
-    assert.deepEqual([official.medianTtftMs, official.medianTps, official.p90LatencyMs, official.successRate], [450, 42.5, 2800, 0.5]);
+    assert.deepEqual(
+      [official.medianTtftMs, official.medianTps, official.p90LatencyMs, official.successRate],
+      [450, 42.5, 2800, 0.5],
+    );
     // success 1 of 2 measurements: 50.0% for people, 50 raw in csv
-    const md = runCli(['providers', '--db', db, '--model', 'Qwen/Qwen3-32B', '--at', '2025-10-15', '--format', 'md']).stdout;
+    const md = runCli([
+      'providers',
+      '--db',
+      db,
+      '--model',
+      'Qwen/Qwen3-32B',
+      '--at',
+      '2025-10-15',
+      '--format',
+      'md',
+    ]).stdout;
     assert.match(md, /^\| qwen-official \(official\) \|.*\| 450 \| 42\.5 \| 2,800 \| 50\.0% \|/m);
-    const csv = runCli(['providers', '--db', db, '--model', 'Qwen/Qwen3-32B', '--at', '2025-10-15', '--format', 'csv']).stdout;
+    const csv = runCli([
+      'providers',
+      '--db',
+      db,
+      '--model',
+      'Qwen/Qwen3-32B',
+      '--at',
+      '2025-10-15',
+      '--format',
+      'csv',
+    ]).stdout;
     assert.match(csv.split('\n')[1], /^qwen-official \(official\),.*,450,42\.5,2800,50,/);
   });
 
@@ -79,17 +109,23 @@ describe('ai-ping providers', () => {
       'output price 81250x the median of 6 other provider(s)',
     ]);
     assert.equal(r.providers.length, 7, 'every spelling of Llama-3.3-70B resolves to one model');
-    assert.ok(r.providers.filter((p) => p.provider !== 'wandb' && p.provider !== 'free-tier' && p.provider !== 'provider-e')
-      .every((p) => p.anomalies.length === 0));
+    assert.ok(
+      r.providers
+        .filter((p) => p.provider !== 'wandb' && p.provider !== 'free-tier' && p.provider !== 'provider-e')
+        .every((p) => p.anomalies.length === 0),
+    );
   });
 
   test('every model when --model is absent; a missing database is a clear error', () => {
     const r = runCli(['providers', '--db', db, '--format', 'json']);
     const all = JSON.parse(r.stdout) as { models: { model: string; providers: unknown[] }[] };
-    assert.deepEqual(all.models.map((m) => [m.model, m.providers.length]), [
-      ['Llama-3.3-70B-Instruct', 7],
-      ['Qwen3-32B', 4],
-    ]);
+    assert.deepEqual(
+      all.models.map((m) => [m.model, m.providers.length]),
+      [
+        ['Llama-3.3-70B-Instruct', 7],
+        ['Qwen3-32B', 4],
+      ],
+    );
     const missing = runCli(['providers', '--db', path.join(tmpDir(), 'none.duckdb')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /none\.duckdb does not exist/);

@@ -14,7 +14,19 @@ describe('ai-ping report', () => {
 
   test('Markdown with the answer first; passing gates exit 0', () => {
     const out = path.join(dir, 'report.md');
-    const r = runCli(['report', '--db', db, '--bootstrap', '20', '--out', out, '--fail-if', 'unknownModels > 0', '--fail-if', 'top1Share > 50']);
+    const r = runCli([
+      'report',
+      '--db',
+      db,
+      '--bootstrap',
+      '20',
+      '--out',
+      out,
+      '--fail-if',
+      'unknownModels > 0',
+      '--fail-if',
+      'top1Share > 50',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const md = readFileSync(out, 'utf8');
     const lines = md.split('\n');
@@ -45,9 +57,21 @@ describe('ai-ping report', () => {
     const r = runCli(['report', '--db', db, '--bootstrap', '0', '--policy', 'all', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const { simulation } = JSON.parse(r.stdout) as { simulation: { policies: { policy: string }[] } };
-    assert.deepEqual(simulation.policies.map((p) => p.policy), [
-      'cost', 'throughput', 'latency', 'ttft', 'balanced', 'sla', 'round-robin', 'random', 'static-best', 'task-aware',
-    ]);
+    assert.deepEqual(
+      simulation.policies.map((p) => p.policy),
+      [
+        'cost',
+        'throughput',
+        'latency',
+        'ttft',
+        'balanced',
+        'sla',
+        'round-robin',
+        'random',
+        'static-best',
+        'task-aware',
+      ],
+    );
     const bad = runCli(['report', '--db', path.join(dir, 'missing.duckdb'), '--policy', 'cost,cheapest']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown policy 'cheapest'; use cost, throughput, .* fixed:PROVIDER, or 'all'/);
@@ -88,10 +112,25 @@ describe('ai-ping report on the small report market', () => {
   });
 
   test('csv: the first table (the gates) with raw numbers', () => {
-    const r = runCli(['report', '--db', db, '--bootstrap', '0', '--format', 'csv', '--fail-if', 'gini > 0.99', '--fail-if', 'top1Share < 10']);
+    const r = runCli([
+      'report',
+      '--db',
+      db,
+      '--bootstrap',
+      '0',
+      '--format',
+      'csv',
+      '--fail-if',
+      'gini > 0.99',
+      '--fail-if',
+      'top1Share < 10',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     // Gini of 45,400 and 10,750 tokens: |x1 - x2| * 2 / (2 * 2^2 * mean) = 34,650 / 112,300; top family 45,400 / 56,150
-    assert.equal(r.stdout, `gate,value,result\ngini > 0.99,${34650 / 112300},ok\ntop1Share < 10,${(45400 / 56150) * 100},ok\n`);
+    assert.equal(
+      r.stdout,
+      `gate,value,result\ngini > 0.99,${34650 / 112300},ok\ntop1Share < 10,${(45400 / 56150) * 100},ok\n`,
+    );
   });
 
   test('html: the same sections, every chart as inline svg, a failed gate on top, exit 1', () => {
@@ -112,6 +151,9 @@ describe('ai-ping report on the small report market', () => {
     assert.match(r.stdout, /^- \*\*outcome model: /m);
     // TTFT of the 7 ok requests vs their provider's window median: 600/600, 1800/300, 600/700, 850/900, 1500/1500,
     // 400/400, and g-08's own logged 350 (no probes of its model): errors 0, +500%, -14.3%, -5.6%, 0, 0, 0 -> medians 0
-    assert.match(r.stdout, /### Outcome-model fit[^\n]*\n\n\| figure \| requests \| median abs\. error \| median bias \|\n[^\n]*\n\| cost \| 7 \| [^\n]*\n\| TTFT \| 7 \| 0\.0% \| 0\.0% \|/);
+    assert.match(
+      r.stdout,
+      /### Outcome-model fit[^\n]*\n\n\| figure \| requests \| median abs\. error \| median bias \|\n[^\n]*\n\| cost \| 7 \| [^\n]*\n\| TTFT \| 7 \| 0\.0% \| 0\.0% \|/,
+    );
   });
 });

@@ -25,7 +25,13 @@ describe('ai-ping simulate', () => {
   const run = (...args: string[]) => {
     const r = runCli(['simulate', '--db', db, '--format', 'json', ...args]);
     assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as { baseline: string; info: string; window: string; requests: number; policies: PolicyJson[] };
+    return JSON.parse(r.stdout) as {
+      baseline: string;
+      info: string;
+      window: string;
+      requests: number;
+      policies: PolicyJson[];
+    };
   };
 
   test("the study's counterfactuals on the calibrated demo market, in hindsight against official access", () => {
@@ -34,7 +40,11 @@ describe('ai-ping simulate', () => {
     const cost = qwen.policies[0];
     assert.ok(Math.abs(cost.savingsPct - 37.8) <= 2, `savings ${cost.savingsPct}`);
     assert.ok(cost.savingsCi95 && cost.savingsCi95[0] <= cost.savingsPct && cost.savingsPct <= cost.savingsCi95[1]);
-    assert.equal(cost.requests + cost.infeasible, qwen.requests, 'every selected request is compared or counted infeasible');
+    assert.equal(
+      cost.requests + cost.infeasible,
+      qwen.requests,
+      'every selected request is compared or counted infeasible',
+    );
     const shares = cost.routing.reduce((n, r) => n + r.share, 0);
     assert.ok(Math.abs(shares - 100) < 1e-6, 'routing shares sum to 100');
     const ds = run('--policy', 'throughput', '--model', 'DeepSeek-V3.2', '--info', 'hindsight', '--bootstrap', '0');
@@ -49,15 +59,36 @@ describe('ai-ping simulate', () => {
   });
 
   test('the observed baseline is always comparable; several policies in one run', () => {
-    const r = run('--policy', 'cost,throughput,latency', '--model', 'Qwen3-32B', '--baseline', 'observed', '--bootstrap', '0');
-    assert.deepEqual(r.policies.map((p) => p.policy), ['cost', 'throughput', 'latency']);
+    const r = run(
+      '--policy',
+      'cost,throughput,latency',
+      '--model',
+      'Qwen3-32B',
+      '--baseline',
+      'observed',
+      '--bootstrap',
+      '0',
+    );
+    assert.deepEqual(
+      r.policies.map((p) => p.policy),
+      ['cost', 'throughput', 'latency'],
+    );
     for (const p of r.policies) assert.equal(p.requests + p.infeasible, r.requests);
   });
 
   test('--weights and --slo reach balanced and sla', () => {
     const common = ['--model', 'Qwen3-32B', '--info', 'hindsight', '--bootstrap', '0'];
-    const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${what}: ${a} vs ${b}`);
-    const r = run('--policy', 'cost,latency,balanced,sla', ...common, '--weights', 'cost=1,latency=0,throughput=0', '--slo', 'latency=1ms');
+    const near = (a: number, b: number, what: string) =>
+      assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${what}: ${a} vs ${b}`);
+    const r = run(
+      '--policy',
+      'cost,latency,balanced,sla',
+      ...common,
+      '--weights',
+      'cost=1,latency=0,throughput=0',
+      '--slo',
+      'latency=1ms',
+    );
     const [cost, latency, balanced, sla] = r.policies;
     // cost alone in the score: the cheapest provider, as the cost policy (they differ only in how equal costs are broken)
     near(balanced.policyCost, cost.policyCost, 'balanced on cost alone');
@@ -68,7 +99,12 @@ describe('ai-ping simulate', () => {
     const loose = run('--policy', 'cost,sla', ...common, '--slo', 'p90-latency=1000000s');
     near(loose.policies[1].policyCost, loose.policies[0].policyCost, 'sla that everybody meets');
     assert.notEqual(cost.policyCost, latency.policyCost, 'the two objectives differ on this market');
-    for (const [flag, value] of [['--weights', 'speed=1'], ['--weights', 'cost=-1'], ['--slo', 'latency=fast'], ['--slo', '8']]) {
+    for (const [flag, value] of [
+      ['--weights', 'speed=1'],
+      ['--weights', 'cost=-1'],
+      ['--slo', 'latency=fast'],
+      ['--slo', '8'],
+    ]) {
       const bad = runCli(['simulate', '--db', db, '--policy', 'balanced,sla', flag, value]);
       assert.equal(bad.code, 2, `${flag} ${value}`);
       assert.match(bad.stderr, new RegExp(`${flag} '${value}'`));
@@ -87,17 +123,43 @@ describe('ai-ping simulate --by', () => {
   test('per-task results add up to the overall ones', () => {
     const dir = tmpDir();
     assert.equal(runCli(['demo', '--requests', '20000', '--dir', dir, '--format', 'json']).code, 0);
-    const r = runCli(['simulate', '--db', path.join(dir, 'demo.duckdb'), '--format', 'json', '--policy', 'cost', '--model', 'Qwen3-32B',
-      '--by', 'task', '--bootstrap', '0', '--info', 'hindsight']);
+    const r = runCli([
+      'simulate',
+      '--db',
+      path.join(dir, 'demo.duckdb'),
+      '--format',
+      'json',
+      '--policy',
+      'cost',
+      '--model',
+      'Qwen3-32B',
+      '--by',
+      'task',
+      '--bootstrap',
+      '0',
+      '--info',
+      'hindsight',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout) as {
       by: string;
       policies: { requests: number; infeasible: number; baselineCost: number; policyCost: number }[];
-      groups: { policy: string; group: string; requests: number; infeasible: number; baselineCost: number; policyCost: number }[];
+      groups: {
+        policy: string;
+        group: string;
+        requests: number;
+        infeasible: number;
+        baselineCost: number;
+        policyCost: number;
+      }[];
     };
     assert.equal(j.by, 'task');
-    assert.deepEqual(new Set(j.groups.map((g) => g.group)), new Set(['chat', 'code', 'agent', 'reasoning', 'doc-analysis']));
-    const sum = (k: 'requests' | 'infeasible' | 'baselineCost' | 'policyCost') => j.groups.reduce((n, g) => n + g[k], 0);
+    assert.deepEqual(
+      new Set(j.groups.map((g) => g.group)),
+      new Set(['chat', 'code', 'agent', 'reasoning', 'doc-analysis']),
+    );
+    const sum = (k: 'requests' | 'infeasible' | 'baselineCost' | 'policyCost') =>
+      j.groups.reduce((n, g) => n + g[k], 0);
     const all = j.policies[0];
     assert.equal(sum('requests'), all.requests);
     assert.equal(sum('infeasible'), all.infeasible);

@@ -133,7 +133,10 @@ test('target 2: version inertia — superseded share high on release day, decayi
     }
   }
   // Migration half-life (days until below half the release-day share): weeks, not days or months.
-  for (const [line, release] of [['DeepSeek-V3', '2025-12-01'], ['MiniMax-M', '2025-10-27']] as const) {
+  for (const [line, release] of [
+    ['DeepSeek-V3', '2025-12-01'],
+    ['MiniMax-M', '2025-10-27'],
+  ] as const) {
     const row = await db.one<{ days: number }>(
       `SELECT min(d - $2::DATE) AS days FROM superseded
        WHERE line = $1 AND d > $2::DATE AND d < $2::DATE + 25
@@ -223,9 +226,18 @@ test('target 4: the cheaper Qwen3-32B offerings are each limited', async () => {
      FROM offerings o JOIN h USING (provider) WHERE o.model = 'Qwen3-32B' AND NOT o.official
      GROUP BY ALL ORDER BY o.provider`,
   );
-  assert.ok(rows.some((r) => r.context_length <= 32_768 && !r.features.includes('json_schema')), 'a 32k offering without json_schema');
-  assert.ok(rows.some((r) => !r.features.includes('tools')), 'an offering without tools');
-  assert.ok(rows.some((r) => r.bad_hours > 100), 'an offering with many hours below 90% success');
+  assert.ok(
+    rows.some((r) => r.context_length <= 32_768 && !r.features.includes('json_schema')),
+    'a 32k offering without json_schema',
+  );
+  assert.ok(
+    rows.some((r) => !r.features.includes('tools')),
+    'an offering without tools',
+  );
+  assert.ok(
+    rows.some((r) => r.bad_hours > 100),
+    'an offering with many hours below 90% success',
+  );
 });
 
 test('target 5: DeepSeek-V3.2 throughput routing in hindsight gains about 90% against the official endpoint', async () => {
@@ -236,11 +248,19 @@ test('target 5: DeepSeek-V3.2 throughput routing in hindsight gains about 90% ag
   const replay = await referenceReplay(db, 'DeepSeek-V3.2');
   assert.ok(replay.compared > 3000, `${replay.compared} DeepSeek-V3.2 requests compared`);
   near(replay.throughputGainPct, 90, 3, 'DeepSeek-V3.2 throughput gain %');
-  console.log(`DeepSeek-V3.2 throughput routing: +${replay.throughputGainPct.toFixed(2)}% over ${replay.compared} requests`);
+  console.log(
+    `DeepSeek-V3.2 throughput routing: +${replay.throughputGainPct.toFixed(2)}% over ${replay.compared} requests`,
+  );
 });
 
 test('TTFT and TPS vary several-fold across providers of the same model', async () => {
-  const rows = await db.all<{ model: string; ttft_ratio: number; tps_ratio: number; min_ttft: number; max_ttft: number }>(
+  const rows = await db.all<{
+    model: string;
+    ttft_ratio: number;
+    tps_ratio: number;
+    min_ttft: number;
+    max_ttft: number;
+  }>(
     `WITH p AS (
        SELECT model, provider, quantile_cont(ttft_ms, 0.5) AS ttft, quantile_cont(tps, 0.5) AS tps
        FROM latency WHERE ok GROUP BY ALL
@@ -250,7 +270,10 @@ test('TTFT and TPS vary several-fold across providers of the same model', async 
      FROM p GROUP BY model HAVING count(*) >= 4`,
   );
   assert.ok(rows.length >= 5);
-  assert.ok(rows.every((r) => r.ttft_ratio >= 2 && r.tps_ratio >= 1.5), JSON.stringify(rows));
+  assert.ok(
+    rows.every((r) => r.ttft_ratio >= 2 && r.tps_ratio >= 1.5),
+    JSON.stringify(rows),
+  );
   const all = await db.one<{ lo: number; hi: number; tlo: number; thi: number }>(
     `WITH p AS (SELECT provider, model, quantile_cont(ttft_ms, 0.5) AS ttft, quantile_cont(tps, 0.5) AS tps
                 FROM latency WHERE ok GROUP BY ALL)
@@ -319,7 +342,8 @@ test('target 6: 1–3% of requests fail, with several error types, at rates vary
      FROM requests`,
   );
   assert.ok(row!.rate >= 1 && row!.rate <= 3, `error rate ${row!.rate}%`);
-  for (const t of ['context_length', 'rate_limit', 'server', 'timeout']) assert.ok(row!.types.includes(t), `no ${t} errors`);
+  for (const t of ['context_length', 'rate_limit', 'server', 'timeout'])
+    assert.ok(row!.types.includes(t), `no ${t} errors`);
   const spread = await db.one<{ lo: number; hi: number }>(
     `WITH p AS (SELECT provider, avg(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS rate
                 FROM requests GROUP BY provider HAVING count(*) >= 1000)
@@ -428,9 +452,14 @@ test('latency: ok rows measure TTFT and TPS, failed rows do not and say why', as
 });
 
 test('offerings: neutral provider names, official only at the maker, sane limits', async () => {
-  const rows = await db.all<{ provider: string; model: string; official: boolean; family: string; features: string; context_length: number }>(
-    `SELECT o.*, c.family FROM offerings o JOIN catalog c ON c.alias = o.model AND c.alias = c.model`,
-  );
+  const rows = await db.all<{
+    provider: string;
+    model: string;
+    official: boolean;
+    family: string;
+    features: string;
+    context_length: number;
+  }>(`SELECT o.*, c.family FROM offerings o JOIN catalog c ON c.alias = o.model AND c.alias = c.model`);
   const all = await db.one<{ n: number }>('SELECT count(*) AS n FROM offerings');
   assert.equal(rows.length, all!.n, 'every offered model is in the catalog');
   for (const o of rows) {

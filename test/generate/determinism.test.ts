@@ -23,7 +23,12 @@ before(async () => {
   second = await generateInto('det-b', REQUESTS, 11);
   // Another seed, as CSV, into a folder whose name needs quoting in SQL.
   csvParent = tempDir('det-csv');
-  otherSeedCsv = await generate({ dir: path.join(csvParent, "it's data"), requests: REQUESTS, seed: 12, dataFormat: 'csv' });
+  otherSeedCsv = await generate({
+    dir: path.join(csvParent, "it's data"),
+    requests: REQUESTS,
+    seed: 12,
+    dataFormat: 'csv',
+  });
 });
 
 after(() => {
@@ -53,9 +58,17 @@ test('another seed writes other requests and measurements', async () => {
   const db = await openWritten(otherSeedCsv.dir, 'csv');
   try {
     for (const t of ['requests', 'latency'] as const) {
-      await db.run(`CREATE VIEW seed11_${t} AS SELECT * FROM read_parquet(${quotedString(path.join(first.dir, `${t}.parquet`))})`);
+      await db.run(
+        `CREATE VIEW seed11_${t} AS SELECT * FROM read_parquet(${quotedString(path.join(first.dir, `${t}.parquet`))})`,
+      );
     }
-    const row = await db.one<{ shared_ids: number; tokens_a: number; tokens_b: number; ttft_a: number; ttft_b: number }>(
+    const row = await db.one<{
+      shared_ids: number;
+      tokens_a: number;
+      tokens_b: number;
+      ttft_a: number;
+      ttft_b: number;
+    }>(
       `SELECT (SELECT count(*) FROM requests JOIN seed11_requests USING (request_id)) AS shared_ids,
          (SELECT sum(input_tokens) FROM seed11_requests) AS tokens_a, (SELECT sum(input_tokens) FROM requests) AS tokens_b,
          (SELECT sum(ttft_ms) FROM seed11_latency) AS ttft_a, (SELECT sum(ttft_ms) FROM latency) AS ttft_b`,

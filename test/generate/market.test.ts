@@ -36,8 +36,15 @@ test('geometricShares: a geometric series with the given total', () => {
 test('family shares: seventeen families, the five leaders as planned, summing to 100', () => {
   const shares = familyShares();
   assert.equal(shares.length, 17);
-  assert.deepEqual(shares.slice(0, 5).map((s) => s.sharePct), [32, 24, 15, 10, 6.4]);
-  close(shares.reduce((s, f) => s + f.sharePct, 0), 100, 1e-9);
+  assert.deepEqual(
+    shares.slice(0, 5).map((s) => s.sharePct),
+    [32, 24, 15, 10, 6.4],
+  );
+  close(
+    shares.reduce((s, f) => s + f.sharePct, 0),
+    100,
+    1e-9,
+  );
   close(gini(shares.map((s) => s.sharePct)), 0.693, 0.0005);
 });
 
@@ -47,14 +54,20 @@ test('family bands: late families last, and early requests kept below their band
   assert.equal(ling.family, 'Ling');
   close(ling.hi, 1, 1e-12);
   const caps = familyKeyCaps();
-  assert.deepEqual(caps.map((c) => new Date(c.fromMs).toISOString().slice(0, 10)), ['2025-10-01', '2025-10-09']);
+  assert.deepEqual(
+    caps.map((c) => new Date(c.fromMs).toISOString().slice(0, 10)),
+    ['2025-10-01', '2025-10-09'],
+  );
   close(caps[0].cap, ling.lo - 0.01);
   assert.equal(caps[1].cap, 1);
 });
 
 test('version epochs: superseded share decays exponentially from the release', () => {
   const epochs = lineEpochs().filter((e) => e.line === 'DeepSeek-V3');
-  assert.deepEqual(epochs.map((e) => e.newest), ['DeepSeek-V3.1-Terminus', 'DeepSeek-V3.2-Exp', 'DeepSeek-V3.2']);
+  assert.deepEqual(
+    epochs.map((e) => e.newest),
+    ['DeepSeek-V3.1-Terminus', 'DeepSeek-V3.2-Exp', 'DeepSeek-V3.2'],
+  );
   const v32 = epochs[2];
   // start 0.9, floor 0.03, tau 12 days: at 12 days 0.03 + 0.87 / e.
   close(supersededShare(v32, v32.fromMs), 0.9);
@@ -62,9 +75,15 @@ test('version epochs: superseded share decays exponentially from the release', (
   // The older split is the mix at V3.2's release: Terminus kept 0.03 + 0.87 e^(-63/12) of V3.2-Exp's epoch.
   const terminus = v32.older.find((o) => o.model === 'DeepSeek-V3.1-Terminus')!.weight;
   close(terminus, 0.03 + 0.87 * Math.exp(-63 / 12));
-  close(v32.older.reduce((s, o) => s + o.weight, 0), 1);
+  close(
+    v32.older.reduce((s, o) => s + o.weight, 0),
+    1,
+  );
   const mix = epochMixAt(v32, dayMs('2025-12-01'));
-  close([...mix.values()].reduce((s, v) => s + v, 0), 1);
+  close(
+    [...mix.values()].reduce((s, v) => s + v, 0),
+    1,
+  );
   close(mix.get('DeepSeek-V3.2')!, 0.1);
   // A line's first version has nothing older.
   assert.equal(epochs[0].start, 0);

@@ -45,7 +45,10 @@ describe('every format yields the same rows', () => {
     }
     writeFileSync(path.join(dir, 'requests.csv.gz'), gzipSync(readFileSync(csv)));
     writeFileSync(path.join(dir, 'requests.jsonl.gz'), gzipSync(readFileSync(jsonl)));
-    const rows = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    const rows = readFileSync(csv, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
     const [header, ...body] = rows;
     const cols = Object.fromEntries(header.map((h, i) => [h, body.map((r) => r[i].replaceAll('"', '') || null)]));
     const table = tableFromArrays(cols as Record<string, string[]>);
@@ -61,7 +64,9 @@ describe('every format yields the same rows', () => {
 
   test('typed Parquet columns (TIMESTAMP, INTEGER) validate without a text round trip', async () => {
     const rows = (await snapshot([path.join(dir, 'typed.parquet')])) as { request_id: string; ts: string }[];
-    const want = (expected as { request_id: string; ts: string }[]).filter((r) => rows.some((x) => x.request_id === r.request_id));
+    const want = (expected as { request_id: string; ts: string }[]).filter((r) =>
+      rows.some((x) => x.request_id === r.request_id),
+    );
     assert.ok(rows.length >= 4);
     assert.deepEqual(rows, want);
   });
@@ -85,14 +90,20 @@ describe('globs, folders and hive partitions', () => {
   };
   const header = 'request_id,ts,model,input_tokens,output_tokens\n';
   part('logs/provider=provider-a/day=2025-10-01/part-0.csv', header + 'h-1,2025-10-01T01:00:00Z,Qwen3-32B,10,1\n');
-  part('logs/provider=provider-b/day=2025-10-02/part-0.csv', header + 'h-2,2025-10-02T01:00:00Z,Qwen3-32B,20,2\nh-3,2025-10-02T02:00:00Z,GLM-4.6,30,3\n');
+  part(
+    'logs/provider=provider-b/day=2025-10-02/part-0.csv',
+    header + 'h-2,2025-10-02T01:00:00Z,Qwen3-32B,20,2\nh-3,2025-10-02T02:00:00Z,GLM-4.6,30,3\n',
+  );
   part('logs/_SUCCESS', '');
 
   test('a hive-partitioned folder: key=value folders become columns', async () => {
     const s = await Store.open(':memory:');
     try {
       const counts = await ingestFiles(s, [path.join(dir, 'logs')]);
-      assert.deepEqual(counts.map((c) => c.accepted), [1, 2]);
+      assert.deepEqual(
+        counts.map((c) => c.accepted),
+        [1, 2],
+      );
       const rows = await s.all('SELECT request_id, provider FROM requests ORDER BY request_id');
       assert.deepEqual(rows, [
         { request_id: 'h-1', provider: 'provider-a' },

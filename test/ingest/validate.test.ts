@@ -15,7 +15,9 @@ describe('canonical tables', () => {
     await withMemory(async (s) => {
       const [c] = await ingestFiles(s, [fx('requests.csv')]);
       assert.deepEqual([c.read, c.accepted, c.duplicates, c.rejected], [6, 6, 0, 0]);
-      const rows = await s.all<{ request_id: string; ts: Date }>('SELECT request_id, ts FROM requests ORDER BY request_id');
+      const rows = await s.all<{ request_id: string; ts: Date }>(
+        'SELECT request_id, ts FROM requests ORDER BY request_id',
+      );
       assert.deepEqual(
         rows.map((r) => [r.request_id, iso(r.ts)]),
         [
@@ -101,12 +103,17 @@ describe('canonical tables', () => {
         ],
       );
       const l = await s.all<Record<string, unknown>>('SELECT ok, ttft_ms, tps FROM latency ORDER BY provider, ts');
-      assert.deepEqual(l.map((r) => [r.ok, r.ttft_ms, r.tps]), [
-        [true, 300, 88],
-        [true, 450, 42.5],
-        [false, null, null],
-      ]);
-      const p = await s.one<Record<string, unknown>>("SELECT * FROM prices WHERE provider = 'provider-a' ORDER BY ts DESC LIMIT 1");
+      assert.deepEqual(
+        l.map((r) => [r.ok, r.ttft_ms, r.tps]),
+        [
+          [true, 300, 88],
+          [true, 450, 42.5],
+          [false, null, null],
+        ],
+      );
+      const p = await s.one<Record<string, unknown>>(
+        "SELECT * FROM prices WHERE provider = 'provider-a' ORDER BY ts DESC LIMIT 1",
+      );
       assert.deepEqual([p!.input_price, p!.output_price, p!.cached_input_price], [1, 4, null]);
     });
   });
@@ -180,7 +187,9 @@ describe('duplicates', () => {
       assert.equal(d1!.input_tokens, 10, 'the first valid row with the id wins');
       const [b] = await ingestFiles(s, [f]);
       assert.deepEqual([b.read, b.accepted, b.duplicates, b.rejected], [4, 0, 3, 1]);
-      const n = await s.one<{ n: number; r: number }>('SELECT (SELECT count(*) FROM requests) AS n, (SELECT count(*) FROM rejects) AS r');
+      const n = await s.one<{ n: number; r: number }>(
+        'SELECT (SELECT count(*) FROM requests) AS n, (SELECT count(*) FROM rejects) AS r',
+      );
       assert.deepEqual([n!.n, n!.r], [2, 1], 'no second row, no second reject record');
     });
   });
@@ -189,13 +198,19 @@ describe('duplicates', () => {
     const dir = tmpDir();
     const f = path.join(dir, 'noid.csv');
     const line = '2025-10-01T00:00:00Z,m,p,10,1\n';
-    writeFileSync(f, 'ts,model,provider,input_tokens,output_tokens\n' + line + line + '2025-10-01T00:00:01Z,m,p,10,1\n');
+    writeFileSync(
+      f,
+      'ts,model,provider,input_tokens,output_tokens\n' + line + line + '2025-10-01T00:00:01Z,m,p,10,1\n',
+    );
     await withMemory(async (s) => {
       const [a] = await ingestFiles(s, [f]);
       assert.deepEqual([a.accepted, a.duplicates], [3, 0]);
       const ids = await s.all<{ request_id: string }>('SELECT request_id FROM requests ORDER BY request_id');
       assert.equal(new Set(ids.map((r) => r.request_id)).size, 3);
-      assert.ok(ids.some((r) => r.request_id.endsWith('-2')), 'the second identical row carries occurrence 2');
+      assert.ok(
+        ids.some((r) => r.request_id.endsWith('-2')),
+        'the second identical row carries occurrence 2',
+      );
       const [b] = await ingestFiles(s, [f]);
       assert.deepEqual([b.accepted, b.duplicates], [0, 3]);
     });
@@ -224,7 +239,9 @@ describe('column mapping', () => {
         set: { model: 'Qwen3-32B', provider: 'azure', task: 'code' },
       });
       assert.equal(c.accepted, 1);
-      const r = await s.one<Record<string, unknown>>('SELECT model, provider, task, input_tokens, output_tokens FROM requests');
+      const r = await s.one<Record<string, unknown>>(
+        'SELECT model, provider, task, input_tokens, output_tokens FROM requests',
+      );
       assert.deepEqual(r, { model: 'Qwen3-32B', provider: 'azure', task: 'code', input_tokens: 100, output_tokens: 7 });
     });
   });
@@ -263,7 +280,15 @@ test('lines the CSV reader cannot parse are rejected too, and later rows keep th
     const r = await s.all<{ row_number: number; field: string | null; reason: string }>(
       'SELECT row_number, field, reason FROM rejects ORDER BY row_number',
     );
-    assert.deepEqual(r.map((x) => [x.row_number, x.field]), [[2, null], [3, 'input_tokens'], [4, null], [5, 'input_tokens']]);
+    assert.deepEqual(
+      r.map((x) => [x.row_number, x.field]),
+      [
+        [2, null],
+        [3, 'input_tokens'],
+        [4, null],
+        [5, 'input_tokens'],
+      ],
+    );
     assert.match(r[0].reason, /^line 3: Invalid unicode/);
     assert.match(r[2].reason, /^line 5: Invalid unicode/);
   });

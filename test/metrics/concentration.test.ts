@@ -59,18 +59,15 @@ test('--by requests counts every request, failed and empty ones too; ties keep t
   const c = await withAnalyzeStore(DEMAND_FILES, (s) => concentration(s, { by: 'requests' }));
   assert.ok(c.level === 'family');
   // DeepSeek 2 of 8 (c-02 failed, still demand); six families with 1 each (acme's empty request counts)
-  assert.deepEqual(
-    approx(c.families.map((f) => [f.family, f.demand, f.share])),
-    [
-      ['DeepSeek', 2, 25],
-      ['GLM', 1, 12.5],
-      ['Kimi', 1, 12.5],
-      ['MiniMax', 1, 12.5],
-      ['Qwen', 1, 12.5],
-      ['acme-private-7b', 1, 12.5],
-      ['gpt-oss', 1, 12.5],
-    ],
-  );
+  assert.deepEqual(approx(c.families.map((f) => [f.family, f.demand, f.share])), [
+    ['DeepSeek', 2, 25],
+    ['GLM', 1, 12.5],
+    ['Kimi', 1, 12.5],
+    ['MiniMax', 1, 12.5],
+    ['Qwen', 1, 12.5],
+    ['acme-private-7b', 1, 12.5],
+    ['gpt-oss', 1, 12.5],
+  ]);
   assert.equal(c.groups, 7);
   assert.equal(approx(c.top1Share), 25);
   assert.equal(approx(c.top5Share), 75); // 25 + 4 × 12.5
@@ -92,18 +89,15 @@ test('--by cost: the logged cost, else list price × tokens from the price in fo
   // c-04 (kimi-official, Kimi-K2-Instruct-0905): the price under that exact name (4 / 16) wins over the
   //   later one under the alias kimi-k2-0905-preview: (12000 × 4 + 3000 × 16) / 1e6 = 0.096
   // c-05 GLM: no cost, no price → 0. Total 0.114 + 0.096 + 0.02 + 0.01 + 0.01 = 0.25.
-  assert.deepEqual(
-    approx(c.families.map((f) => [f.family, f.demand, f.share])),
-    [
-      ['DeepSeek', 0.114, 45.6],
-      ['Kimi', 0.096, 38.4],
-      ['Qwen', 0.02, 8],
-      ['MiniMax', 0.01, 4],
-      ['gpt-oss', 0.01, 4],
-      ['GLM', 0, 0],
-      ['acme-private-7b', 0, 0],
-    ],
-  );
+  assert.deepEqual(approx(c.families.map((f) => [f.family, f.demand, f.share])), [
+    ['DeepSeek', 0.114, 45.6],
+    ['Kimi', 0.096, 38.4],
+    ['Qwen', 0.02, 8],
+    ['MiniMax', 0.01, 4],
+    ['gpt-oss', 0.01, 4],
+    ['GLM', 0, 0],
+    ['acme-private-7b', 0, 0],
+  ]);
   assert.equal(approx(c.totalDemand), 0.25);
   assert.equal(c.groups, 5);
   assert.equal(approx(c.top1Share), 45.6);
@@ -122,17 +116,14 @@ test('by provider and by model', async () => {
   ]);
   assert.ok(p.level === 'provider');
   // provider-a: c-02 8000 + c-03 25000 + c-06 5000 = 38000
-  assert.deepEqual(
-    approx(p.providers.map((x) => [x.provider, x.share])),
-    [
-      ['provider-a', 38],
-      ['deepseek-official', 32],
-      ['kimi-official', 15],
-      ['glm-official', 10],
-      ['provider-b', 5],
-      ['acme-host', 0],
-    ],
-  );
+  assert.deepEqual(approx(p.providers.map((x) => [x.provider, x.share])), [
+    ['provider-a', 38],
+    ['deepseek-official', 32],
+    ['kimi-official', 15],
+    ['glm-official', 10],
+    ['provider-b', 5],
+    ['acme-host', 0],
+  ]);
   assert.equal(approx(p.top5Share), 100);
   assert.equal(approx(p.hhi), 0.2818); // .1444 + .1024 + .0225 + .01 + .0025
   // ascending 5, 10, 15, 32, 38: −4·5 − 2·10 + 0 + 2·32 + 4·38 = 176; 176 / (5 × 100)

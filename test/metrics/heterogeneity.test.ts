@@ -6,7 +6,14 @@ import { approx, MARKET_FILES, withAnalyzeStore } from './analyze-fixtures.js';
 const OCTOBER = { from: '2025-10-01', to: '2025-10-31' };
 
 type N = number | null;
-const spread = (n: number, mean: N, min: N, max: N, cv: N, maxMinRatio: N): Spread => ({ n, mean, min, max, cv, maxMinRatio });
+const spread = (n: number, mean: N, min: N, max: N, cv: N, maxMinRatio: N): Spread => ({
+  n,
+  mean,
+  min,
+  max,
+  cv,
+  maxMinRatio,
+});
 const none = spread(0, null, null, null, null, null);
 
 test('service heterogeneity per model with at least two providers (October 2025)', async () => {
@@ -25,7 +32,13 @@ test('service heterogeneity per model with at least two providers (October 2025)
   assert.deepEqual(
     approx(
       qwen.providers.map((p) => [
-        p.provider, p.official, p.inputPrice, p.outputPrice, p.blendedPrice, p.priceTs, p.contextLength,
+        p.provider,
+        p.official,
+        p.inputPrice,
+        p.outputPrice,
+        p.blendedPrice,
+        p.priceTs,
+        p.contextLength,
       ]),
     ),
     [

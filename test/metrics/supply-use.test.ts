@@ -15,16 +15,13 @@ const OCTOBER = { from: '2025-10-01', to: '2025-10-31' };
 //   MiniMax-M2     p1, p2 = 2.                            Demand: none
 test('supply vs use: listing breadth, demand share and their Spearman correlation', async () => {
   const r = await withAnalyzeStore(MARKET_FILES, (s) => supplyUse(s, { by: 'tokens', ...OCTOBER }));
-  assert.deepEqual(
-    approx(r.models),
-    [
-      { model: 'DeepSeek-V3.2', family: 'DeepSeek', listingBreadth: 2, requests: 3, demand: 5000, share: 50 },
-      { model: 'GLM-4.6', family: 'GLM', listingBreadth: 3, requests: 2, demand: 3000, share: 30 },
-      { model: 'Kimi-K2-Instruct-0905', family: 'Kimi', listingBreadth: 1, requests: 1, demand: 1000, share: 10 },
-      { model: 'Qwen3-32B', family: 'Qwen', listingBreadth: 5, requests: 2, demand: 1000, share: 10 },
-      { model: 'MiniMax-M2', family: 'MiniMax', listingBreadth: 2, requests: 0, demand: 0, share: 0 },
-    ],
-  );
+  assert.deepEqual(approx(r.models), [
+    { model: 'DeepSeek-V3.2', family: 'DeepSeek', listingBreadth: 2, requests: 3, demand: 5000, share: 50 },
+    { model: 'GLM-4.6', family: 'GLM', listingBreadth: 3, requests: 2, demand: 3000, share: 30 },
+    { model: 'Kimi-K2-Instruct-0905', family: 'Kimi', listingBreadth: 1, requests: 1, demand: 1000, share: 10 },
+    { model: 'Qwen3-32B', family: 'Qwen', listingBreadth: 5, requests: 2, demand: 1000, share: 10 },
+    { model: 'MiniMax-M2', family: 'MiniMax', listingBreadth: 2, requests: 0, demand: 0, share: 0 },
+  ]);
   // Average ranks, ascending. Breadth: Kimi 1 → 1; DeepSeek, MiniMax 2 → 2.5; GLM 3 → 4; Qwen 5 → 5.
   // Demand: MiniMax 0 → 1; Kimi, Qwen 1000 → 2.5; GLM → 4; DeepSeek → 5. Both rank means are 3.
   // Deviations (breadth, demand):
@@ -33,7 +30,12 @@ test('supply vs use: listing breadth, demand share and their Spearman correlatio
   assert.equal(approx(r.spearman), approx(1 / 9.5));
   assert.equal(
     approx(r.spearman),
-    approx(sampleRankCorrelation(r.models.map((m) => m.listingBreadth), r.models.map((m) => m.demand))),
+    approx(
+      sampleRankCorrelation(
+        r.models.map((m) => m.listingBreadth),
+        r.models.map((m) => m.demand),
+      ),
+    ),
   );
   // p1: Qwen 400, DeepSeek 10, GLM 2000 of 2410 → DeepSeek is 0.41 %, below the 1 % of a used model
   assert.deepEqual(r.providers, [

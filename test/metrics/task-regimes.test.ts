@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { prepareModelMap } from '../../src/query/model-map.js';
-import { INPUT_CLASSES, lengthClass, OUTPUT_CLASSES, regimeLabel, taskRegimes } from '../../src/metrics/task-regimes.js';
+import {
+  INPUT_CLASSES,
+  lengthClass,
+  OUTPUT_CLASSES,
+  regimeLabel,
+  taskRegimes,
+} from '../../src/metrics/task-regimes.js';
 import { Store } from '../../src/store/db.js';
 import { approx } from './analyze-fixtures.js';
 

@@ -67,7 +67,10 @@ test('version inertia: daily superseded shares, release-day/+7/+30 shares, half-
       ['DeepSeek-V3', 'MiniMax-M', 'GLM-4'],
     );
     const [ds, mm, glm] = v.lines;
-    assert.deepEqual([glm.newestModel, glm.releaseDate, glm.releaseDayShare, glm.demand], ['GLM-4.7', '2025-12-22', null, 1]);
+    assert.deepEqual(
+      [glm.newestModel, glm.releaseDate, glm.releaseDayShare, glm.demand],
+      ['GLM-4.7', '2025-12-22', null, 1],
+    );
     assert.deepEqual(approx({ ...ds, daily: undefined }), {
       line: 'DeepSeek-V3',
       family: 'DeepSeek',

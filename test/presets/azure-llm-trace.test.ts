@@ -20,10 +20,12 @@ const set = { model: 'gpt-4', provider: 'azure' };
 function rowsOf(file: string): { ts: string; input: number; output: number }[] {
   const [header, ...lines] = readText(file).split(/\r?\n/);
   assert.equal(header, 'TIMESTAMP,ContextTokens,GeneratedTokens');
-  return lines.filter((l) => l !== '').map((l) => {
-    const [ts, input, output] = l.split(',');
-    return { ts, input: Number(input), output: Number(output) };
-  });
+  return lines
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [ts, input, output] = l.split(',');
+      return { ts, input: Number(input), output: Number(output) };
+    });
 }
 
 describe('azure-llm-trace preset', () => {
@@ -38,7 +40,10 @@ describe('azure-llm-trace preset', () => {
   test('the sample: values as written, 7th fractional digit dropped (it is 0), task from the name', async () => {
     const rows = await withMemory(async (s) => {
       const [counts] = await ingestFiles(s, [sample], { preset, set });
-      assert.deepEqual([counts.kind, counts.read, counts.accepted, counts.duplicates, counts.rejected], ['requests', 5, 5, 0, 0]);
+      assert.deepEqual(
+        [counts.kind, counts.read, counts.accepted, counts.duplicates, counts.rejected],
+        ['requests', 5, 5, 0, 0],
+      );
       return s.all(
         `SELECT strftime(ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, model, provider, task, input_tokens, output_tokens,
                 cached_tokens, status FROM requests ORDER BY ts`,
@@ -46,12 +51,24 @@ describe('azure-llm-trace preset', () => {
     });
     // Hand-read from the file: the first and the last (unterminated) row.
     assert.deepEqual(rows[0], {
-      ts: '2023-11-16 18:17:03.979960', model: 'gpt-4', provider: 'azure', task: 'code',
-      input_tokens: 4808, output_tokens: 10, cached_tokens: null, status: 'ok',
+      ts: '2023-11-16 18:17:03.979960',
+      model: 'gpt-4',
+      provider: 'azure',
+      task: 'code',
+      input_tokens: 4808,
+      output_tokens: 10,
+      cached_tokens: null,
+      status: 'ok',
     });
     assert.deepEqual(rows[4], {
-      ts: '2023-11-16 18:17:04.424954', model: 'gpt-4', provider: 'azure', task: 'code',
-      input_tokens: 34, output_tokens: 12, cached_tokens: null, status: 'ok',
+      ts: '2023-11-16 18:17:04.424954',
+      model: 'gpt-4',
+      provider: 'azure',
+      task: 'code',
+      input_tokens: 34,
+      output_tokens: 12,
+      cached_tokens: null,
+      status: 'ok',
     });
   });
 
@@ -102,14 +119,27 @@ describe('azure-llm-trace preset', () => {
                 strftime(min(ts), '%Y-%m-%d %H:%M:%S.%f') AS first, strftime(max(ts), '%Y-%m-%d %H:%M:%S.%f') AS last
          FROM requests GROUP BY task ORDER BY task`,
       );
-      const sum = (rows: { input: number; output: number }[], k: 'input' | 'output') => rows.reduce((a, r) => a + r[k], 0);
+      const sum = (rows: { input: number; output: number }[], k: 'input' | 'output') =>
+        rows.reduce((a, r) => a + r[k], 0);
       // The files are in time order; 7-digit fractions lose their last digit (always 0 here).
       const micro = (ts: string) => ts.slice(0, 26);
       assert.deepEqual(got, [
-        { task: 'code', n: 8819, input: sum(expected.code, 'input'), output: sum(expected.code, 'output'),
-          first: micro(expected.code[0].ts), last: micro(expected.code.at(-1)!.ts) },
-        { task: 'conv', n: 19366, input: sum(expected.conv, 'input'), output: sum(expected.conv, 'output'),
-          first: micro(expected.conv[0].ts), last: micro(expected.conv.at(-1)!.ts) },
+        {
+          task: 'code',
+          n: 8819,
+          input: sum(expected.code, 'input'),
+          output: sum(expected.code, 'output'),
+          first: micro(expected.code[0].ts),
+          last: micro(expected.code.at(-1)!.ts),
+        },
+        {
+          task: 'conv',
+          n: 19366,
+          input: sum(expected.conv, 'input'),
+          output: sum(expected.conv, 'output'),
+          first: micro(expected.conv[0].ts),
+          last: micro(expected.conv.at(-1)!.ts),
+        },
       ]);
       // The unterminated last line of the conversation trace, as read by hand.
       assert.deepEqual(expected.conv.at(-1), { ts: '2023-11-16 19:14:08.4025270', input: 197, output: 183 });
@@ -121,21 +151,61 @@ describe('azure-llm-trace preset', () => {
       );
       // Rows have no id: their content hash identifies them, so a second ingest adds nothing.
       const again = await ingestFiles(s, [dataDir], { preset, set });
-      assert.deepEqual(again.map((c) => [c.accepted, c.duplicates]), [[0, 8819], [0, 19366]]);
+      assert.deepEqual(
+        again.map((c) => [c.accepted, c.duplicates]),
+        [
+          [0, 8819],
+          [0, 19366],
+        ],
+      );
     });
   });
 
   test('CLI: ingest --preset azure-llm-trace, and the error without --set', async () => {
     const db = path.join(tmpDir(), 'azure.duckdb');
-    const r = runCli(['ingest', codeFile, '--preset', 'azure-llm-trace', '--set', 'model=gpt-4', '--set', 'provider=azure', '--db', db, '--format', 'json']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).files.map((f: Record<string, unknown>) => [f.kind, f.read, f.accepted, f.duplicates, f.rejected]), [
-      ['requests', 8819, 8819, 0, 0],
+    const r = runCli([
+      'ingest',
+      codeFile,
+      '--preset',
+      'azure-llm-trace',
+      '--set',
+      'model=gpt-4',
+      '--set',
+      'provider=azure',
+      '--db',
+      db,
+      '--format',
+      'json',
     ]);
-    assert.deepEqual(await query(db, "SELECT count(*) AS n FROM requests WHERE task = 'code' AND provider = 'azure'"), [{ n: 8819 }]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(r.stdout).files.map((f: Record<string, unknown>) => [
+        f.kind,
+        f.read,
+        f.accepted,
+        f.duplicates,
+        f.rejected,
+      ]),
+      [['requests', 8819, 8819, 0, 0]],
+    );
+    assert.deepEqual(await query(db, "SELECT count(*) AS n FROM requests WHERE task = 'code' AND provider = 'azure'"), [
+      { n: 8819 },
+    ]);
 
-    const bad = runCli(['ingest', codeFile, '--preset', 'azure-llm-trace', '--db', path.join(tmpDir(), 'x.duckdb'), '--format', 'json']);
+    const bad = runCli([
+      'ingest',
+      codeFile,
+      '--preset',
+      'azure-llm-trace',
+      '--db',
+      path.join(tmpDir(), 'x.duckdb'),
+      '--format',
+      'json',
+    ]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /AzureLLMInferenceTrace_code\.csv\.gz: the Azure LLM inference trace names no model or provider; pass --set model=… --set provider=…/);
+    assert.match(
+      bad.stderr,
+      /AzureLLMInferenceTrace_code\.csv\.gz: the Azure LLM inference trace names no model or provider; pass --set model=… --set provider=…/,
+    );
   });
 });

@@ -15,7 +15,13 @@ export interface Counts {
 }
 
 export function counts(r: FileCounts[]): Counts[] {
-  return r.map((f) => ({ kind: f.kind, read: f.read, accepted: f.accepted, duplicates: f.duplicates, rejected: f.rejected }));
+  return r.map((f) => ({
+    kind: f.kind,
+    read: f.read,
+    accepted: f.accepted,
+    duplicates: f.duplicates,
+    rejected: f.rejected,
+  }));
 }
 
 /** Ingests files with a preset into a fresh in-memory store and hands the store to `fn`. */
@@ -28,7 +34,12 @@ export async function withIngest<T>(
   const s = await Store.open(':memory:');
   try {
     const c = counts(await ingestFiles(s, files, { preset: PRESETS[preset], set }));
-    for (const f of c) assert.equal(f.read, f.accepted + f.duplicates + f.rejected, `${f.kind}: read = accepted + duplicates + rejected`);
+    for (const f of c)
+      assert.equal(
+        f.read,
+        f.accepted + f.duplicates + f.rejected,
+        `${f.kind}: read = accepted + duplicates + rejected`,
+      );
     return await fn(s, c);
   } finally {
     s.close();
@@ -41,7 +52,9 @@ function plainRow(r: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function requestRow(s: Store, id: string): Promise<Record<string, unknown>> {
-  const r = await s.one<Record<string, unknown>>('SELECT * EXCLUDE (ingest_id) FROM requests WHERE request_id = $1', [id]);
+  const r = await s.one<Record<string, unknown>>('SELECT * EXCLUDE (ingest_id) FROM requests WHERE request_id = $1', [
+    id,
+  ]);
   assert.ok(r, `request ${id} is stored`);
   return plainRow(r);
 }

@@ -60,7 +60,10 @@ describe('helicone preset', () => {
   test('failed requests: status from the HTTP code, zero tokens when none were logged', async () => {
     await withIngest(PRESET, [file], async (s) => {
       assert.deepEqual(
-        await rows(s, "SELECT right(request_id, 1) AS n, error_type, input_tokens, output_tokens, ttft_ms, latency_ms FROM requests WHERE status = 'error' ORDER BY ts"),
+        await rows(
+          s,
+          "SELECT right(request_id, 1) AS n, error_type, input_tokens, output_tokens, ttft_ms, latency_ms FROM requests WHERE status = 'error' ORDER BY ts",
+        ),
         [
           { n: '3', error_type: 'rate_limit', input_tokens: 0, output_tokens: 0, ttft_ms: null, latency_ms: 150 }, // 429
           { n: '4', error_type: 'server', input_tokens: 0, output_tokens: 0, ttft_ms: null, latency_ms: 900 }, // 500
@@ -95,10 +98,30 @@ describe('helicone preset', () => {
       [csv],
       async (s, c) => {
         assert.deepEqual(c, [{ kind: 'requests', read: 2, accepted: 2, duplicates: 0, rejected: 0 }]);
-        assert.deepEqual(await rows(s, 'SELECT request_id, provider, input_tokens, latency_ms, status, error_type FROM requests ORDER BY ts'), [
-          { request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000a', provider: 'deepinfra', input_tokens: 100, latency_ms: 2000, status: 'ok', error_type: null },
-          { request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000b', provider: 'deepinfra', input_tokens: 0, latency_ms: 300, status: 'error', error_type: 'rate_limit' },
-        ]);
+        assert.deepEqual(
+          await rows(
+            s,
+            'SELECT request_id, provider, input_tokens, latency_ms, status, error_type FROM requests ORDER BY ts',
+          ),
+          [
+            {
+              request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000a',
+              provider: 'deepinfra',
+              input_tokens: 100,
+              latency_ms: 2000,
+              status: 'ok',
+              error_type: null,
+            },
+            {
+              request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000b',
+              provider: 'deepinfra',
+              input_tokens: 0,
+              latency_ms: 300,
+              status: 'error',
+              error_type: 'rate_limit',
+            },
+          ],
+        );
       },
       { provider: 'deepinfra' },
     );
@@ -113,7 +136,9 @@ describe('helicone preset', () => {
     writeFileSync(other, '{"id": "x", "model": "m"}\n');
     await assert.rejects(
       withIngest(PRESET, [other], async () => undefined),
-      (e: Error) => e instanceof InputError && /other\.jsonl: not a Helicone export: no field 'request_created_at', 'response_status'/.test(e.message),
+      (e: Error) =>
+        e instanceof InputError &&
+        /other\.jsonl: not a Helicone export: no field 'request_created_at', 'response_status'/.test(e.message),
     );
   });
 

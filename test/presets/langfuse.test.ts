@@ -20,7 +20,12 @@ describe('langfuse preset', () => {
         // line 6: metadata names no provider
         { kind: 'requests', row: 6, field: 'provider', reason: 'provider: missing required value' },
         // line 8: a generation logged without usage
-        { kind: 'requests', row: 8, field: 'input_tokens', reason: 'input_tokens: missing required value; output_tokens: missing required value' },
+        {
+          kind: 'requests',
+          row: 8,
+          field: 'input_tokens',
+          reason: 'input_tokens: missing required value; output_tokens: missing required value',
+        },
       ]);
     });
   });
@@ -51,14 +56,44 @@ describe('langfuse preset', () => {
   test('usage types: cached and cache-read prompt tokens add to input, reasoning tokens to output', async () => {
     await withIngest(PRESET, [jsonl], async (s) => {
       assert.deepEqual(
-        await rows(s, "SELECT request_id, provider, input_tokens, cached_tokens, output_tokens, ttft_ms, latency_ms, cost FROM requests WHERE request_id IN ('gen-0002', 'gen-0004', 'gen-0007') ORDER BY request_id"),
+        await rows(
+          s,
+          "SELECT request_id, provider, input_tokens, cached_tokens, output_tokens, ttft_ms, latency_ms, cost FROM requests WHERE request_id IN ('gen-0002', 'gen-0004', 'gen-0007') ORDER BY request_id",
+        ),
         [
           // input 700 + input_cached_tokens 1300; no completion_start_time: no TTFT; provider from gen_ai.system
-          { request_id: 'gen-0002', provider: 'deepseek', input_tokens: 2000, cached_tokens: 1300, output_tokens: 210, ttft_ms: null, latency_ms: 3400, cost: 0.000412 },
+          {
+            request_id: 'gen-0002',
+            provider: 'deepseek',
+            input_tokens: 2000,
+            cached_tokens: 1300,
+            output_tokens: 210,
+            ttft_ms: null,
+            latency_ms: 3400,
+            cost: 0.000412,
+          },
           // output 300 + output_reasoning_tokens 1200; provider from ls_provider
-          { request_id: 'gen-0004', provider: 'fireworks', input_tokens: 900, cached_tokens: null, output_tokens: 1500, ttft_ms: 4000, latency_ms: 10500, cost: 0.003 },
+          {
+            request_id: 'gen-0004',
+            provider: 'fireworks',
+            input_tokens: 900,
+            cached_tokens: null,
+            output_tokens: 1500,
+            ttft_ms: 4000,
+            latency_ms: 10500,
+            cost: 0.003,
+          },
           // input 50 + input_cache_read 3000 + input_cache_creation 500; total_cost null: cost_details.total
-          { request_id: 'gen-0007', provider: 'groq', input_tokens: 3550, cached_tokens: 3000, output_tokens: 120, ttft_ms: 420, latency_ms: 1620, cost: 0.00155 },
+          {
+            request_id: 'gen-0007',
+            provider: 'groq',
+            input_tokens: 3550,
+            cached_tokens: 3000,
+            output_tokens: 120,
+            ttft_ms: 420,
+            latency_ms: 1620,
+            cost: 0.00155,
+          },
         ],
       );
     });
@@ -111,7 +146,10 @@ describe('langfuse preset', () => {
   test('no provider anywhere and no --set provider: a clear error naming the file', async () => {
     const dir = tmpDir();
     const bare = path.join(dir, 'bare.jsonl');
-    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => ({ ...(JSON.parse(l) as object), metadata: {} }));
+    const lines = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => ({ ...(JSON.parse(l) as object), metadata: {} }));
     writeFileSync(bare, lines.map((o) => JSON.stringify(o)).join('\n'));
     await assert.rejects(
       withIngest(PRESET, [bare], async () => undefined),
@@ -132,7 +170,8 @@ describe('langfuse preset', () => {
     writeFileSync(other, '{"id": "t1", "timestamp": "2025-10-01 00:00:00.000000", "name": "x"}\n');
     await assert.rejects(
       withIngest(PRESET, [other], async () => undefined),
-      (e: Error) => e instanceof InputError && /traces\.jsonl: not a Langfuse observations export: no field 'type'/.test(e.message),
+      (e: Error) =>
+        e instanceof InputError && /traces\.jsonl: not a Langfuse observations export: no field 'type'/.test(e.message),
     );
   });
 

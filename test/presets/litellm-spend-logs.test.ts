@@ -18,7 +18,9 @@ describe('litellm-spend-logs preset', () => {
     await withIngest(PRESET, [file], async (s, c) => {
       assert.deepEqual(c, [{ kind: 'requests', read: 10, accepted: 9, duplicates: 0, rejected: 1 }]);
       // Row 8 is the call LiteLLM refused before routing (invalid model): custom_llm_provider is empty.
-      assert.deepEqual(await rejects(s), [{ kind: 'requests', row: 8, field: 'provider', reason: 'provider: missing required value' }]);
+      assert.deepEqual(await rejects(s), [
+        { kind: 'requests', row: 8, field: 'provider', reason: 'provider: missing required value' },
+      ]);
     });
   });
 
@@ -65,11 +67,38 @@ describe('litellm-spend-logs preset', () => {
       );
       assert.deepEqual(failed, [
         // RateLimitError, code 429; 00:02:00.18 − 00:02:00 = 180 ms
-        { request_id: failedId('0003'), status: 'error', error_type: 'rate_limit', input_tokens: 0, output_tokens: 0, ttft_ms: null, latency_ms: 180, cost: 0 },
+        {
+          request_id: failedId('0003'),
+          status: 'error',
+          error_type: 'rate_limit',
+          input_tokens: 0,
+          output_tokens: 0,
+          ttft_ms: null,
+          latency_ms: 180,
+          cost: 0,
+        },
         // ServiceUnavailableError, code 503
-        { request_id: failedId('0004'), status: 'error', error_type: 'server', input_tokens: 0, output_tokens: 0, ttft_ms: null, latency_ms: 1500, cost: 0 },
+        {
+          request_id: failedId('0004'),
+          status: 'error',
+          error_type: 'server',
+          input_tokens: 0,
+          output_tokens: 0,
+          ttft_ms: null,
+          latency_ms: 1500,
+          cost: 0,
+        },
         // ContextWindowExceededError although its HTTP code is 400
-        { request_id: failedId('0009'), status: 'error', error_type: 'context_length', input_tokens: 0, output_tokens: 0, ttft_ms: null, latency_ms: 300, cost: 0 },
+        {
+          request_id: failedId('0009'),
+          status: 'error',
+          error_type: 'context_length',
+          input_tokens: 0,
+          output_tokens: 0,
+          ttft_ms: null,
+          latency_ms: 300,
+          cost: 0,
+        },
       ]);
     });
   });
@@ -99,7 +128,10 @@ describe('litellm-spend-logs preset', () => {
   test('model falls back to the deployment name without a model group; older rows keep status and usage in metadata', async () => {
     await withIngest(PRESET, [file], async (s) => {
       const direct = await requestRow(s, id('0006'));
-      assert.deepEqual([direct.model, direct.provider, direct.ttft_ms, direct.latency_ms], ['openai/gpt-oss-120b', 'groq', 210, 1010]);
+      assert.deepEqual(
+        [direct.model, direct.provider, direct.ttft_ms, direct.latency_ms],
+        ['openai/gpt-oss-120b', 'groq', 210, 1010],
+      );
       const old = await requestRow(s, id('0008'));
       // status column empty, metadata.status 'success'; additional_usage_values.prompt_tokens_details.cached_tokens = 256
       assert.deepEqual([old.status, old.cached_tokens, old.ttft_ms, old.latency_ms], ['ok', 256, 400, 2000]);
@@ -108,7 +140,10 @@ describe('litellm-spend-logs preset', () => {
 
   test('totals over the accepted rows: spend and tokens add up as in the file', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      const [t] = await rows(s, 'SELECT sum(cost) AS cost, sum(input_tokens) AS input, sum(output_tokens) AS output FROM requests');
+      const [t] = await rows(
+        s,
+        'SELECT sum(cost) AS cost, sum(input_tokens) AS input, sum(output_tokens) AS output FROM requests',
+      );
       // spend: 0.000868 + 0.0012 + 0.00032 + 0 (cache hit) + 0.00035 + 0.00016 (failures cost 0)
       assert.ok(Math.abs((t.cost as number) - 0.002898) < 1e-12);
       assert.equal(t.input, 1200 + 2048 + 800 + 1200 + 300 + 1000);
@@ -144,7 +179,9 @@ describe('litellm-spend-logs preset', () => {
     writeFileSync(other, 'request_id,model,spend\nr1,m,0.1\n');
     await assert.rejects(
       withIngest(PRESET, [other], async () => undefined),
-      (e: Error) => e instanceof InputError && /other\.csv: not a LiteLLM_SpendLogs export: no column 'startTime', 'endTime'/.test(e.message),
+      (e: Error) =>
+        e instanceof InputError &&
+        /other\.csv: not a LiteLLM_SpendLogs export: no column 'startTime', 'endTime'/.test(e.message),
     );
   });
 
@@ -156,7 +193,10 @@ describe('litellm-spend-logs preset', () => {
       [['spend-logs.csv', 'requests', 10, 9, 0, 1]],
     );
     assert.match(r.stderr, /spend-logs\.csv: row 8: provider: missing required value/);
-    const [n] = await query<{ n: number; usd: number }>(r.db, "SELECT count(*) AS n, count(*) FILTER (WHERE currency = 'USD') AS usd FROM requests");
+    const [n] = await query<{ n: number; usd: number }>(
+      r.db,
+      "SELECT count(*) AS n, count(*) FILTER (WHERE currency = 'USD') AS usd FROM requests",
+    );
     assert.deepEqual(n, { n: 9, usd: 9 });
   });
 });

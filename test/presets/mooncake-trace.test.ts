@@ -21,7 +21,10 @@ interface Row {
   cached_tokens: number | null;
 }
 
-async function ingestRows(file: string, extra: Record<string, string> = {}): Promise<{ counts: number[]; rows: Row[] }> {
+async function ingestRows(
+  file: string,
+  extra: Record<string, string> = {},
+): Promise<{ counts: number[]; rows: Row[] }> {
   const s = await Store.open(':memory:');
   try {
     const [c] = await ingestFiles(s, [file], { preset, set: { ...set, ...extra } });
@@ -72,7 +75,11 @@ describe('mooncake-trace preset', () => {
 
   test('ts defaults to the epoch plus the millisecond offset', async () => {
     const { rows } = await ingestRows(small);
-    assert.deepEqual(rows.map((r) => r.ts).slice(0, 3), ['1970-01-01 00:00:00.500', '1970-01-01 00:00:01.000', '1970-01-01 00:00:01.000']);
+    assert.deepEqual(rows.map((r) => r.ts).slice(0, 3), [
+      '1970-01-01 00:00:00.500',
+      '1970-01-01 00:00:01.000',
+      '1970-01-01 00:00:01.000',
+    ]);
   });
 
   test('bad settings are input errors', async () => {
@@ -93,40 +100,85 @@ describe('mooncake-trace preset', () => {
   });
 
   test('the real trace: every request read, the estimate equals an independent walk over the file', async () => {
-    const lines = readText(trace).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    const lines = readText(trace)
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 12031);
     const cached = cachedByWalking(lines);
     // The first lines by hand: every request shares block 0 with the first one (timestamp 0).
     assert.deepEqual(cached.slice(0, 12), [0, 512, 512, 512, 512, 512, 512, 512, 512, 512, 512, 512]);
     // Line 67 (t=21000) starts [0, 1541..1545]; line 134 (t=48000) starts [0, 1541, 1542, 1543, 1544, 3753]:
     // five leading blocks seen before, 2,560 tokens of its 3,024.
-    assert.deepEqual(lines[133], { timestamp: 48000, input_length: 3024, output_length: 111, hash_ids: [0, 1541, 1542, 1543, 1544, 3753] });
+    assert.deepEqual(lines[133], {
+      timestamp: 48000,
+      input_length: 3024,
+      output_length: 111,
+      hash_ids: [0, 1541, 1542, 1543, 1544, 3753],
+    });
     assert.equal(cached[66], 512);
     assert.equal(cached[133], 2560);
 
     const { counts, rows } = await ingestRows(trace, { start: '2024-06-01T00:00:00Z' });
     assert.deepEqual(counts, [12031, 12031, 0, 0]);
-    const iso = (ms: number) => new Date(Date.parse('2024-06-01T00:00:00Z') + ms).toISOString().replace('T', ' ').slice(0, 23);
+    const iso = (ms: number) =>
+      new Date(Date.parse('2024-06-01T00:00:00Z') + ms).toISOString().replace('T', ' ').slice(0, 23);
     const expected = lines
-      .map((l, i) => ({ ts: iso(l.timestamp), input_tokens: l.input_length, output_tokens: l.output_length, cached_tokens: cached[i] }))
-      .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0) || a.input_tokens - b.input_tokens || a.output_tokens - b.output_tokens || a.cached_tokens! - b.cached_tokens!);
+      .map((l, i) => ({
+        ts: iso(l.timestamp),
+        input_tokens: l.input_length,
+        output_tokens: l.output_length,
+        cached_tokens: cached[i],
+      }))
+      .sort(
+        (a, b) =>
+          (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0) ||
+          a.input_tokens - b.input_tokens ||
+          a.output_tokens - b.output_tokens ||
+          a.cached_tokens! - b.cached_tokens!,
+      );
     assert.deepEqual(rows, expected);
-    assert.equal(rows.reduce((a, r) => a + r.cached_tokens!, 0), 54098411);
+    assert.equal(
+      rows.reduce((a, r) => a + r.cached_tokens!, 0),
+      54098411,
+    );
     assert.equal(rows.find((r) => r.ts === '2024-06-01 00:00:48.000' && r.input_tokens === 3024)?.cached_tokens, 2560);
   });
 
   test('CLI: ingest --preset mooncake-trace --set start=…', async () => {
     const db = path.join(tmpDir(), 'mooncake.duckdb');
     const r = runCli([
-      'ingest', trace, '--preset', 'mooncake-trace', '--set', 'start=2024-06-01T08:00:00Z',
-      '--set', 'model=kimi-k1', '--set', 'provider=moonshot', '--db', db, '--format', 'json',
+      'ingest',
+      trace,
+      '--preset',
+      'mooncake-trace',
+      '--set',
+      'start=2024-06-01T08:00:00Z',
+      '--set',
+      'model=kimi-k1',
+      '--set',
+      'provider=moonshot',
+      '--db',
+      db,
+      '--format',
+      'json',
     ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).files.map((f: Record<string, unknown>) => [f.kind, f.read, f.accepted, f.duplicates, f.rejected]), [
-      ['requests', 12031, 12031, 0, 0],
-    ]);
     assert.deepEqual(
-      await query(db, `SELECT strftime(min(ts), '%Y-%m-%dT%H:%M:%S') AS first, sum(cached_tokens) AS cached FROM requests`),
+      JSON.parse(r.stdout).files.map((f: Record<string, unknown>) => [
+        f.kind,
+        f.read,
+        f.accepted,
+        f.duplicates,
+        f.rejected,
+      ]),
+      [['requests', 12031, 12031, 0, 0]],
+    );
+    assert.deepEqual(
+      await query(
+        db,
+        `SELECT strftime(min(ts), '%Y-%m-%dT%H:%M:%S') AS first, sum(cached_tokens) AS cached FROM requests`,
+      ),
       [{ first: '2024-06-01T08:00:00', cached: 54098411 }],
     );
   });

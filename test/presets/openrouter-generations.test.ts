@@ -52,7 +52,10 @@ describe('openrouter-generations preset', () => {
         cost: 0.00086, // total_cost, USD
         currency: 'USD',
       });
-      const [attempt] = await rows(s, "SELECT * EXCLUDE (ingest_id, row_key) FROM latency WHERE ts = '2025-10-01 00:00:00'");
+      const [attempt] = await rows(
+        s,
+        "SELECT * EXCLUDE (ingest_id, row_key) FROM latency WHERE ts = '2025-10-01 00:00:00'",
+      );
       assert.deepEqual(attempt, {
         ts: '2025-10-01T00:00:00.000Z',
         provider: 'DeepInfra',
@@ -73,7 +76,10 @@ describe('openrouter-generations preset', () => {
       const r = await requestRow(s, G2);
       assert.deepEqual([r.provider, r.status, r.ttft_ms, r.latency_ms], ['DeepInfra', 'ok', 640, 2640]);
       assert.deepEqual(
-        await rows(s, "SELECT provider, ok, error_type, ttft_ms, latency_ms, tps FROM latency WHERE ts = '2025-10-01 00:01:00' ORDER BY provider"),
+        await rows(
+          s,
+          "SELECT provider, ok, error_type, ttft_ms, latency_ms, tps FROM latency WHERE ts = '2025-10-01 00:01:00' ORDER BY provider",
+        ),
         [
           { provider: 'DeepInfra', ok: true, error_type: null, ttft_ms: 640, latency_ms: 2640, tps: 250 }, // 500 / ((2640 − 640) / 1000)
           { provider: 'Fireworks', ok: false, error_type: 'server', ttft_ms: null, latency_ms: 3000, tps: null }, // 502
@@ -112,7 +118,10 @@ describe('openrouter-generations preset', () => {
       // not streamed, finish_reason tool_calls; native_tokens_cached 1024 of 3000
       assert.deepEqual([r.features, r.input_tokens, r.cached_tokens, r.output_tokens], ['tools', 3000, 1024, 1000]);
       assert.deepEqual(
-        await rows(s, "SELECT provider, model, ok, tps FROM latency WHERE ts = '2025-10-01 00:02:00' ORDER BY provider"),
+        await rows(
+          s,
+          "SELECT provider, model, ok, tps FROM latency WHERE ts = '2025-10-01 00:02:00' ORDER BY provider",
+        ),
         [
           // permaslug moonshotai/kimi-k2-thinking-20251106: the generation's model, dated
           { provider: 'Novita', model: 'moonshotai/kimi-k2-thinking', ok: true, tps: 200 }, // 1000 / ((5900 − 900) / 1000)
@@ -155,14 +164,23 @@ describe('openrouter-generations preset', () => {
     let expected: { requests: unknown[]; latency: unknown[] };
     before(async () => {
       for (const [name, body] of Object.entries(layouts)) writeFileSync(path.join(dir, name), body);
-      expected = await withIngest(PRESET, [file], async (s) => ({ requests: await rows(s, ALL_REQUESTS), latency: await rows(s, ALL_LATENCY) }));
+      expected = await withIngest(PRESET, [file], async (s) => ({
+        requests: await rows(s, ALL_REQUESTS),
+        latency: await rows(s, ALL_LATENCY),
+      }));
       assert.equal(expected.requests.length, 7);
       assert.equal(expected.latency.length, 10);
     });
     for (const name of Object.keys(layouts)) {
       test(name, async () => {
         await withIngest(PRESET, [path.join(dir, name)], async (s, c) => {
-          assert.deepEqual(c.map((x) => [x.kind, x.read, x.accepted, x.rejected]), [['requests', 8, 7, 1], ['latency', 11, 10, 1]]);
+          assert.deepEqual(
+            c.map((x) => [x.kind, x.read, x.accepted, x.rejected]),
+            [
+              ['requests', 8, 7, 1],
+              ['latency', 11, 10, 1],
+            ],
+          );
           assert.deepEqual({ requests: await rows(s, ALL_REQUESTS), latency: await rows(s, ALL_LATENCY) }, expected);
         });
       });

@@ -28,7 +28,9 @@ interface Run {
 
 /** Every file in the order the folder is ingested: history/<commit time>/ first, then latest.json. */
 const files = [
-  ...readdirSync(path.join(root, 'history')).sort().map((d) => path.join(root, 'history', d, 'latest.json.gz')),
+  ...readdirSync(path.join(root, 'history'))
+    .sort()
+    .map((d) => path.join(root, 'history', d, 'latest.json.gz')),
   latest,
 ];
 const runsOf = (f: string) => JSON.parse(readText(f)) as Run[];
@@ -64,10 +66,19 @@ describe('thefastest preset', () => {
     try {
       const counts = await ingestFiles(s, [root], { preset });
       assert.deepEqual(
-        counts.map(({ file, read, accepted, duplicates, rejected }) => ({ file, read, accepted, duplicates, rejected })),
+        counts.map(({ file, read, accepted, duplicates, rejected }) => ({
+          file,
+          read,
+          accepted,
+          duplicates,
+          rejected,
+        })),
         expected,
       );
-      const total = counts.reduce((a, c) => [a[0] + c.read, a[1] + c.accepted, a[2] + c.duplicates, a[3] + c.rejected], [0, 0, 0, 0]);
+      const total = counts.reduce(
+        (a, c) => [a[0] + c.read, a[1] + c.accepted, a[2] + c.duplicates, a[3] + c.rejected],
+        [0, 0, 0, 0],
+      );
       assert.deepEqual(total, [6413, 5980, 427, 6]);
       // latest.json is the last history version again: every row a duplicate.
       assert.deepEqual(counts.at(-1)!.accepted, 0);
@@ -86,16 +97,26 @@ describe('thefastest preset', () => {
 
       // Hand-read: latest.json, first run (cdg), first result.
       const [run] = runsOf(latest);
-      assert.deepEqual([run.time, run.region, run.results[0].model], ['2024-05-03T08:15:51.139820', 'cdg', 'openai/gpt-4-turbo']);
+      assert.deepEqual(
+        [run.time, run.region, run.results[0].model],
+        ['2024-05-03T08:15:51.139820', 'cdg', 'openai/gpt-4-turbo'],
+      );
       assert.deepEqual(
         await s.one(
           `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%f') AS ts, provider, model, region, ok, ttft_ms, tps, latency_ms, error_type, input_tokens
            FROM latency WHERE provider = 'openai' AND model = 'gpt-4-turbo' AND region = 'cdg' AND ts = TIMESTAMP '2024-05-03 08:15:51.13982'`,
         ),
         {
-          ts: '2024-05-03T08:15:51.139820', provider: 'openai', model: 'gpt-4-turbo', region: 'cdg', ok: true,
-          ttft_ms: 0.5566577911376953 * 1000, tps: 21.72205708665978, latency_ms: 1.431344747543335 * 1000,
-          error_type: null, input_tokens: null,
+          ts: '2024-05-03T08:15:51.139820',
+          provider: 'openai',
+          model: 'gpt-4-turbo',
+          region: 'cdg',
+          ok: true,
+          ttft_ms: 0.5566577911376953 * 1000,
+          tps: 21.72205708665978,
+          latency_ms: 1.431344747543335 * 1000,
+          error_type: null,
+          input_tokens: null,
         },
       );
 
@@ -107,17 +128,33 @@ describe('thefastest preset', () => {
       const failed = runsOf(path.join(root, 'history', '2024-04-24T080929Z', 'latest.json.gz'))
         .flatMap((r) => r.results.map((x) => ({ ...x, time: r.time, region: r.region })))
         .filter((x) => x.num_tokens === 0);
-      assert.deepEqual(failed.map((x) => [x.model, x.ttft, x.tps, x.total_time]), [['groq.com/llama3-70b-8192', 0, 0, 0]]);
+      assert.deepEqual(
+        failed.map((x) => [x.model, x.ttft, x.tps, x.total_time]),
+        [['groq.com/llama3-70b-8192', 0, 0, 0]],
+      );
       assert.deepEqual(
         await s.all(`SELECT provider, model, region, ttft_ms, tps, latency_ms, error_type FROM latency WHERE NOT ok`),
-        [{ provider: 'groq.com', model: 'llama3-70b-8192', region: failed[0].region, ttft_ms: null, tps: null, latency_ms: null, error_type: 'no_tokens' }],
+        [
+          {
+            provider: 'groq.com',
+            model: 'llama3-70b-8192',
+            region: failed[0].region,
+            ttft_ms: null,
+            tps: null,
+            latency_ms: null,
+            error_type: 'no_tokens',
+          },
+        ],
       );
 
       // TPS at the benchmark's cap of 999 is no measurement: stored empty, the row still ok with its TTFT.
       const capped = new Set<string>();
-      for (const f of files) for (const r of runsOf(f)) for (const x of r.results) {
-        if (x.tps === THEFASTEST_TPS_CAP && x.num_tokens > 0 && !noModel(x.model)) capped.add(`${r.time}|${r.region}|${x.model}`);
-      }
+      for (const f of files)
+        for (const r of runsOf(f))
+          for (const x of r.results) {
+            if (x.tps === THEFASTEST_TPS_CAP && x.num_tokens > 0 && !noModel(x.model))
+              capped.add(`${r.time}|${r.region}|${x.model}`);
+          }
       assert.equal(capped.size, 893);
       assert.deepEqual(
         await s.one(
@@ -161,8 +198,14 @@ describe('thefastest preset', () => {
       ]);
       // Every stored row has a provider, a model and one of the three probe regions.
       assert.deepEqual(
-        await s.all('SELECT region, count(*) FILTER (WHERE provider IS NULL OR model IS NULL) AS unnamed FROM latency GROUP BY ALL ORDER BY region'),
-        [{ region: 'cdg', unnamed: 0 }, { region: 'iad', unnamed: 0 }, { region: 'sea', unnamed: 0 }],
+        await s.all(
+          'SELECT region, count(*) FILTER (WHERE provider IS NULL OR model IS NULL) AS unnamed FROM latency GROUP BY ALL ORDER BY region',
+        ),
+        [
+          { region: 'cdg', unnamed: 0 },
+          { region: 'iad', unnamed: 0 },
+          { region: 'sea', unnamed: 0 },
+        ],
       );
     } finally {
       s.close();
@@ -173,7 +216,13 @@ describe('thefastest preset', () => {
     const db = path.join(tmpDir(), 'thefastest.duckdb');
     const r = runCli(['ingest', root, '--preset', 'thefastest', '--db', db, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout).files as { kind: string; read: number; accepted: number; duplicates: number; rejected: number }[];
+    const out = JSON.parse(r.stdout).files as {
+      kind: string;
+      read: number;
+      accepted: number;
+      duplicates: number;
+      rejected: number;
+    }[];
     assert.equal(out.length, 40);
     assert.ok(out.every((f) => f.kind === 'latency' && f.read === f.accepted + f.duplicates + f.rejected));
     assert.deepEqual(

@@ -17,5 +17,8 @@ test('csv: raw numbers, no separators, units or rounding; text quoted when it mu
       { columns: ['ignored'], rows: [[1]] },
     ],
   });
-  assert.equal(csv, 'model,requests,share,ratio,note\nQwen3-32B,1234567,37.81234,1.4166666666666667,"a, ""b"""\nx,0.000123,,,\n');
+  assert.equal(
+    csv,
+    'model,requests,share,ratio,note\nQwen3-32B,1234567,37.81234,1.4166666666666667,"a, ""b"""\nx,0.000123,,,\n',
+  );
 });

@@ -16,7 +16,15 @@ const report: Report = {
         ['<img src=x onerror=alert(1)>', 1234567, percentCell(37.81234, 1)],
         ['b"c', null, null],
       ],
-      chart: { title: 'Lorenz', x: ['0%', '100%'], yLabel: '%', series: [{ name: 'demand', values: [0, 100] }, { name: 'equality', values: [0, 100] }] },
+      chart: {
+        title: 'Lorenz',
+        x: ['0%', '100%'],
+        yLabel: '%',
+        series: [
+          { name: 'demand', values: [0, 100] },
+          { name: 'equality', values: [0, 100] },
+        ],
+      },
     },
     { title: 'Long', columns: ['i'], rows: Array.from({ length: LONG_TABLE_ROWS + 1 }, (_, i) => [i]) },
     { title: 'Short', columns: ['i'], rows: Array.from({ length: LONG_TABLE_ROWS }, (_, i) => [i]) },
@@ -35,7 +43,10 @@ const report: Report = {
 test('html: one self-contained page, escaped text, failed gates first', () => {
   const html = renderHtml(report);
   assert.match(html, /^<!doctype html>\n<html lang="en">/);
-  assert.ok(!/<script|<link|<img|@import|url\(|src=|href=/i.test(html.replace(/&lt;[^&]*&gt;/g, '')), 'nothing that loads or runs');
+  assert.ok(
+    !/<script|<link|<img|@import|url\(|src=|href=/i.test(html.replace(/&lt;[^&]*&gt;/g, '')),
+    'nothing that loads or runs',
+  );
   assert.match(html, /<h2>Models &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/h2>/);
   assert.match(html, /<td>&lt;img src=x onerror=alert\(1\)&gt;<\/td>/);
   assert.match(html, /<td>b&quot;c<\/td>/);

@@ -5,7 +5,13 @@ import { mermaidChart, renderMarkdown } from '../../src/report/markdown.js';
 
 test('a bar chart becomes Mermaid bar series', () => {
   assert.deepEqual(
-    mermaidChart({ title: 'Qwen3-32B: median TTFT', kind: 'bar', x: ['a (official)', 'b'], yLabel: 'ms', series: [{ name: 'TTFT', values: [600, 1800] }] }),
+    mermaidChart({
+      title: 'Qwen3-32B: median TTFT',
+      kind: 'bar',
+      x: ['a (official)', 'b'],
+      yLabel: 'ms',
+      series: [{ name: 'TTFT', values: [600, 1800] }],
+    }),
     [
       '```mermaid',
       'xychart-beta',
@@ -32,12 +38,26 @@ test('alerts come first; long tables fold into <details> with blank lines for Gi
     sections: [
       { title: 'Long', columns: ['i'], rows: rows(LONG_TABLE_ROWS + 1) },
       { title: 'Short', columns: ['i'], rows: rows(LONG_TABLE_ROWS) },
-      { columns: [], rows: [], charts: [{ title: 'a', kind: 'bar', x: ['p'], yLabel: 'ms', series: [{ name: 'a', values: [1] }] }, { title: 'b', kind: 'bar', x: ['p'], yLabel: 'ms', series: [{ name: 'b', values: [2] }] }] },
+      {
+        columns: [],
+        rows: [],
+        charts: [
+          { title: 'a', kind: 'bar', x: ['p'], yLabel: 'ms', series: [{ name: 'a', values: [1] }] },
+          { title: 'b', kind: 'bar', x: ['p'], yLabel: 'ms', series: [{ name: 'b', values: [2] }] },
+        ],
+      },
     ],
   });
   const lines = md.split('\n');
   assert.deepEqual(lines.slice(0, 3), ['- **GATE FAILED: x**', '- **answer**', '']);
-  assert.deepEqual(lines.slice(3, 9), ['### Long', '', '<details><summary>Show all 13 rows</summary>', '', '| i |', '| ---: |']);
+  assert.deepEqual(lines.slice(3, 9), [
+    '### Long',
+    '',
+    '<details><summary>Show all 13 rows</summary>',
+    '',
+    '| i |',
+    '| ---: |',
+  ]);
   assert.equal(md.match(/<details>/g)?.length, 1);
   assert.match(md, /\| 12 \|\n\n<\/details>\n/);
   assert.equal(md.match(/```mermaid/g)?.length, 2);

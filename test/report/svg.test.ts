@@ -37,16 +37,30 @@ test('a line chart: one polyline per series at hand-computed points, ticks, labe
   assert.equal(attr(lines[1], 'stroke-dasharray'), '6 3', 'the second series is dashed, for grey print');
   const ticks = [...svg.matchAll(/<text class="tick"[^>]*text-anchor="end">([^<]*)<\/text>/g)].map((m) => m[1]);
   assert.deepEqual(ticks, ['0', '2.5', '5', '7.5', '10']);
-  const xLabels = [...svg.matchAll(/<text class="tick" x="([^"]*)"[^>]*text-anchor="middle">([^<]*)<\/text>/g)].map((m) => [m[1], m[2]]);
-  assert.deepEqual(xLabels, [['157.3', 'a'], ['344', 'b'], ['530.7', 'c']]);
+  const xLabels = [...svg.matchAll(/<text class="tick" x="([^"]*)"[^>]*text-anchor="middle">([^<]*)<\/text>/g)].map(
+    (m) => [m[1], m[2]],
+  );
+  assert.deepEqual(xLabels, [
+    ['157.3', 'a'],
+    ['344', 'b'],
+    ['530.7', 'c'],
+  ]);
   assert.match(svg, /<title>A &lt;b&gt; &amp; &quot;c&quot;<\/title>/);
   assert.ok(!svg.includes('<b>'), 'the title is escaped');
-  assert.deepEqual([...svg.matchAll(/<g class="legend">.*?<text[^>]*>([^<]*)<\/text><\/g>/g)].map((m) => m[1]), ['up', 'down']);
+  assert.deepEqual(
+    [...svg.matchAll(/<g class="legend">.*?<text[^>]*>([^<]*)<\/text><\/g>/g)].map((m) => m[1]),
+    ['up', 'down'],
+  );
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" class="chart" viewBox="0 0 640 \d+"/);
 });
 
 test('a gap in a series is a gap in its line; a lone point is a dot', () => {
-  const svg = svgChart({ title: 't', x: ['a', 'b', 'c', 'd', 'e'], yLabel: '%', series: [{ name: 's', values: [1, 2, null, 4, null] }] });
+  const svg = svgChart({
+    title: 't',
+    x: ['a', 'b', 'c', 'd', 'e'],
+    yLabel: '%',
+    series: [{ name: 's', values: [1, 2, null, 4, null] }],
+  });
   assert.equal(tags(svg, 'polyline').length, 1);
   assert.equal(tags(svg, 'circle').length, 1);
 });
@@ -66,12 +80,18 @@ test('a bar chart: one rect per value at hand-computed coordinates, with its val
     ],
   );
   const values = [...svg.matchAll(/<text class="value" x="([^"]*)" y="([^"]*)"[^>]*>([^<]*)</g)].map((m) => m.slice(1));
-  assert.deepEqual(values, [['129', '168', '400'], ['259', '36', '1,000']]);
+  assert.deepEqual(values, [
+    ['129', '168', '400'],
+    ['259', '36', '1,000'],
+  ]);
   assert.equal(tags(svg, 'polyline').length, 0);
 });
 
 test('bars below zero hang from the zero line', () => {
-  const svg = svgChart({ title: 't', kind: 'bar', x: ['a'], yLabel: '%', series: [{ name: 's', values: [-10] }] }, { width: 340 });
+  const svg = svgChart(
+    { title: 't', kind: 'bar', x: ['a'], yLabel: '%', series: [{ name: 's', values: [-10] }] },
+    { width: 340 },
+  );
   // -10..0 in steps of 2.5: zero at y 40, -10 at 260
   const bar = tags(svg, 'rect').find((t) => t.includes('class="bar"'))!;
   assert.equal(attr(bar, 'y'), '40');
@@ -80,7 +100,10 @@ test('bars below zero hang from the zero line', () => {
 
 test('long x labels turn, and the plot moves right so the first one stays on the drawing', () => {
   const x = ['deepseek-official (official)', 'provider-a', 'provider-b'];
-  const svg = svgChart({ title: 't', kind: 'bar', x, yLabel: 'ms', series: [{ name: 's', values: [1, 2, 3] }] }, { width: 340 });
+  const svg = svgChart(
+    { title: 't', kind: 'bar', x, yLabel: 'ms', series: [{ name: 's', values: [1, 2, 3] }] },
+    { width: 340 },
+  );
   const first = /<text class="tick" x="([^"]*)" y="[^"]*" transform="rotate\(-35 /.exec(svg);
   assert.ok(first, 'labels are turned');
   // 28 characters of about 6.5 px reach 28 * 6.5 * cos 35° ≈ 149 px left of their anchor
@@ -92,7 +115,12 @@ test('escapeXml escapes the five XML characters', () => {
 });
 
 test('values that are not finite numbers are left out, never drawn at NaN', () => {
-  const svg = svgChart({ title: 't', x: ['a', 'b', 'c'], yLabel: '%', series: [{ name: 's', values: [1, Number.POSITIVE_INFINITY, Number.NaN] }] });
+  const svg = svgChart({
+    title: 't',
+    x: ['a', 'b', 'c'],
+    yLabel: '%',
+    series: [{ name: 's', values: [1, Number.POSITIVE_INFINITY, Number.NaN] }],
+  });
   assert.ok(!svg.includes('NaN') && !svg.includes('Infinity'));
   assert.equal(tags(svg, 'circle').length, 1);
 });

@@ -25,7 +25,10 @@ before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-ping-simulate-'));
   const written = await generate({ dir, requests: REQUESTS, seed: 42, dataFormat: 'parquet' });
   store = await Store.open(':memory:');
-  await ingestFiles(store, written.tables.map((t) => t.file));
+  await ingestFiles(
+    store,
+    written.tables.map((t) => t.file),
+  );
   await prepareModelMap(store);
 });
 
@@ -35,7 +38,10 @@ after(() => {
 });
 
 const near = (actual: number | null, expected: number, tolerance: number, what: string) =>
-  assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `${what}: ${actual} not within ${expected} ± ${tolerance}`);
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= tolerance,
+    `${what}: ${actual} not within ${expected} ± ${tolerance}`,
+  );
 
 const run = (o: NamedPolicyOptions) => simulate(store, simulateOptions({ bootstrap: 50, ...o }));
 
@@ -44,8 +50,10 @@ test('Qwen3-32B cost routing vs official: −37.8% ± 2 pp in hindsight', async 
   const causal = await run({ policies: ['cost'], model: 'Qwen3-32B', info: 'causal' });
   const [h] = hindsight.policies;
   const [c] = causal.policies;
-  console.log(`Qwen3-32B cost: hindsight ${h.savingsPct?.toFixed(2)}% [${h.savingsCi95?.map((x) => x.toFixed(2))}] over ${h.requests}` +
-    ` (${h.infeasible} infeasible); causal ${c.savingsPct?.toFixed(2)}% over ${c.requests}`);
+  console.log(
+    `Qwen3-32B cost: hindsight ${h.savingsPct?.toFixed(2)}% [${h.savingsCi95?.map((x) => x.toFixed(2))}] over ${h.requests}` +
+      ` (${h.infeasible} infeasible); causal ${c.savingsPct?.toFixed(2)}% over ${c.requests}`,
+  );
   near(h.savingsPct, 37.8, 2, 'hindsight savings %');
   // the independent plain-SQL replay of test/generate agrees request for request
   const ref = await referenceReplay(store, 'Qwen3-32B');
@@ -61,13 +69,19 @@ test('DeepSeek-V3.2 throughput routing vs official: +90% ± 10 pp in hindsight',
   const causal = await run({ policies: ['throughput'], model: 'DeepSeek-V3.2', info: 'causal' });
   const [h] = hindsight.policies;
   const [c] = causal.policies;
-  console.log(`DeepSeek-V3.2 throughput: hindsight +${h.throughputGainPct?.toFixed(2)}% [${h.throughputGainCi95?.map((x) => x.toFixed(2))}]` +
-    ` over ${h.requests}; causal +${c.throughputGainPct?.toFixed(2)}% over ${c.requests}`);
+  console.log(
+    `DeepSeek-V3.2 throughput: hindsight +${h.throughputGainPct?.toFixed(2)}% [${h.throughputGainCi95?.map((x) => x.toFixed(2))}]` +
+      ` over ${h.requests}; causal +${c.throughputGainPct?.toFixed(2)}% over ${c.requests}`,
+  );
   near(h.throughputGainPct, 90, 10, 'hindsight throughput gain %');
   const ref = await referenceReplay(store, 'DeepSeek-V3.2');
   assert.equal(h.requests, ref.compared);
   near(h.throughputGainPct, ref.throughputGainPct, 1e-6, 'gain % vs reference replay');
-  assert.ok(h.throughputGainCi95 && h.throughputGainCi95[0] <= h.throughputGainPct! && h.throughputGainPct! <= h.throughputGainCi95[1]);
+  assert.ok(
+    h.throughputGainCi95 &&
+      h.throughputGainCi95[0] <= h.throughputGainPct! &&
+      h.throughputGainPct! <= h.throughputGainCi95[1],
+  );
 });
 
 test('property: in hindsight no policy models a request cheaper than cost on the same feasible set', async () => {
@@ -94,7 +108,8 @@ test('task-aware beside every objective policy takes their figures, and equals t
     if (typeof a === 'number' && typeof b === 'number') {
       assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
     } else if (a && typeof a === 'object') {
-      for (const k of Object.keys(a)) close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
+      for (const k of Object.keys(a))
+        close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
     } else assert.equal(a, b, what);
   };
   const objectives = ['cost', 'throughput', 'latency', 'ttft'];
@@ -104,10 +119,18 @@ test('task-aware beside every objective policy takes their figures, and equals t
     { bandSampling: { every: 10, sigmas: 6 } },
   ]) {
     const alone = await simulate(store, simulateOptions({ bootstrap: 20, ...o, policies: ['task-aware'] }));
-    const joint = await simulate(store, simulateOptions({ bootstrap: 20, ...o, policies: ['task-aware', ...objectives] }));
+    const joint = await simulate(
+      store,
+      simulateOptions({ bootstrap: 20, ...o, policies: ['task-aware', ...objectives] }),
+    );
     close(joint.policies[0], alone.policies[0], `task-aware ${JSON.stringify(o)}`);
     if (!o.by) continue;
-    for (const g of alone.groups!) close(joint.groups!.find((x) => x.policy === 'task-aware' && x.group === g.group), g, `group ${g.group}`);
+    for (const g of alone.groups!)
+      close(
+        joint.groups!.find((x) => x.policy === 'task-aware' && x.group === g.group),
+        g,
+        `group ${g.group}`,
+      );
     // code's objective is latency: the same requests, costs and providers as latency's
     const code = (policy: string) => joint.groups!.find((x) => x.policy === policy && x.group === 'code')!;
     close({ ...code('task-aware'), policy: 'latency' }, code('latency'), 'code under task-aware and latency');

@@ -38,13 +38,24 @@ function market(width: number): P[] {
 
 /** [input, output, cached]: short ones fit everyone, long ones only a, b and c, or only a. */
 const TOKENS: [number, number, number][] = [
-  [1000, 100, 0], [100, 3000, 0], [3000, 500, 2000], [500, 500, 0],
-  [6000, 1000, 0], [30_000, 100, 0], [100, 30_000, 0], [45_000, 4000, 40_000],
-  [70_000, 1000, 0], [1, 1, 0],
+  [1000, 100, 0],
+  [100, 3000, 0],
+  [3000, 500, 2000],
+  [500, 500, 0],
+  [6000, 1000, 0],
+  [30_000, 100, 0],
+  [100, 30_000, 0],
+  [45_000, 4000, 40_000],
+  [70_000, 1000, 0],
+  [1, 1, 0],
 ];
 
 /** SPEC: the best figure among the providers the request fits; ties: the lower cost, then the name. */
-function expected(ps: P[], [input, output, cached]: [number, number, number], policy: 'throughput' | 'ttft'): string | undefined {
+function expected(
+  ps: P[],
+  [input, output, cached]: [number, number, number],
+  policy: 'throughput' | 'ttft',
+): string | undefined {
   const fits = ps.filter((p) => p.context >= input + output);
   const cost = (p: P) => (input - cached) * p.price[0] + cached * p.price[2] + output * p.price[1];
   const key = (p: P) => (policy === 'throughput' ? -p.tps : p.ttft);
@@ -54,9 +65,22 @@ function expected(ps: P[], [input, output, cached]: [number, number, number], po
 for (const width of [6, 12]) {
   test(`throughput and ttft choose as SPEC's rule does, ${width} providers`, async () => {
     const ps = market(width);
-    const offers: Offer[] = ps.map((p) => ({ provider: p.name, context: p.context, price: p.price, official: p.name === 'a' }));
+    const offers: Offer[] = ps.map((p) => ({
+      provider: p.name,
+      context: p.context,
+      price: p.price,
+      official: p.name === 'a',
+    }));
     const probes: Probe[] = ps.map((p) => ['2025-10-01 00:05', p.name, true, p.ttft, p.tps]);
-    const requests: Req[] = TOKENS.map(([i, o, c], n) => [`r${n}`, `2025-10-01 00:${String(10 + n).padStart(2, '0')}`, 'a', i, o, c, null]);
+    const requests: Req[] = TOKENS.map(([i, o, c], n) => [
+      `r${n}`,
+      `2025-10-01 00:${String(10 + n).padStart(2, '0')}`,
+      'a',
+      i,
+      o,
+      c,
+      null,
+    ]);
     const s = await openMarket({ offers, probes, requests });
     try {
       const { outcomes } = await runReplay(s, { policies: ['throughput', 'ttft'], info: 'hindsight' });
@@ -66,7 +90,9 @@ for (const width of [6, 12]) {
       );
       const got = new Map(rows.map((r) => [`${r.policy} ${r.request_id}`, r.provider]));
       for (const policy of ['throughput', 'ttft'] as const) {
-        TOKENS.forEach((t, n) => assert.equal(got.get(`${policy} r${n}`), expected(ps, t, policy), `${policy} r${n} ${t}`));
+        TOKENS.forEach((t, n) =>
+          assert.equal(got.get(`${policy} r${n}`), expected(ps, t, policy), `${policy} r${n} ${t}`),
+        );
       }
       // the ties are real: b and c, and d and e, each win some requests
       const winners = new Set(rows.map((r) => r.provider));

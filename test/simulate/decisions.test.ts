@@ -32,7 +32,15 @@ test('per-request decisions as an Arrow IPC file', async () => {
     // cost picks y: a = (1000 × 0.5 + 100 × 1) / 1e6 = 0.0006; baseline x = (1000 + 200) / 1e6 = 0.0012
     // e2e on y = 800 + 100 / 20 × 1000 = 5800 ms; throughput picks x (50 tok/s): 500 + 2000 = 2500 ms
     assert.deepEqual(
-      rows.map((r) => [r.policy, r.request_id, r.provider, Number(r.cost.toFixed(9)), r.tps, r.latency_ms, Number(r.baseline_cost.toFixed(9))]),
+      rows.map((r) => [
+        r.policy,
+        r.request_id,
+        r.provider,
+        Number(r.cost.toFixed(9)),
+        r.tps,
+        r.latency_ms,
+        Number(r.baseline_cost.toFixed(9)),
+      ]),
       [
         ['cost', 'a', 'y', 0.0006, 20, 5800, 0.0012],
         ['cost', 'b', 'y', 0.0011, 20, 5800, 0.0022],

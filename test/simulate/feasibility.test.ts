@@ -24,7 +24,13 @@ test('the cheapest providers are infeasible by context, features, success rate, 
       ['2025-10-01 01:10', 'off', true, 500, 60],
       ['2025-10-01 01:05', 'cheap-ctx', true, 300, 70],
       ['2025-10-01 01:05', 'cheap-feat', true, 300, 70],
-      ...[1, 2, 3, 4].map((i): [string, string, boolean, number, number] => [`2025-10-01 01:0${i}`, 'cheap-flaky', true, 300, 70]),
+      ...[1, 2, 3, 4].map((i): [string, string, boolean, number, number] => [
+        `2025-10-01 01:0${i}`,
+        'cheap-flaky',
+        true,
+        300,
+        70,
+      ]),
       ['2025-10-01 01:09', 'cheap-flaky', false, null, null],
       ['2025-09-30 00:10', 'cheap-stale', true, 300, 70],
       ['2025-09-30 01:10', 'carried', true, 400, 100],
@@ -34,7 +40,10 @@ test('the cheapest providers are infeasible by context, features, success rate, 
     requests: [['r1', '2025-10-01 01:30', 'off', 2000, 500, 0, 'tools']],
   });
   try {
-    const { result: r, feasibility } = await runReplay(s, { policies: ['cost', 'throughput', 'latency', 'ttft'], info: 'hindsight' });
+    const { result: r, feasibility } = await runReplay(s, {
+      policies: ['cost', 'throughput', 'latency', 'ttft'],
+      info: 'hindsight',
+    });
     const feasible = await s.all<{ provider: string; feasible: boolean }>(
       `SELECT provider, feasible FROM (${feasibility.sql}) ORDER BY provider`,
       feasibility.params,
@@ -42,8 +51,14 @@ test('the cheapest providers are infeasible by context, features, success rate, 
     assert.deepEqual(
       feasible.map((f) => [f.provider, f.feasible]),
       [
-        ['carried', true], ['cheap-ctx', false], ['cheap-feat', false], ['cheap-flaky', false],
-        ['cheap-stale', false], ['mid', true], ['off', true], ['unpriced', false],
+        ['carried', true],
+        ['cheap-ctx', false],
+        ['cheap-feat', false],
+        ['cheap-flaky', false],
+        ['cheap-stale', false],
+        ['mid', true],
+        ['off', true],
+        ['unpriced', false],
       ],
     );
     const [cost, throughput, latency, ttft] = r.policies;

@@ -25,7 +25,9 @@ test('median absolute and signed errors of modelled cost, TTFT and TPS vs the lo
     // r3: failed, no cost: left out of every figure
     await s.run(`UPDATE requests SET cost = 0.0012, ttft_ms = 400, latency_ms = 2900 WHERE request_id = 'r1'`);
     await s.run(`UPDATE requests SET cost = 0.0015, ttft_ms = 1000, latency_ms = 2000 WHERE request_id = 'r2'`);
-    await s.run(`UPDATE requests SET status = 'error', cost = NULL, ttft_ms = 700, latency_ms = 800 WHERE request_id = 'r3'`);
+    await s.run(
+      `UPDATE requests SET status = 'error', cost = NULL, ttft_ms = 700, latency_ms = 800 WHERE request_id = 'r3'`,
+    );
     const r = await run(s, { policies: ['cost'], baseline: 'observed', info: 'hindsight' });
     const fit = r.fit!;
     const round = (v: number | null) => (v === null ? null : Number(v.toFixed(9)));

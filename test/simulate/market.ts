@@ -3,7 +3,14 @@
  * in-memory store, all for the model `toy` (unknown to the catalog, so its own model).
  */
 import { prepareModelMap } from '../../src/query/model-map.js';
-import { DEFAULT_SIMULATE_OPTIONS, replay, simulate, type Replay, type SimulateOptions, type SimulateResult } from '../../src/simulate/index.js';
+import {
+  DEFAULT_SIMULATE_OPTIONS,
+  replay,
+  simulate,
+  type Replay,
+  type SimulateOptions,
+  type SimulateResult,
+} from '../../src/simulate/index.js';
 import { parsePolicy } from '../../src/simulate/policy.js';
 import { Store } from '../../src/store/db.js';
 
@@ -35,7 +42,12 @@ export async function openMarket(m: Market): Promise<Store> {
   for (const o of m.offers) {
     await s.run(
       `INSERT INTO offerings (provider, model, official, context_length, features) VALUES ($p, 'toy', $off, $ctx, $f)`,
-      { p: o.provider, off: o.official ?? false, ctx: o.context ?? 100_000, f: o.features ?? 'tools,json_schema,stream' },
+      {
+        p: o.provider,
+        off: o.official ?? false,
+        ctx: o.context ?? 100_000,
+        f: o.features ?? 'tools,json_schema,stream',
+      },
     );
     if (o.price) {
       await s.run(

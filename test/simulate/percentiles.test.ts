@@ -33,22 +33,60 @@ test('percentiles from bands equal quantile_cont over every latency; a band that
     const all = await latencyPercentiles(s, ['p'], [await aggregated(s)]);
     assert.deepEqual(all!.get(groupKey('p', null)), [p50, p90]);
     // bands around each percentile, a little wider than it
-    const bands: Bands = [[p50 - 50, p50 + 50], [p90 - 20, p90 + 20]];
+    const bands: Bands = [
+      [p50 - 50, p50 + 50],
+      [p90 - 20, p90 + 20],
+    ];
     const banded = await latencyPercentiles(s, ['p'], [await aggregated(s, bands)]);
     const [b50, b90] = banded!.get(groupKey('p', null))!;
-    assert.ok(Math.abs(b50! - p50) <= 1e-9 * p50 && Math.abs(b90! - p90) <= 1e-9 * p90, `${b50} ${b90} vs ${p50} ${p90}`);
+    assert.ok(
+      Math.abs(b50! - p50) <= 1e-9 * p50 && Math.abs(b90! - p90) <= 1e-9 * p90,
+      `${b50} ${b90} vs ${p50} ${p90}`,
+    );
     // bands that overlap, and bands that touch at a latency (it lies in both, and below neither)
     const edge = (await s.one<{ e: number }>(`SELECT min(x) AS e FROM (SELECT (hash(i) % 10007)::DOUBLE / 7 AS x
       FROM range(1001) r(i) WHERE i % 50 <> 0) WHERE x > ${p50} + 10`))!.e;
-    for (const touching of [[[p50 - 50, p90], [p90 - 20, p90 + 20]], [[p50 - 50, edge], [edge, p90 + 20]]] as Bands[]) {
-      const [t50, t90] = (await latencyPercentiles(s, ['p'], [await aggregated(s, touching)]))!.get(groupKey('p', null))!;
+    for (const touching of [
+      [
+        [p50 - 50, p90],
+        [p90 - 20, p90 + 20],
+      ],
+      [
+        [p50 - 50, edge],
+        [edge, p90 + 20],
+      ],
+    ] as Bands[]) {
+      const [t50, t90] = (await latencyPercentiles(s, ['p'], [await aggregated(s, touching)]))!.get(
+        groupKey('p', null),
+      )!;
       assert.ok(Math.abs(t50! - p50) <= 1e-9 * p50 && Math.abs(t90! - p90) <= 1e-9 * p90, `${touching}: ${t50} ${t90}`);
     }
     // open-ended bands hold everything
-    const open = await latencyPercentiles(s, ['p'], [await aggregated(s, [[-Infinity, Infinity], [-Infinity, Infinity]])]);
+    const open = await latencyPercentiles(
+      s,
+      ['p'],
+      [
+        await aggregated(s, [
+          [-Infinity, Infinity],
+          [-Infinity, Infinity],
+        ]),
+      ],
+    );
     assert.deepEqual(open!.get(groupKey('p', null)), [p50, p90]);
     // a band entirely above p50 misses it
-    assert.equal(await latencyPercentiles(s, ['p'], [await aggregated(s, [[p50 + 1, p50 + 100], [p90 - 20, p90 + 20]])]), null);
+    assert.equal(
+      await latencyPercentiles(
+        s,
+        ['p'],
+        [
+          await aggregated(s, [
+            [p50 + 1, p50 + 100],
+            [p90 - 20, p90 + 20],
+          ]),
+        ],
+      ),
+      null,
+    );
   } finally {
     s.close();
   }
@@ -90,7 +128,10 @@ test('a replay with sampled bands, or with a band that misses, reports the perce
         assert.ok(Math.abs(r.p50LatencyMs! - d50) <= 1e-9 * d50, `${p.policy} p50 ${r.p50LatencyMs} vs ${d50}`);
         assert.ok(Math.abs(r.p90LatencyMs! - d90) <= 1e-9 * d90, `${p.policy} p90 ${r.p90LatencyMs} vs ${d90}`);
         // the same sums, perhaps in another order
-        assert.ok(Math.abs(r.policyCost - p.policyCost) <= 1e-12 * p.policyCost, `${p.policy} cost ${r.policyCost} vs ${p.policyCost}`);
+        assert.ok(
+          Math.abs(r.policyCost - p.policyCost) <= 1e-12 * p.policyCost,
+          `${p.policy} cost ${r.policyCost} vs ${p.policyCost}`,
+        );
       }
     }
   } finally {

@@ -90,7 +90,10 @@ test('an infeasible baseline excludes the request and counts it; observed is alw
     assert.equal(big.requests, 2);
     close(big.baselineCost, 0.016);
     close(big.savingsPct, 12.5);
-    assert.deepEqual(big.routing, [{ provider: 'big', share: 50 }, { provider: 'off', share: 50 }]);
+    assert.deepEqual(big.routing, [
+      { provider: 'big', share: 50 },
+      { provider: 'off', share: 50 },
+    ]);
   } finally {
     s.close();
   }
@@ -115,7 +118,10 @@ test('latency, ttft, fixed, round-robin and random choices', async () => {
     const policies = ['latency', 'ttft', 'fixed:fast', 'round-robin', 'random', 'fixed:nobody'];
     const { result: r, outcomes } = await runReplay(s, { policies, info: 'hindsight', baseline: 'observed' });
     const [latency, ttft, fixed, roundRobin, random, nobody] = r.policies;
-    assert.deepEqual(latency.routing, [{ provider: 'fast', share: 50 }, { provider: 'quick', share: 50 }]);
+    assert.deepEqual(latency.routing, [
+      { provider: 'fast', share: 50 },
+      { provider: 'quick', share: 50 },
+    ]);
     close(latency.meanTtftMs, 1100); // (200 + 2000) / 2
     close(latency.p50LatencyMs, 3850); // (700 + 7000) / 2
     close(latency.p90LatencyMs, 6370); // 700 + 0.9 · 6300
@@ -128,10 +134,19 @@ test('latency, ttft, fixed, round-robin and random choices', async () => {
       `SELECT request_id, provider FROM (${outcomes.sql}) WHERE policy = 'round-robin' ORDER BY request_id`,
       outcomes.params,
     );
-    assert.deepEqual(picks.map((p) => [p.request_id, p.provider]), [['long', 'quick'], ['short', 'fast']]);
+    assert.deepEqual(
+      picks.map((p) => [p.request_id, p.provider]),
+      [
+        ['long', 'quick'],
+        ['short', 'fast'],
+      ],
+    );
     assert.equal(roundRobin.requests, 2);
     assert.equal(random.requests, 2);
-    assert.equal(random.routing.reduce((t, x) => t + x.share, 0), 100);
+    assert.equal(
+      random.routing.reduce((t, x) => t + x.share, 0),
+      100,
+    );
     assert.equal(nobody.requests, 0);
     assert.equal(nobody.infeasible, 2);
     // random is seeded: the same seed gives the same choices
@@ -199,8 +214,18 @@ test('day-block bootstrap: with two days the interval spans the two single-day f
 test('bad options are usage errors', async () => {
   const s = await openMarket({ offers: [], requests: [] });
   try {
-    const base = { policies: parsePolicies('cost'), baseline: 'official' as const, info: 'causal' as const, window: '1h', stale: '24h',
-      minSuccess: 0.9, state: 'windowed' as const, bootstrap: 0, seed: 1, includeAnomalousPrices: false };
+    const base = {
+      policies: parsePolicies('cost'),
+      baseline: 'official' as const,
+      info: 'causal' as const,
+      window: '1h',
+      stale: '24h',
+      minSuccess: 0.9,
+      state: 'windowed' as const,
+      bootstrap: 0,
+      seed: 1,
+      includeAnomalousPrices: false,
+    };
     assert.throws(() => parsePolicies('cost,cheapest'), { name: 'UsageError', message: /unknown policy 'cheapest'/ });
     await assert.rejects(simulate(s, { ...base, window: '1 fortnight' }), { name: 'UsageError' });
     await assert.rejects(simulate(s, { ...base, baseline: 'nobody' as never }), { name: 'UsageError' });
@@ -225,12 +250,20 @@ test('balanced scores min–max-normalised criteria; sla takes the cheapest prov
       { provider: 'b', price: [0.5, 0.5] },
       { provider: 'c', price: [2, 2] },
     ],
-    probes: [ok('a', '2025-10-01 00:05', 1000, 50), ok('b', '2025-10-01 00:05', 1000, 20), ok('c', '2025-10-01 00:05', 1000, 100)],
+    probes: [
+      ok('a', '2025-10-01 00:05', 1000, 50),
+      ok('b', '2025-10-01 00:05', 1000, 20),
+      ok('c', '2025-10-01 00:05', 1000, 100),
+    ],
     requests: [['r', '2025-10-01 00:10', 'a', 1000, 1000, 0, null]],
   });
   try {
-    const pick = async (o: { weights?: { cost?: number; latency?: number; throughput?: number }; sloLatencyMs?: number }, policy: string) =>
-      (await run(s, { policies: [policy], info: 'hindsight', baseline: 'observed', ...o })).policies[0].routing[0]?.provider;
+    const pick = async (
+      o: { weights?: { cost?: number; latency?: number; throughput?: number }; sloLatencyMs?: number },
+      policy: string,
+    ) =>
+      (await run(s, { policies: [policy], info: 'hindsight', baseline: 'observed', ...o })).policies[0].routing[0]
+        ?.provider;
     // equal weights: a 1/3 + 0.25 + 0.625 = 1.208, b 2, c 1 → c
     assert.equal(await pick({}, 'balanced'), 'c');
     // cost weighs 3: a 1 + 0.875 = 1.875, b 2, c 3 → a
@@ -261,14 +294,17 @@ test('balanced: a provider without a decision TPS scores 0 on latency and throug
       { provider: 'd', price: [3, 3] },
     ],
     probes: [
-      ok('a', '2025-10-01 00:05', 1000, 50), ok('b', '2025-10-01 00:05', 1000, 20), ok('c', '2025-10-01 00:05', 1000, 100),
+      ok('a', '2025-10-01 00:05', 1000, 50),
+      ok('b', '2025-10-01 00:05', 1000, 20),
+      ok('c', '2025-10-01 00:05', 1000, 100),
       ['2025-10-01 00:05', 'd', true, 1000, null],
     ],
     requests: [['r', '2025-10-01 00:10', 'a', 1000, 1000, 0, null]],
   });
   try {
     const pick = async (weights: { cost?: number; latency?: number; throughput?: number }) =>
-      (await run(s, { policies: ['balanced'], info: 'hindsight', baseline: 'observed', weights })).policies[0].routing[0]?.provider;
+      (await run(s, { policies: ['balanced'], info: 'hindsight', baseline: 'observed', weights })).policies[0]
+        .routing[0]?.provider;
     // latency weighs 3, throughput 0: a 0.2 + 0.75 = 0.95, b 3, c 0.6, d 1 → c
     // (a latency range reaching d's missing figure would zero every latency term and pick b)
     assert.equal(await pick({ latency: 3, throughput: 0 }), 'c');
@@ -288,7 +324,11 @@ test('official baseline: the first official endpoint by name that fits the reque
       { provider: 'b-off', official: true, features: 'tools,vision,stream', price: [2, 2] },
       { provider: 'cheap', features: 'tools', price: [0.5, 0.5] },
     ],
-    probes: [ok('a-off', '2025-10-01 00:05', 500, 50), ok('b-off', '2025-10-01 00:05', 500, 50), ok('cheap', '2025-10-01 00:05', 500, 50)],
+    probes: [
+      ok('a-off', '2025-10-01 00:05', 500, 50),
+      ok('b-off', '2025-10-01 00:05', 500, 50),
+      ok('cheap', '2025-10-01 00:05', 500, 50),
+    ],
     requests: [
       ['r1', '2025-10-01 00:10', 'a-off', 500, 100, 0, null], // baseline a-off 600·1; cheap 600·0.5
       ['r2', '2025-10-01 00:20', 'a-off', 2000, 100, 0, null], // too long for a-off: b-off 2100·2; cheap 2100·0.5
@@ -301,7 +341,13 @@ test('official baseline: the first official endpoint by name that fits the reque
     close(cost.baselineCost, (600 + 4200 + 1200) / 1e6, 'baseline cost');
     close(cost.policyCost, (300 + 1050 + 1200) / 1e6, 'policy cost');
     close(cost.savingsPct, ((6000 - 2550) / 6000) * 100); // 57.5
-    assert.deepEqual(cost.routing.map((r) => [r.provider, Number(r.share.toFixed(6))]), [['cheap', 66.666667], ['b-off', 33.333333]]);
+    assert.deepEqual(
+      cost.routing.map((r) => [r.provider, Number(r.share.toFixed(6))]),
+      [
+        ['cheap', 66.666667],
+        ['b-off', 33.333333],
+      ],
+    );
   } finally {
     s.close();
   }

@@ -3,9 +3,18 @@ import { test } from 'node:test';
 import { parsePolicies, parsePolicy, POLICY_NAMES } from '../../src/simulate/policy.js';
 
 test('parsePolicies: all in its order, named ones added once, fixed kept with its provider', () => {
-  assert.deepEqual(parsePolicies('all').map((p) => p.name), [...POLICY_NAMES]);
-  assert.deepEqual(parsePolicies(' cost , fixed:groq ').map((p) => p.name), ['cost', 'fixed:groq']);
-  assert.deepEqual(parsePolicies('fixed:a,all').map((p) => p.name), ['fixed:a', ...POLICY_NAMES]);
+  assert.deepEqual(
+    parsePolicies('all').map((p) => p.name),
+    [...POLICY_NAMES],
+  );
+  assert.deepEqual(
+    parsePolicies(' cost , fixed:groq ').map((p) => p.name),
+    ['cost', 'fixed:groq'],
+  );
+  assert.deepEqual(
+    parsePolicies('fixed:a,all').map((p) => p.name),
+    ['fixed:a', ...POLICY_NAMES],
+  );
   assert.deepEqual(parsePolicies(['sla', 'all']).map((p) => p.name)[0], 'sla');
   assert.equal(parsePolicies('sla,all').length, POLICY_NAMES.length);
 });
@@ -20,7 +29,16 @@ test('parsePolicies: unknown, repeated and empty lists are usage errors', () => 
 test('what each policy needs, decided by hand', () => {
   const row = (name: string) => {
     const p = parsePolicy(name);
-    return [p.kind, p.objective ?? null, p.provider ?? null, p.alwaysChooses, p.needsOrder, p.needsHash, p.needsStaticPass, p.needsTaskObjectives];
+    return [
+      p.kind,
+      p.objective ?? null,
+      p.provider ?? null,
+      p.alwaysChooses,
+      p.needsOrder,
+      p.needsHash,
+      p.needsStaticPass,
+      p.needsTaskObjectives,
+    ];
   };
   // kind, objective, provider, alwaysChooses, order, hash, static pass, task objectives
   assert.deepEqual(row('cost'), ['cost', 'cost', null, true, false, false, false, false]);

@@ -24,7 +24,8 @@ test('--retries: a failed attempt falls back to the next choice; expected cost, 
   try {
     // cost order: y (0.0006; its input alone 0.0005), then x (0.0012; input 0.001), reached with probability 0.1
     const [p] = (await run(s, { policies: ['cost'], info: 'hindsight', retries: 1 })).policies;
-    const near = (a: number | null, b: number) => assert.ok(a !== null && Math.abs(a - b) < 1e-9 * Math.max(1, b), `${a} vs ${b}`);
+    const near = (a: number | null, b: number) =>
+      assert.ok(a !== null && Math.abs(a - b) < 1e-9 * Math.max(1, b), `${a} vs ${b}`);
     // cost: 0.9 × 0.0006 + 0.1 × 0.0005 + 0.1 × (0.9 × 0.0012 + 0.1 × 0.001) = 0.000708
     near(p.policyCost, 0.000708);
     near(p.savingsPct, ((0.0012 - 0.000708) / 0.0012) * 100);
@@ -36,7 +37,8 @@ test('--retries: a failed attempt falls back to the next choice; expected cost, 
     near(p.p50LatencyMs, 5730);
     // TPS of the attempt that succeeds: (0.9 × 20 + 0.1 × 0.9 × 50) / 0.99
     near(p.policyThroughput, (0.9 * 20 + 0.09 * 50) / 0.99);
-    const [free] = (await run(s, { policies: ['cost'], info: 'hindsight', retries: 1, failedAttemptsFree: true })).policies;
+    const [free] = (await run(s, { policies: ['cost'], info: 'hindsight', retries: 1, failedAttemptsFree: true }))
+      .policies;
     near(free.policyCost, 0.9 * 0.0006 + 0.1 * 0.9 * 0.0012);
     const [none] = (await run(s, { policies: ['cost'], info: 'hindsight' })).policies;
     near(none.policyCost, 0.0006);

@@ -28,7 +28,10 @@ test('static-best keeps one provider per model and task; dynamic switching is wo
     assert.deepEqual(fixed.routing, [{ provider: 'x', share: 100 }]);
     assert.ok(Math.abs(fixed.savingsPct!) < 1e-12);
     assert.equal(fixed.requests, 2);
-    assert.deepEqual(r.dynamicValue?.map((d) => [d.policy, Number(d.savingsPp!.toFixed(9))]), [['cost', Number(((0.00055 / 0.0023) * 100).toFixed(9))]]);
+    assert.deepEqual(
+      r.dynamicValue?.map((d) => [d.policy, Number(d.savingsPp!.toFixed(9))]),
+      [['cost', Number(((0.00055 / 0.0023) * 100).toFixed(9))]],
+    );
   } finally {
     s.close();
   }

@@ -23,15 +23,26 @@ test('task-aware applies each task its own objective', async () => {
     ],
   });
   try {
-    await s.run(`UPDATE requests SET task = CASE request_id WHEN 'c1' THEN 'chat' WHEN 'r1' THEN 'reasoning' WHEN 'd1' THEN 'doc-analysis' END`);
+    await s.run(
+      `UPDATE requests SET task = CASE request_id WHEN 'c1' THEN 'chat' WHEN 'r1' THEN 'reasoning' WHEN 'd1' THEN 'doc-analysis' END`,
+    );
     const r = await run(s, { policies: ['task-aware'], info: 'hindsight', by: 'task' });
     const pick = (task: string | null) => r.groups!.find((g) => g.group === task)!.routing[0].provider;
     assert.equal(pick('chat'), 'y', 'chat: lowest TTFT (300 ms)');
     assert.equal(pick('reasoning'), 'z', 'reasoning: highest TPS (100)');
     assert.equal(pick('doc-analysis'), 'y', 'doc-analysis: cheapest');
     assert.equal(pick(null), 'y', 'no task: cost');
-    const custom = await run(s, { policies: ['task-aware'], info: 'hindsight', by: 'task', taskObjectives: { chat: 'throughput' } });
-    assert.equal(custom.groups!.find((g) => g.group === 'chat')!.routing[0].provider, 'z', '--task-objective chat=throughput');
+    const custom = await run(s, {
+      policies: ['task-aware'],
+      info: 'hindsight',
+      by: 'task',
+      taskObjectives: { chat: 'throughput' },
+    });
+    assert.equal(
+      custom.groups!.find((g) => g.group === 'chat')!.routing[0].provider,
+      'z',
+      '--task-objective chat=throughput',
+    );
   } finally {
     s.close();
   }

@@ -46,6 +46,11 @@ export const helicone: Preset = {
       `coalesce(${f.text('cost')}, ${f.text('cost_usd')}, ${f.text('costUSD')}) AS cost`,
       `'USD' AS currency`,
     ];
-    return [{ kind: 'requests', source: await derive(store, base, select.join(',\n      '), { helicone_no_cache: NO_CACHE_REFERENCE }) }];
+    return [
+      {
+        kind: 'requests',
+        source: await derive(store, base, select.join(',\n      '), { helicone_no_cache: NO_CACHE_REFERENCE }),
+      },
+    ];
   },
 };

@@ -22,7 +22,8 @@ function pointer(key: string): string {
 const isInput = (k: string) => `contains(${k}, 'input')`;
 const isOutput = (k: string) => `contains(${k}, 'output')`;
 // Langfuse's own names for prompt tokens read from a cache (`input_cached_tokens`, `input_cache_read`).
-const isCachedInput = (k: string) => `contains(${k}, 'input') AND (contains(${k}, 'cached') OR contains(${k}, 'cache_read'))`;
+const isCachedInput = (k: string) =>
+  `contains(${k}, 'input') AND (contains(${k}, 'cached') OR contains(${k}, 'cache_read'))`;
 
 /**
  * Token counts by usage type. Langfuse subtracts cached and other detailed
@@ -34,14 +35,20 @@ function usage(f: Fields): { input: string; output: string; cached: string } {
   const object = f.find('usage_details', 'usageDetails');
   if (object) {
     const json = f.json(object.name);
-    return { input: jsonKeySum(json, isInput), output: jsonKeySum(json, isOutput), cached: jsonKeySum(json, isCachedInput) };
+    return {
+      input: jsonKeySum(json, isInput),
+      output: jsonKeySum(json, isOutput),
+      cached: jsonKeySum(json, isCachedInput),
+    };
   }
   // The same object flattened into `usage_details.<type>` columns.
   const flat = f.columns.filter((c) => c.name.toLowerCase().startsWith('usage_details.'));
   if (flat.length) {
     const sum = (keep: (type: string) => boolean) => {
       const cols = flat.filter((c) => keep(c.name.toLowerCase().slice('usage_details.'.length)));
-      return cols.length ? `list_sum([${cols.map((c) => `TRY_CAST(s.${quotedIdentifier(c.name)} AS DOUBLE)`).join(', ')}])` : 'CAST(NULL AS DOUBLE)';
+      return cols.length
+        ? `list_sum([${cols.map((c) => `TRY_CAST(s.${quotedIdentifier(c.name)} AS DOUBLE)`).join(', ')}])`
+        : 'CAST(NULL AS DOUBLE)';
     };
     return {
       input: sum((t) => t.includes('input')),
@@ -55,7 +62,8 @@ function usage(f: Fields): { input: string; output: string; cached: string } {
 
 export const langfuse: Preset = {
   name: 'langfuse',
-  description: 'Langfuse observations export (blob storage observations/observations_v2 or API; generations only) as requests',
+  description:
+    'Langfuse observations export (blob storage observations/observations_v2 or API; generations only) as requests',
   settings: ['provider_key'],
   async open(store, src, { set }) {
     const base = await openSource(store, src);
@@ -68,7 +76,9 @@ export const langfuse: Preset = {
     };
     const params: Record<string, string> = {};
     const meta = f.json('metadata');
-    const keys = PROVIDER_KEYS.map((k) => `NULLIF(trim(json_extract_string(${meta}, ${quotedString(pointer(k))})), '')`);
+    const keys = PROVIDER_KEYS.map(
+      (k) => `NULLIF(trim(json_extract_string(${meta}, ${quotedString(pointer(k))})), '')`,
+    );
     if (set.provider_key !== undefined) {
       params.langfuse_provider_key = pointer(set.provider_key);
       keys.unshift(`NULLIF(trim(json_extract_string(${meta}, $langfuse_provider_key)), '')`);

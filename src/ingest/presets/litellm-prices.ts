@@ -106,7 +106,8 @@ async function snapshotTime(store: Store, file: string, setTs: string | undefine
     setTs !== undefined
       ? [setTs.trim(), '--set ts']
       : [
-          (await store.one<{ t: string | null }>("SELECT doc ->> 'last_updated' AS t FROM stage_litellm_doc"))?.t ?? null,
+          (await store.one<{ t: string | null }>("SELECT doc ->> 'last_updated' AS t FROM stage_litellm_doc"))?.t ??
+            null,
           `${file}: last_updated`,
         ];
   if (text === null) {
@@ -167,6 +168,6 @@ async function open(store: Store, src: SourceFile, set: Record<string, string>):
 export const litellmPrices: Preset = {
   name: 'litellm-prices',
   description:
-    "LiteLLM model_prices_and_context_window.json: chat entries as offerings and USD prices per 1M tokens (snapshot: --set ts, else last_updated, else today)",
+    'LiteLLM model_prices_and_context_window.json: chat entries as offerings and USD prices per 1M tokens (snapshot: --set ts, else last_updated, else today)',
   open: (store, src, opts) => open(store, src, opts.set),
 };

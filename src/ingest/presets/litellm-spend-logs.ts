@@ -38,7 +38,8 @@ export const litellmSpendLogs: Preset = {
     const errorType = `coalesce(${textErrorType(jsonText(meta, '$.error_information.error_class'))},
       ${httpErrorType(errorCode)}, ${textErrorType(jsonText(meta, '$.error_information.error_message'))})`;
     // Failed calls carry no usage; they count as demand with zero tokens.
-    const tokens = (name: string) => `CASE WHEN ${isError} THEN coalesce(${f.text(name)}, '0') ELSE ${f.text(name)} END`;
+    const tokens = (name: string) =>
+      `CASE WHEN ${isError} THEN coalesce(${f.text(name)}, '0') ELSE ${f.text(name)} END`;
     const latency = `coalesce(${msBetween(start, end)}, ${f.number('request_duration_ms')})`;
     const select = [
       's.__row',

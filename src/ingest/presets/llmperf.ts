@@ -29,7 +29,10 @@ const LAYOUT = 'an LLMPerf individual results file (an array of per-request reco
 
 /** `anyscale` from `anyscale_13b.json`: the file name without extension and its last `_<size>` part. */
 export function llmperfProvider(file: string): string {
-  const stem = path.basename(file).replace(/\.gz$/i, '').replace(/\.[^.]*$/, '');
+  const stem = path
+    .basename(file)
+    .replace(/\.gz$/i, '')
+    .replace(/\.[^.]*$/, '');
   return stem.includes('_') ? stem.slice(0, stem.lastIndexOf('_')) : stem;
 }
 
@@ -44,7 +47,12 @@ interface RunSummary {
   ts: string;
 }
 
-async function readSummary(store: Store, file: string, summary: string, set: Record<string, string>): Promise<RunSummary> {
+async function readSummary(
+  store: Store,
+  file: string,
+  summary: string,
+  set: Record<string, string>,
+): Promise<RunSummary> {
   let row: { kind: string | null; model: string | null; ts: string | null } | undefined;
   try {
     row = await store.one(
@@ -53,10 +61,14 @@ async function readSummary(store: Store, file: string, summary: string, set: Rec
       { summary },
     );
   } catch (e) {
-    throw new InputError(`${summary} (the run summary of ${file}): cannot read as JSON: ${firstLine((e as Error).message)}`);
+    throw new InputError(
+      `${summary} (the run summary of ${file}): cannot read as JSON: ${firstLine((e as Error).message)}`,
+    );
   }
   if (row?.kind !== 'OBJECT') {
-    throw new InputError(`${summary} (the run summary of ${file}): expected one JSON object with the run's model and timestamp`);
+    throw new InputError(
+      `${summary} (the run summary of ${file}): expected one JSON object with the run's model and timestamp`,
+    );
   }
   const ts = row.ts !== null && Number.isFinite(Number(row.ts)) && row.ts.trim() !== '' ? row.ts.trim() : null;
   if (ts === null && set.ts === undefined) {

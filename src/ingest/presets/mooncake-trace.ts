@@ -44,7 +44,10 @@ async function startMicros(store: Store, start: string | undefined): Promise<str
  * 3. `leading`: per request, the leading run of blocks first seen strictly before
  *    the request = the first position whose block is not, minus one (all blocks if none).
  */
-function requestsSql(relation: string, cols: { ts: string; input: string; output: string; hashIds: string | null }): string {
+function requestsSql(
+  relation: string,
+  cols: { ts: string; input: string; output: string; hashIds: string | null },
+): string {
   const msText = `NULLIF(trim(CAST(s.${cols.ts} AS VARCHAR)), '')`;
   return `
 WITH req AS (

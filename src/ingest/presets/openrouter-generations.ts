@@ -34,7 +34,12 @@ async function generations(store: Parameters<Preset['open']>[0], src: SourceFile
     );
   }
   if (data && data.type.startsWith('STRUCT')) {
-    return stageTable(store, 'openrouter_generations', `SELECT s.__row, unnest(s.${quotedIdentifier(data.name)}) FROM ${raw.relation} s`, raw.params);
+    return stageTable(
+      store,
+      'openrouter_generations',
+      `SELECT s.__row, unnest(s.${quotedIdentifier(data.name)}) FROM ${raw.relation} s`,
+      raw.params,
+    );
   }
   throw new InputError(
     `${src.path}: not OpenRouter generation records: expected objects with 'id', 'created_at', 'model', … ` +
@@ -44,7 +49,8 @@ async function generations(store: Parameters<Preset['open']>[0], src: SourceFile
 
 export const openrouterGenerations: Preset = {
   name: 'openrouter-generations',
-  description: 'OpenRouter generation records (GET /api/v1/generation; JSON, JSONL or {data} wrappers) as requests, and their provider attempts as latency',
+  description:
+    'OpenRouter generation records (GET /api/v1/generation; JSON, JSONL or {data} wrappers) as requests, and their provider attempts as latency',
   async open(store, src) {
     const raw = await openSource(store, src);
     const gens = await generations(store, src, raw);

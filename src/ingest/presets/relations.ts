@@ -32,7 +32,12 @@ export async function derive(
   select: string,
   params: Record<string, string> = {},
 ): Promise<Source> {
-  return describeSource(store, `(SELECT ${select} FROM ${base.relation} s)`, { ...base.params, ...params }, base.csvRejects);
+  return describeSource(
+    store,
+    `(SELECT ${select} FROM ${base.relation} s)`,
+    { ...base.params, ...params },
+    base.csvRejects,
+  );
 }
 
 /**
@@ -57,7 +62,9 @@ async function describeSource(
   params: Record<string, string>,
   csvRejects: Source['csvRejects'],
 ): Promise<Source> {
-  const columns = (await store.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation}`, params))
+  const columns = (
+    await store.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation}`, params)
+  )
     .filter((c) => c.column_name !== '__row')
     .map((c) => ({ name: c.column_name, type: c.column_type }));
   return { relation, params, columns, csvRejects };

@@ -47,7 +47,6 @@ const EARLY_NAMES: readonly [string, string, string][] = [
   ['^fixie-(.+)\\.([a-z0-9]+)\\.azure$', 'fixie-\\2.azure', '\\1'],
 ];
 
-
 /** provider and model of a result's `model` field (`name`, a VARCHAR expression). */
 function splitName(name: string): { provider: string; model: string } {
   const early = EARLY_NAMES.map(([re, provider, model]) => ({
