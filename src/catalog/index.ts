@@ -4,6 +4,7 @@
  * resolutions into DuckDB.
  */
 import { InputError } from '../errors.js';
+import { calendarDay } from '../time.js';
 import { BUILTIN_MODELS } from './builtin.js';
 import {
   parseName,
@@ -126,12 +127,8 @@ function isoDate(v: string | Date | null | undefined, alias: string): string | n
   }
   const s = String(v).trim();
   if (!s) return null;
-  const day = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/.exec(s)?.[1];
-  const t = day ? Date.parse(`${day}T00:00:00Z`) : NaN;
-  // Round-trip so that 2025-02-30 is refused rather than rolled over into March.
-  if (!day || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== day) {
-    throw new InputError(`catalog row '${alias}': release_date '${s}' is not a date (YYYY-MM-DD)`);
-  }
+  const day = calendarDay(s);
+  if (!day) throw new InputError(`catalog row '${alias}': release_date '${s}' is not a date (YYYY-MM-DD)`);
   return day;
 }
 

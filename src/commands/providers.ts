@@ -3,11 +3,11 @@
  * offering: listing, price in force, limits, features, flags and measured speed.
  */
 import { resolveName } from '../catalog/index.js';
-import { InputError } from '../errors.js';
 import { prepareModelMap } from '../query/model-map.js';
+import { momentOption } from '../query/selection.js';
 import { latestPriceTs, providerOfferings, type ProviderOffering } from '../metrics/providers.js';
 import { percentCell, type Report, type Section } from '../report/index.js';
-import { openExisting, type Store } from '../store/db.js';
+import { openExisting } from '../store/db.js';
 
 export interface ProvidersOptions {
   db: string;
@@ -26,11 +26,13 @@ export interface ProvidersResult {
 }
 
 export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
+  // formatted like stored times (microseconds), as latestPriceTs gives them
+  const given = o.at ? momentOption('--at', o.at).toISOString().replace(/Z$/, '000Z') : undefined;
   const store = await openExisting(o.db, 'ingest offerings, prices or latency first');
   try {
     const { catalog } = await prepareModelMap(store, o.catalog);
     const model = o.model ? resolveName(o.model, catalog).model : null;
-    const at = o.at ? await parseTime(store, o.at) : await latestPriceTs(store);
+    const at = given ?? (await latestPriceTs(store));
     const rows = await providerOfferings(store, { model: model ?? undefined, at });
     const byModel = new Map<string, ProviderOffering[]>();
     for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
@@ -40,16 +42,6 @@ export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
   } finally {
     store.close();
   }
-}
-
-/** A user-given time in any form ingest accepts for ISO text, formatted like stored times. */
-async function parseTime(store: Store, text: string): Promise<string> {
-  const r = await store.one<{ ts: string | null }>(
-    `SELECT strftime(CAST(TRY_CAST($t AS TIMESTAMPTZ) AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%fZ') AS ts`,
-    { t: text },
-  );
-  if (!r?.ts) throw new InputError(`--at '${text}' is not a date or time`);
-  return r.ts;
 }
 
 const ms = (v: number | null) => (v === null ? null : Math.round(v));

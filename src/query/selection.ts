@@ -5,6 +5,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
+import { DATE_ONLY, parseMoment } from '../time.js';
 import { listCostSql, pricesOf, tokensOf } from './measures.js';
 
 export type DemandUnit = 'tokens' | 'requests' | 'cost';
@@ -41,30 +42,19 @@ export interface SelectionBounds {
   toDay: string | null;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
-
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-function parseMoment(flag: string, s: string): Date {
-  const text = s.trim();
-  // A moment without a zone is UTC, like every timestamp in the store.
-  const iso = DATE_ONLY.test(text) ? `${text}T00:00:00Z` : HAS_ZONE.test(text) ? text : `${text.replace(' ', 'T')}Z`;
-  const d = new Date(iso);
-  // Date rolls 2025-02-30 over into March; a calendar date must survive the round trip.
-  const datePart = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0];
-  const midnight = datePart ? new Date(`${datePart}T00:00:00Z`) : null;
-  const realDate = !!midnight && !Number.isNaN(midnight.getTime()) && day(midnight) === datePart;
-  if (Number.isNaN(d.getTime()) || !realDate) {
-    throw new UsageError(`${flag} '${s}' is not a date (YYYY-MM-DD) or ISO 8601 time`);
-  }
+/** The moment an option names, or a usage error naming the option. */
+export function momentOption(flag: string, s: string): Date {
+  const d = parseMoment(s);
+  if (!d) throw new UsageError(`${flag} '${s}' is not a date (YYYY-MM-DD) or ISO 8601 time`);
   return d;
 }
 
 /** Turns `--from` / `--to` into timestamp bounds; a bare `--to` date covers that whole day. */
 export function selectionBounds(sel: Pick<AnalyzeSelection, 'from' | 'to'>): SelectionBounds {
-  const from = sel.from ? parseMoment('--from', sel.from) : null;
-  const to = sel.to ? parseMoment('--to', sel.to) : null;
+  const from = sel.from ? momentOption('--from', sel.from) : null;
+  const to = sel.to ? momentOption('--to', sel.to) : null;
   const toIsDate = !!sel.to && DATE_ONLY.test(sel.to.trim());
   const toTs = to ? (toIsDate ? new Date(to.getTime() + 86_400_000) : to) : null;
   if (from && toTs && (toIsDate ? toTs <= from : toTs < from)) {
