@@ -88,7 +88,7 @@ const KEYS: Record<Objective, Keys> = {
  * Columns computed in layers over the candidates. A column goes in the layer after
  * the last column it uses, so each layer is one projection and nothing is inlined
  * twice; an expression asked for again (policies share keys and masks) is the same
- * column. After `filter`, only the rows it keeps go on.
+ * column, named for what it holds (`what`) and numbered. After `filter`, only the rows it keeps go on.
  */
 class Layers {
   private readonly layers: string[][] = [];
@@ -96,8 +96,8 @@ class Layers {
   private readonly byExpr = new Map<string, string>();
   private readonly filters = new Map<number, string>();
   private floor = 0;
-  /** Adds `expr` (as `name`, or a name of its own); returns the column's name. */
-  add(expr: string, name?: string): string {
+  /** Adds `expr` (as `name`, or as `<what>_<n>`); returns the column's name. */
+  add(expr: string, name?: string, what = 'column'): string {
     // a column as it is (of the candidates, or added before)
     if (!name && /^[a-z_][a-z0-9_]*$/i.test(expr)) return expr;
     const found = this.byExpr.get(expr);
@@ -105,7 +105,7 @@ class Layers {
     const src = found ?? expr;
     const uses = (src.match(/[a-z_][a-z0-9_]*/gi) ?? []).map((id) => this.layerOf.get(id) ?? -1);
     const layer = Math.max(this.floor, ...uses.map((l) => l + 1));
-    const col = name ?? `c${this.layerOf.size}`;
+    const col = name ?? `${what}_${this.layerOf.size}`;
     (this.layers[layer] ??= []).push(`${src} AS ${col}`);
     this.layerOf.set(col, layer);
     if (!found) this.byExpr.set(expr, col);
@@ -149,10 +149,11 @@ function argMin(
   guard?: string,
 ): { pick: string; least: string } {
   const ks = slotsOf(slots);
-  const cols = keys.map((key) => ks.map((k) => L.add(key(k))));
+  const cols = keys.map((key) => ks.map((k) => L.add(key(k), undefined, 'key')));
   const mask = (k: number) => `CASE WHEN ${eligible(k)} THEN ${cols[0][k - 1]} END`;
-  const masked = ks.map((k) => (guard ? `(${mask(k)})` : L.add(mask(k))));
-  const add = (expr: string, as?: string) => L.add(guard ? `CASE WHEN ${guard} THEN ${expr} END` : expr, as);
+  const masked = ks.map((k) => (guard ? `(${mask(k)})` : L.add(mask(k), undefined, 'eligible_key')));
+  const add = (what: string, expr: string, as?: string) =>
+    L.add(guard ? `CASE WHEN ${guard} THEN ${expr} END` : expr, as, what);
   const others = (k: number) => earlier.map((e) => `${k} IS DISTINCT FROM ${e}`);
   const m: string[] = [];
   const ties = (k: number, upto: number) => [
@@ -161,23 +162,26 @@ function argMin(
   ];
   m.push(
     add(
+      'least_key',
       `least(${ks.map((k) => (earlier.length ? `CASE WHEN ${others(k).join(' AND ')} THEN ${masked[k - 1]} END` : masked[k - 1])).join(', ')})`,
     ),
   );
   const atLeast = (k: number) => ties(k, 1).join(' AND ');
-  if (keys.length === 1) return { pick: add(firstSlot(atLeast, slots), name), least: m[0] };
+  if (keys.length === 1) return { pick: add('pick', firstSlot(atLeast, slots), name), least: m[0] };
   // the later keys only where several slots share the least first key: the first and the last of them differ
-  const first = add(firstSlot(atLeast, slots));
-  const tied = `${first} <> ${add(firstSlot(atLeast, slots, true))}`;
+  const first = add('first_least', firstSlot(atLeast, slots));
+  const tied = `${first} <> ${add('last_least', firstSlot(atLeast, slots, true))}`;
   for (let i = 1; i < keys.length; i++) {
     m.push(
       add(
+        'least_key',
         `CASE WHEN ${tied} THEN least(${ks.map((k) => `CASE WHEN ${ties(k, i).join(' AND ')} THEN ${cols[i][k - 1]} END`).join(', ')}) END`,
       ),
     );
   }
   return {
     pick: add(
+      'pick',
       `CASE WHEN ${tied} THEN ${firstSlot((k) => ties(k, keys.length).join(' AND '), slots)} ELSE ${first} END`,
       name,
     ),
@@ -187,8 +191,8 @@ function argMin(
 
 /** How many of the slots 1 … k a request fits, for k = 1 … slots: the last is how many it fits (classPick's class). */
 function fitsUpTo(L: Layers, slots: number): string[] {
-  const upto = [L.add('feas_1::INT')];
-  for (let k = 2; k <= slots; k++) upto.push(L.add(`${upto[k - 2]} + feas_${k}::INT`));
+  const upto = [L.add('feas_1::INT', undefined, 'fits')];
+  for (let k = 2; k <= slots; k++) upto.push(L.add(`${upto[k - 2]} + feas_${k}::INT`, undefined, 'fits'));
   return upto;
 }
 
@@ -202,14 +206,20 @@ function fitsUpTo(L: Layers, slots: number): string[] {
 function classPick(L: Layers, policy: ClassPolicy, slots: number): string {
   const ks = slotsOf(slots);
   const c = fitsUpTo(L, slots)[slots - 1];
-  const one = L.add(`CASE WHEN ${c} > 0 THEN (${policy}_one >> (4 * (${c} - 1))) & 15 END`);
+  const one = L.add(`CASE WHEN ${c} > 0 THEN (${policy}_one >> (4 * (${c} - 1))) & 15 END`, undefined, 'class_best');
   const ties = L.add(
     `CASE WHEN ${one} = 0 THEN ((${policy}_ties >> ((${c} - 1) * ${slots})::UHUGEINT) & ${2 ** slots - 1}::UHUGEINT)::BIGINT END`,
+    undefined,
+    'class_ties',
   );
   const tied = (k: number) => `(${ties} >> ${k - 1}) & 1 = 1`;
   const leastCost = `least(${ks.map((k) => `CASE WHEN ${tied(k)} THEN cost_${k} END`).join(', ')})`;
-  return L.add(`CASE WHEN ${one} > 0 THEN ${one}
-    WHEN ${one} = 0 THEN CASE ${ks.map((k) => `WHEN ${tied(k)} AND cost_${k} = ${leastCost} THEN ${k}`).join(' ')} END END`);
+  return L.add(
+    `CASE WHEN ${one} > 0 THEN ${one}
+    WHEN ${one} = 0 THEN CASE ${ks.map((k) => `WHEN ${tied(k)} AND cost_${k} = ${leastCost} THEN ${k}`).join(' ')} END END`,
+    undefined,
+    'pick',
+  );
 }
 
 /**
@@ -249,18 +259,21 @@ function balancedKeys(L: Layers, slots: number, weights: BalancedWeights): Keys 
   const ks = slotsOf(slots);
   const mask = (f: (k: number) => string) => ks.map((k) => `CASE WHEN feas_${k} THEN ${f(k)} END`);
   const ends = (f: (k: number) => string) => {
-    const masked = mask(f).map((m) => L.add(m));
-    return [L.add(`least(${masked.join(', ')})`), L.add(`greatest(${masked.join(', ')})`)];
+    const masked = mask(f).map((m) => L.add(m, undefined, 'feasible_figure'));
+    return [
+      L.add(`least(${masked.join(', ')})`, undefined, 'range_low'),
+      L.add(`greatest(${masked.join(', ')})`, undefined, 'range_high'),
+    ];
   };
   const e2eEnds = () => {
-    const keyEnds = ends((k) => L.add(KEYS.latency[0](k)));
+    const keyEnds = ends((k) => L.add(KEYS.latency[0](k), undefined, 'key'));
     const exact = mask((k) => `d_e2e_${k}`).join(', ');
     return ['least', 'greatest'].map((f, i) =>
-      L.add(`CASE WHEN ${keyEnds[i]} < ${INF} THEN ${keyEnds[i]} ELSE ${f}(${exact}) END`),
+      L.add(`CASE WHEN ${keyEnds[i]} < ${INF} THEN ${keyEnds[i]} ELSE ${f}(${exact}) END`, undefined, `range_${f}`),
     );
   };
   const norm = (f: string, best: 'least' | 'greatest', [lo, hi]: string[]) => {
-    const range = L.add(`nullif(${hi} - ${lo}, 0)`);
+    const range = L.add(`nullif(${hi} - ${lo}, 0)`, undefined, 'range');
     return (k: number) => `coalesce((${best === 'least' ? `${f}_${k} - ${lo}` : `${hi} - ${f}_${k}`}) / ${range}, 0)`;
   };
   const criteria = [
@@ -303,7 +316,7 @@ function addPolicy(L: Layers, policy: Policy, i: number, o: PolicyOptions): { at
   if (policy.kind === 'round-robin' || policy.kind === 'random') {
     // both cycle through the feasible slots in provider-name order: the nth feasible one
     const upto = fitsUpTo(L, n);
-    const nth = L.add(`${policy.needsOrder ? 'seq' : 'u'} % ${upto[n - 1]} + 1`);
+    const nth = L.add(`${policy.needsOrder ? 'seq' : 'u'} % ${upto[n - 1]} + 1`, undefined, 'turn');
     L.add(
       firstSlot((k) => `feas_${k} AND ${upto[k - 1]} = ${nth}`, n),
       name(1),
@@ -392,6 +405,8 @@ function lookup(L: Layers, f: Figure, slot: string, slots: number, listed: boole
         `[${slotsOf(slots)
           .map((k) => `${f}_${k}`)
           .join(', ')}]`,
+        undefined,
+        `${f}_by_slot`,
       )}[${slot}]`
     : figureOf(f, slot, slots);
 }
