@@ -3,7 +3,8 @@
  * imported lazily so that `--help` never loads DuckDB.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { exitCodeOf, GateFailure, isKnownError, UsageError } from '../errors.js';
 import type { Format, Report } from '../report/index.js';
@@ -111,8 +112,11 @@ async function emit(report: Report, opts: OutputOptions): Promise<void> {
   const { render } = await import('../report/index.js');
   // md in CI jobs, where output lands in logs and job summaries
   const text = await render(report, opts.format ?? (process.env.CI ? 'md' : 'table'));
-  if (opts.out) await writeFile(opts.out, text);
-  else process.stdout.write(text);
+  if (opts.out) {
+    await writeFile(opts.out, text).catch((e: Error) => {
+      throw new UsageError(`--out ${opts.out}: cannot write: ${e.message}`);
+    });
+  } else process.stdout.write(text);
 }
 
 export function buildProgram(): Command {
@@ -122,8 +126,9 @@ export function buildProgram(): Command {
     )
     .version(pkg.version)
     .option('-q, --quiet', 'no progress and no warnings on stderr (errors still go there)')
-    .hook('preAction', async (cmd) => {
+    .hook('preAction', async (cmd, action) => {
       quiet = Boolean(cmd.opts().quiet);
+      checkFolders(action);
       // loaded only for a command that runs, so that --help never loads DuckDB
       if (process.env.AI_PING_DEBUG === 'sql') (await import('../store/db.js')).debugSql(true);
     })
@@ -430,6 +435,22 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     });
 
   return program;
+}
+
+/**
+ * A file to write (--out) or a database (--db) in a folder that does not exist is bad usage,
+ * said before any work rather than as a crash at the end. generate creates its --out folder.
+ */
+function checkFolders(action: Command): void {
+  const o = action.opts<{ out?: string; db?: string }>();
+  const files = [action.name() === 'generate' ? undefined : ['--out', o.out], ['--db', o.db]];
+  for (const [flag, file] of files.filter((f): f is [string, string | undefined] => f !== undefined)) {
+    if (!file || file === ':memory:') continue;
+    const dir = path.dirname(path.resolve(file));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UsageError(`${flag} ${file}: the folder ${dir} does not exist`);
+    }
+  }
 }
 
 function warn(msg: string): void {

@@ -33,6 +33,12 @@ function logSql(sql: string, t0: number): void {
   process.stderr.write(`[sql ${ms} ms] ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`);
 }
 
+/**
+ * The tool works offline: DuckDB never installs or loads an extension on its own (a SQLite file
+ * given as --db would otherwise make it download sqlite_scanner). Parquet, JSON and ICU are built in.
+ */
+const OFFLINE = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+
 export class Store {
   private constructor(
     readonly path: string,
@@ -47,13 +53,22 @@ export class Store {
   static async open(path: string, opts: { readOnly?: boolean; init?: boolean } = {}): Promise<Store> {
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      instance = await DuckDBInstance.create(path, {
+        ...OFFLINE,
+        ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      });
     } catch (e) {
       const msg = (e as Error).message;
       if (/lock/i.test(msg)) {
         const pid = /PID (\d+)/.exec(msg)?.[1];
         throw new InputError(
           `database ${path} is in use by another process${pid ? ` (PID ${pid})` : ''}; wait for it to finish or use another --db`,
+        );
+      }
+      // a file of another database's format: DuckDB would need one of its extensions to read it
+      if (/Extension .* not found/i.test(msg)) {
+        throw new InputError(
+          `database ${path} is not a DuckDB database; --db takes a database that 'ai-ping ingest' wrote`,
         );
       }
       if (/No such file|does not exist/i.test(msg) && opts.readOnly) {
@@ -89,6 +104,16 @@ export class Store {
         );
       }
       if (version === SCHEMA_VERSION) return;
+    } else {
+      // a database ai-ping did not write: never add its tables beside someone else's, nor read it as ours
+      const other = await this.one<{ name: string | null }>(
+        'SELECT min(table_name) AS name FROM information_schema.tables WHERE table_catalog = current_database()',
+      );
+      if (other?.name) {
+        throw new InputError(
+          `database ${this.path} was not written by ai-ping (it holds table '${other.name}' and no ai-ping schema); pass another --db`,
+        );
+      }
     }
     if (!writable) return;
     await this.transaction(async () => {
