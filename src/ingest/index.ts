@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { Store } from '../store/db.js';
+import { firstLine, Store } from '../store/db.js';
 import { TABLES, type TableKind } from '../store/schema.js';
 import { expandSources, type SourceFile } from './sources.js';
 import type { Preset } from './presets/relations.js';
@@ -226,6 +226,9 @@ async function loadUnit(
   return result;
 }
 
+/** DuckDB's errors for data it cannot read, as opposed to a statement of ours that is wrong. */
+const READ_FAILURE = /^(IO|Invalid|Invalid Input|Conversion|Out of Range) Error/;
+
 /** The relations a file yields: itself, or what its preset makes of it. */
 async function unitsOf(store: Store, src: SourceFile, opts: IngestFilesOptions): Promise<LoadUnit[]> {
   if (opts.preset) return opts.preset.open(store, src, { set: opts.set ?? {} });
@@ -252,17 +255,25 @@ export async function ingestFiles(store: Store, args: string[], opts: IngestFile
       const label = `[${i + 1}/${files.length}] ${path.basename(f.path)}`;
       opts.onProgress?.(label);
       const hash = fileHash(f.path);
-      const units = await unitsOf(store, f, opts);
-      for (const unit of units) {
-        const counts = await loadUnit(store, f, unit, base + results.length + 1, await hash, opts, label);
-        if (opts.strict && counts.rejected > 0) {
-          const first = counts.rejects[0];
-          throw new InputError(
-            `${f.path}: ${counts.rejected} row(s) rejected under --strict; nothing was ingested. ` +
-              `First: row ${first.row}, ${first.reason}`,
-          );
+      try {
+        const units = await unitsOf(store, f, opts);
+        for (const unit of units) {
+          const counts = await loadUnit(store, f, unit, base + results.length + 1, await hash, opts, label);
+          if (opts.strict && counts.rejected > 0) {
+            const first = counts.rejects[0];
+            throw new InputError(
+              `${f.path}: ${counts.rejected} row(s) rejected under --strict; nothing was ingested. ` +
+                `First: row ${first.row}, ${first.reason}`,
+            );
+          }
+          results.push(counts);
         }
-        results.push(counts);
+      } catch (e) {
+        // a file whose body DuckDB cannot read (a corrupt Parquet page, say) fails only once its rows are loaded
+        if (e instanceof Error && READ_FAILURE.test(e.message)) {
+          throw new InputError(`${f.path}: cannot read: ${firstLine(e.message)}`);
+        }
+        throw e;
       }
       await closeSource(store);
     }

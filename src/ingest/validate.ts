@@ -161,9 +161,15 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
     case 'int':
     case 'float': {
       value = NUMERIC_TYPES.test(srcType) ? `CAST(${r} AS DOUBLE)` : `TRY_CAST(${r} AS DOUBLE)`;
-      if (c.type === 'int') stored = `CAST(${v} AS BIGINT)`;
+      // TRY_CAST: a count too large for BIGINT is a rejected row (below), never a failed statement
+      if (c.type === 'int') stored = `TRY_CAST(${v} AS BIGINT)`;
       checks.push(`WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${quoted('is not a number')}`);
       checks.push(`WHEN NOT isfinite(${v}) THEN ${quoted('is not a finite number')}`);
+      if (c.type === 'int') {
+        checks.push(
+          `WHEN abs(${v}) > ${Number.MAX_SAFE_INTEGER} THEN ${quoted(`is larger than ${Number.MAX_SAFE_INTEGER}`)}`,
+        );
+      }
       if (c.type === 'int' && !INTEGER_TYPES.test(srcType)) {
         checks.push(`WHEN ${v} <> trunc(${v}) THEN ${quoted('is not a whole number')}`);
       }
@@ -245,7 +251,7 @@ export function validationSql(
   if (kind === 'requests') {
     problems.push({
       field: 'cached_tokens',
-      sql: `CASE WHEN v_cached_tokens > v_input_tokens THEN CAST(v_cached_tokens AS BIGINT) || ' exceeds input_tokens ' || CAST(v_input_tokens AS BIGINT) END`,
+      sql: `CASE WHEN v_cached_tokens > v_input_tokens THEN TRY_CAST(v_cached_tokens AS BIGINT) || ' exceeds input_tokens ' || TRY_CAST(v_input_tokens AS BIGINT) END`,
     });
   }
   const parsed = `(

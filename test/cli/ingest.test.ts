@@ -100,6 +100,8 @@ describe('ai-ping ingest (CLI)', () => {
     ['bad/unknown-format.bin', /unknown-format\.bin: unknown file format/],
     ['bad/truncated.jsonl', /truncated\.jsonl: cannot read as json: .*Malformed JSON/],
     ['bad/missing-column.csv', /missing-column\.csv: missing required column 'output_tokens' for requests/],
+    // a valid footer over corrupt pages: DuckDB fails only when it reads the rows
+    ['bad/corrupt-body.parquet', /corrupt-body\.parquet: cannot read: /],
   ] as const) {
     test(`whole-file problem (${path.basename(file)}): exit 2, the file named, the database as it was`, async () => {
       const dir = tmpDir();

@@ -151,6 +151,32 @@ describe('bad rows are rejected with file, row, field and reason; good rows land
     });
   }
 
+  test('token counts too large for a whole number (1e30, 2^63 − 1) are rejected rows, not a failed ingest', async () => {
+    const f = path.join(tmpDir(), 'huge.csv');
+    writeFileSync(
+      f,
+      'ts,model,provider,input_tokens,output_tokens,cached_tokens\n' +
+        '2025-10-01T00:00:00Z,m,p,1e30,5,0\n' +
+        '2025-10-01T00:00:00Z,m,p,10,9223372036854775807,0\n' +
+        '2025-10-01T00:00:00Z,m,p,10,5,1e30\n' +
+        '2025-10-01T00:00:00Z,m,p,9007199254740991,5,0\n',
+    );
+    await withMemory(async (s) => {
+      const [c] = await ingestFiles(s, [f]);
+      assert.deepEqual([c.read, c.accepted, c.rejected], [4, 1, 3]);
+      assert.deepEqual(await s.all('SELECT row_number, field, reason FROM rejects ORDER BY row_number'), [
+        { row_number: 1, field: 'input_tokens', reason: "input_tokens: '1e30' is larger than 9007199254740991" },
+        {
+          row_number: 2,
+          field: 'output_tokens',
+          reason: "output_tokens: '9223372036854775807' is larger than 9007199254740991",
+        },
+        { row_number: 3, field: 'cached_tokens', reason: "cached_tokens: '1e30' is larger than 9007199254740991" },
+      ]);
+      assert.deepEqual(await s.all('SELECT input_tokens FROM requests'), [{ input_tokens: 9007199254740991 }]);
+    });
+  });
+
   test('every problem of a row is named', async () => {
     const dir = tmpDir();
     const f = path.join(dir, 'many.csv');
