@@ -25,6 +25,7 @@
 import { UsageError } from '../errors.js';
 import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
+import { checkModel, checkProvider } from '../query/names.js';
 import type { Store } from '../store/db.js';
 import type { SqlFragment } from '../query/selection.js';
 import {
@@ -153,6 +154,16 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
   return { windowSeconds: parseDuration('--window', o.window), staleSeconds: parseDuration('--stale', o.stale) };
 }
 
+/** A model, fixed provider or baseline provider that names nothing in the database is an error, not a zero. */
+async function checkNames(store: Store, o: SimulateOptions): Promise<void> {
+  if (o.model) await checkModel(store, o.model, '--model');
+  for (const p of o.policies)
+    if (p.provider !== undefined) await checkProvider(store, p.provider, `--policy ${p.name}`);
+  if (o.baseline.startsWith('provider:')) {
+    await checkProvider(store, o.baseline.slice('provider:'.length), `--baseline ${o.baseline}`);
+  }
+}
+
 /** A finished replay: its results, and the relations behind them for inspection and `--out`. */
 export interface Replay {
   result: SimulateResult;
@@ -164,6 +175,7 @@ export interface Replay {
 
 export async function replay(store: Store, options: SimulateOptions): Promise<Replay> {
   const { windowSeconds, staleSeconds } = validate(options);
+  await checkNames(store, options);
   const step = (what: string) => options.onProgress?.(`simulate: ${what}`);
   const policies = options.policies;
   const names = policies.map((p) => p.name);

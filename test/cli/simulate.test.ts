@@ -117,6 +117,28 @@ describe('ai-ping simulate', () => {
     assert.match(r.stderr, /unknown policy 'cheapest-ever'/);
     assert.equal(runCli(['simulate', '--db', db]).code, 2, '--policy is required');
   });
+
+  test('a provider or model the database does not know exits 2, naming the closest ones', () => {
+    for (const [args, message] of [
+      [
+        ['--policy', 'fixed:provider-z'],
+        /^ai-ping: --policy fixed:provider-z: 'provider-z' names no provider in the database; closest: provider-\w, /,
+      ],
+      [
+        ['--policy', 'cost', '--baseline', 'provider:nope'],
+        /^ai-ping: --baseline provider:nope: 'nope' names no provider in the database; closest: /,
+      ],
+      [
+        ['--policy', 'cost', '--model', 'NoSuchModel'],
+        /^ai-ping: --model: 'NoSuchModel' names no model in the database; closest: /,
+      ],
+    ] as const) {
+      const r = runCli(['simulate', '--db', db, '--bootstrap', '0', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.split('\n').length, 2, 'one line');
+    }
+  });
 });
 
 describe('ai-ping simulate --by', () => {

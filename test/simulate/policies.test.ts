@@ -115,9 +115,9 @@ test('latency, ttft, fixed, round-robin and random choices', async () => {
     ],
   });
   try {
-    const policies = ['latency', 'ttft', 'fixed:fast', 'round-robin', 'random', 'fixed:nobody'];
+    const policies = ['latency', 'ttft', 'fixed:fast', 'round-robin', 'random'];
     const { result: r, outcomes } = await runReplay(s, { policies, info: 'hindsight', baseline: 'observed' });
-    const [latency, ttft, fixed, roundRobin, random, nobody] = r.policies;
+    const [latency, ttft, fixed, roundRobin, random] = r.policies;
     assert.deepEqual(latency.routing, [
       { provider: 'fast', share: 50 },
       { provider: 'quick', share: 50 },
@@ -147,8 +147,19 @@ test('latency, ttft, fixed, round-robin and random choices', async () => {
       random.routing.reduce((t, x) => t + x.share, 0),
       100,
     );
-    assert.equal(nobody.requests, 0);
-    assert.equal(nobody.infeasible, 2);
+    // a provider the database does not know is an error naming the closest ones, not a policy that compares nothing
+    await assert.rejects(runReplay(s, { policies: ['fixed:fasst'], info: 'hindsight' }), {
+      name: 'UsageError',
+      message: "--policy fixed:fasst: 'fasst' names no provider in the database; closest: fast, quick",
+    });
+    await assert.rejects(runReplay(s, { policies: ['cost'], baseline: 'provider:nobody' }), {
+      name: 'UsageError',
+      message: /^--baseline provider:nobody: 'nobody' names no provider in the database; closest: /,
+    });
+    await assert.rejects(runReplay(s, { policies: ['cost'], model: 'toyy' }), {
+      name: 'UsageError',
+      message: "--model: 'toyy' names no model in the database; closest: toy",
+    });
     // random is seeded: the same seed gives the same choices
     const again = await run(s, { policies: ['random'], info: 'hindsight', baseline: 'observed' });
     assert.deepEqual(again.policies[0].routing, random.routing);
