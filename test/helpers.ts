@@ -30,7 +30,8 @@ export interface CliResult {
   stderr: string;
 }
 
-const cliEnv = (env: Record<string, string> = {}) => {
+/** The environment a CLI test runs in: no colour, and none of the variables that change defaults. */
+export const cliEnv = (env: Record<string, string> = {}) => {
   const e: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
   delete e.CI;
   delete e.AI_PING_DB;

@@ -7,15 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { root, tmpDir } from './helpers.js';
+import { cliEnv, root, tmpDir } from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
 
 function run(cmd: string, args: string[], cwd: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.CI;
-  delete env.AI_PING_DB;
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { cwd, env: cliEnv(), encoding: 'utf8' });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')} exited ${r.status}\n${r.stderr}`);
   return r.stdout;
 }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { cli, root, tmpDir } from './helpers.js';
+import { cli, cliEnv, root, tmpDir } from './helpers.js';
 
 interface ReadmeExample {
   /** 1-based line of the command in the README */
@@ -113,8 +113,7 @@ test('every ai-ping command of the Quickstart and Walkthrough runs as printed, a
   mkdirSync(bin);
   writeFileSync(path.join(bin, 'ai-ping'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
   chmodSync(path.join(bin, 'ai-ping'), 0o755);
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PATH: `${bin}${path.delimiter}${process.env.PATH}` };
-  for (const k of ['CI', 'AI_PING_DB', 'FORCE_COLOR']) delete env[k];
+  const env = cliEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` });
 
   const variables: string[] = [];
   for (const example of examples) {

@@ -443,8 +443,9 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
  */
 function checkFolders(action: Command): void {
   const o = action.opts<{ out?: string; db?: string }>();
-  const files = [action.name() === 'generate' ? undefined : ['--out', o.out], ['--db', o.db]];
-  for (const [flag, file] of files.filter((f): f is [string, string | undefined] => f !== undefined)) {
+  const files: [string, string | undefined][] = [['--db', o.db]];
+  if (action.name() !== 'generate') files.unshift(['--out', o.out]);
+  for (const [flag, file] of files) {
     if (!file || file === ':memory:') continue;
     const dir = path.dirname(path.resolve(file));
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {

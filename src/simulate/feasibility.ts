@@ -303,9 +303,10 @@ export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens 
  * every needed feature; an unknown context is not held against a provider).
  */
 function slotFigures(k: number): string {
-  const prompt = `fresh_tokens * in_per_token_${k} + cached_tokens * cached_per_token_${k}`;
+  const price = slotPrices(k);
+  const prompt = `fresh_tokens * ${price.input} + cached_tokens * ${price.cached}`;
   return [
-    `${listCostSql({ fresh: 'fresh_tokens', cached: 'cached_tokens', output: 'output_tokens' }, slotPrices(k))} AS cost_${k}`,
+    `${listCostSql({ fresh: 'fresh_tokens', cached: 'cached_tokens', output: 'output_tokens' }, price)} AS cost_${k}`,
     `${prompt} AS icost_${k}`,
     `cap_${k} >= total_tokens AS feas_${k}`,
     `${endToEnd(`d_ttft_${k}`, `d_tps_${k}`)} AS d_e2e_${k}`,
