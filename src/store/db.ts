@@ -1,7 +1,7 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { SCHEMA_VERSION, schemaDdl } from './schema.js';
+import { SCHEMA_VERSION, schemaDdl, sqlType, TABLE_KINDS, TABLES } from './schema.js';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -104,6 +104,11 @@ export class Store {
         );
       }
       if (version === SCHEMA_VERSION) return;
+      if (!writable) {
+        throw new InputError(
+          `database ${this.path} was written by an earlier ai-ping (schema ${version}, now ${SCHEMA_VERSION}); any 'ai-ping ingest --db ${this.path} FILE' upgrades it in place`,
+        );
+      }
     } else {
       // a database ai-ping did not write: never add its tables beside someone else's, nor read it as ours
       const other = await this.one<{ name: string | null }>(
@@ -118,8 +123,22 @@ export class Store {
     if (!writable) return;
     await this.transaction(async () => {
       for (const sql of schemaDdl()) await this.run(sql);
+      // an earlier schema's tables gain the columns added since, empty
+      for (const sql of await this.missingColumnsDdl()) await this.run(sql);
       await this.run("INSERT OR REPLACE INTO meta VALUES ('schema_version', $1)", [String(SCHEMA_VERSION)]);
     });
+  }
+
+  private async missingColumnsDdl(): Promise<string[]> {
+    const have = await this.all<{ t: string; c: string }>(
+      "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database()",
+    );
+    const present = new Set(have.map((r) => `${r.t}.${r.c}`));
+    return TABLE_KINDS.flatMap((kind) =>
+      TABLES[kind].columns
+        .filter((c) => !present.has(`${kind}.${c.name}`))
+        .map((c) => `ALTER TABLE ${kind} ADD COLUMN ${c.name} ${sqlType(c.type)}`),
+    );
   }
 
   async run(sql: string, params?: Params): Promise<number> {

@@ -18,7 +18,7 @@ export interface ColumnDef {
   verbatim?: boolean;
 }
 
-export type TableKind = 'requests' | 'offerings' | 'prices' | 'latency' | 'probes' | 'catalog';
+export type TableKind = 'requests' | 'offerings' | 'prices' | 'latency' | 'probes' | 'catalog' | 'provider_catalog';
 
 export interface TableDef {
   kind: TableKind;
@@ -54,6 +54,7 @@ export const TABLES: Record<TableKind, TableDef> = {
       tokens('input_tokens', true),
       tokens('output_tokens', true),
       tokens('cached_tokens'),
+      tokens('cache_write_tokens'),
       ms('ttft_ms'),
       ms('latency_ms'),
       { name: 'status', type: 'string', default: 'ok', values: ['ok', 'error'] },
@@ -88,6 +89,8 @@ export const TABLES: Record<TableKind, TableDef> = {
       money('input_price', true),
       money('output_price', true),
       money('cached_input_price'),
+      money('cache_write_price'),
+      { name: 'tier_min_input_tokens', type: 'int', default: '0', nonNegative: true },
       { name: 'currency', type: 'string', default: 'CNY' },
     ],
   },
@@ -132,6 +135,15 @@ export const TABLES: Record<TableKind, TableDef> = {
       { name: 'release_date', type: 'date' },
     ],
   },
+  provider_catalog: {
+    kind: 'provider_catalog',
+    key: 'row',
+    columns: [
+      { name: 'alias', type: 'string', required: true },
+      { name: 'provider', type: 'string', required: true },
+      { name: 'kind', type: 'string', default: 'host', values: ['host', 'gateway'] },
+    ],
+  },
 };
 
 export const TABLE_KINDS = Object.keys(TABLES) as TableKind[];
@@ -154,7 +166,7 @@ export function sqlType(t: ColumnType): string {
 }
 
 /** Bump when the DDL changes; a database from a newer version is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export function schemaDdl(): string[] {
   const ddl = TABLE_KINDS.map((kind) => {
