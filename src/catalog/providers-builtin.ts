@@ -26,6 +26,6 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
   p('openrouter', 'OpenRouter', 'gateway', ['openrouter.ai']),
   p('azure', 'Azure OpenAI', 'host'),
   p('azure-ai', 'Azure AI Foundry', 'host', ['azure_ai']),
-  p('google-ai-studio', 'Google AI Studio', 'host', ['gemini', 'Google AI Studio', 'google']),
+  p('google-ai-studio', 'Google AI Studio', 'host', ['gemini', 'Google AI Studio']),
   p('vertex-ai', 'Google Vertex AI', 'host', ['vertex_ai', 'Google']),
 ];
