@@ -5,7 +5,19 @@
  * suffixes; it never matches substrings, so a fine-tune or distill whose name contains a
  * catalog model's name (`DeepSeek-R1-Distill-Llama-70B`, `Hermes-3-Llama-3.1-70B`) stays
  * its own model unless the catalog lists it.
+ *
+ * A name is tried whole first, then with its variant suffixes removed one at a time from the
+ * end (`kimi-k2-thinking-turbo` is Kimi-K2-Thinking served `turbo`, not Kimi-K2), each time
+ * also without a trailing date stamp. Date stamps: a name that ends in a full date
+ * (`-20251201`, `-2024-08-06`, `@20250514`) and is not itself in the catalog is the catalog
+ * model named by the rest. Such stamps are OpenRouter's permaslugs
+ * (`deepseek/deepseek-v3.2-20251201`), Anthropic's, OpenAI's and Vertex's snapshot ids of
+ * one model; a dated snapshot that is a different model (`gpt-4o-2024-08-06`,
+ * `claude-3-5-sonnet-20240620`) is listed in the catalog and matches whole first. Shorter
+ * version tags are never dropped: `-0324`, `-2507`, `-0905`, `-250324` and Google's
+ * `-preview-06-05` name distinct releases.
  */
+import { calendarDay } from '../time.js';
 
 export type MatchedBy = 'alias' | 'user' | 'normalized' | 'unknown';
 
@@ -86,27 +98,68 @@ const VARIANT_SUFFIXES = new Set([
   'tput',
   'nitro',
   'floor',
+  // served inside a trusted execution environment (Chutes, nano-gpt)
+  'tee',
+  // The thinking mode of a hybrid model (`deepseek-v3.2-thinking`, `claude-sonnet-4-thinking`).
+  // A separately released thinking model (`Kimi-K2-Thinking`, `Qwen3-…-Thinking-2507`) is a
+  // catalog name of its own and matches whole before the suffix is read.
+  'thinking',
+  'think',
 ]);
 
-/** `model:tag` route tags that keep the model (OpenRouter style). Other tags are left alone. */
-const ROUTE_TAGS = new Set(['free', 'nitro', 'floor']);
+/**
+ * `model:tag` route tags that keep the model (OpenRouter and nano-gpt style): a price or
+ * speed route, OpenRouter's tool-calling (`exacto`), web-search and long-output routes, and
+ * the thinking mode. Other tags (`qwen3:32b`, `:beta`) are left alone.
+ */
+const ROUTE_TAGS = new Set(['free', 'nitro', 'floor', 'exacto', 'online', 'extended', 'thinking']);
 
-/** Tokens that never distinguish two catalog models (chat/instruct tuning is what providers serve). */
+/**
+ * Path segments that name a serving tier of the same weights: SiliconFlow's `Pro/` (paid
+ * balance only, higher rate limits, same price) and nano-gpt's `TEE/`.
+ */
+const VARIANT_SEGMENTS = new Set(['pro', 'tee']);
+
+/**
+ * Tokens that never distinguish two catalog models (chat/instruct tuning is what providers
+ * serve). Not after `gpt`: OpenAI's `gpt-5-chat` is a model of its own.
+ */
 const NEUTRAL_TOKENS = new Set(['instruct', 'chat', 'it', 'hf']);
 
 /**
- * A maker's name written before its family's name (`meta-llama-3-3-70b`, `alibaba-qwen3-32b`,
- * `openai-gpt-oss-120b`): dropped when it is the first token and the family name follows.
+ * A maker or publisher written before its family's name with a `-` instead of a `/`
+ * (`meta-llama-3-3-70b`, `alibaba-qwen3-32b`, `openai-gpt-oss-120b`, `zai-org-glm-4.6`,
+ * `deepseek-ai-deepseek-v3.1`): [its tokens, the family token that must follow]. Dropped
+ * only at the start of a name, longest first.
  */
-const MAKER_BEFORE_FAMILY = new Map([
-  ['meta', 'llama'],
-  ['alibaba', 'qwen'],
-  ['openai', 'gpt'],
-]);
+const MAKER_BEFORE_FAMILY: [string[], string][] = [
+  [['meta', 'llama'], 'meta'],
+  [['deepseek', 'ai'], 'deepseek'],
+  [['zai', 'org'], 'glm'],
+  [['z', 'ai'], 'glm'],
+  [['meta'], 'llama'],
+  [['alibaba'], 'qwen'],
+  [['qwen'], 'qwen'],
+  [['openai'], 'gpt'],
+  [['thudm'], 'glm'],
+  [['zai'], 'glm'],
+  [['moonshotai'], 'kimi'],
+  [['minimaxai'], 'minimax'],
+  [['google'], 'gemma'],
+  [['google'], 'gemini'],
+  [['anthropic'], 'claude'],
+];
+
+/**
+ * Claude's tiers. Names up to Claude 3.7 put the version before the tier
+ * (`claude-3-5-sonnet`), later ones after it (`claude-sonnet-4-5`), and OpenRouter's
+ * permaslugs keep the old order (`claude-4.6-sonnet-20260217`): keys read the tier first.
+ */
+const CLAUDE_TIERS = new Set(['opus', 'sonnet', 'haiku', 'fable']);
 
 /** Amazon Bedrock ids: `[region.]vendor.model-v1:0`. */
 const BEDROCK_ID =
-  /^(?:(?:us|eu|apac|global|au|jp|us-gov)\.)?(meta|deepseek|qwen|openai|mistral|moonshot|moonshotai|minimax|google|zai)\.(.+?)(?:-v?\d+:\d+|-v\d+)?$/i;
+  /^(?:(?:us|eu|apac|global|au|jp|us-gov)\.)?(meta|deepseek|qwen|openai|mistral|moonshot|moonshotai|minimax|google|zai|anthropic)\.(.+?)(?:-v?\d+:\d+|-v\d+)?$/i;
 
 /**
  * A Bedrock model part that is only a dotted version (`deepseek.v3.2`) is named after its
@@ -121,14 +174,23 @@ const BARE_VERSION = /^v\d+\.\d+$/i;
  */
 const ROUTE_NAME_PREFIX = /^databricks-/i;
 
-/** A pinned version of a hosted deployment (Replicate's `model:<64 hex digits>`): the same weights. */
-const PINNED_VERSION = /:[0-9a-f]{64}$/i;
+/**
+ * A pinned version of a hosted deployment (Replicate's `model:<64 hex digits>`, Vertex AI's
+ * `model@default`): the same weights.
+ */
+const PINNED_VERSION = /(?::[0-9a-f]{64}|@default)$/i;
 
 export interface ParsedName {
-  /** Key of the whole name after the path prefix, suffixes included. */
+  /** Key of the whole name after the path prefix (a variant segment such as `Pro/` kept), suffixes included. */
   fullKey: string;
-  /** Key after removing recognised variant suffixes; equals fullKey when there are none. */
+  /** Key after removing recognised variants (suffixes, route tags, `Pro/`); equals fullKey when there are none. */
   baseKey: string;
+  variant: string | null;
+}
+
+/** A key a name may match, and the variant the name then carries. */
+interface NameCandidate {
+  key: string;
   variant: string | null;
 }
 
@@ -136,21 +198,33 @@ export interface ParsedName {
  * The normalised key of a spelling: lower case, `3p1` read as `3.1`, split into letter and
  * digit runs (so separators, `.` and `llama3` vs `llama-3` do not matter), neutral tokens,
  * a version `v` and a leading maker name before its family's name (`meta` before `llama`)
- * dropped. A `:` is kept as a token so that unrecognised tags (`qwen3:32b`,
- * `deepseek-r1:70b`) never normalise onto a model.
+ * dropped, and Claude's tier read first. A `:` is kept as a token so that unrecognised tags
+ * (`qwen3:32b`, `deepseek-r1:70b`) never normalise onto a model.
  */
 export function nameKey(spelling: string): string {
   const s = spelling.toLowerCase().replace(/(\d)p(?=\d)/g, '$1.');
-  const raw = s.match(/[a-z]+|\d+|:/g) ?? [];
+  let raw: string[] = s.match(/[a-z]+|\d+|:/g) ?? [];
+  for (let maker = makerBeforeFamily(raw); maker > 0; maker = makerBeforeFamily(raw)) raw = raw.slice(maker);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     const t = raw[i];
-    if (NEUTRAL_TOKENS.has(t)) continue;
+    if (NEUTRAL_TOKENS.has(t) && raw[0] !== 'gpt') continue;
     if (t === 'v' && /^\d/.test(raw[i + 1] ?? '')) continue;
-    if (out.length === 0 && MAKER_BEFORE_FAMILY.has(t) && raw[i + 1] === MAKER_BEFORE_FAMILY.get(t)) continue;
     out.push(t);
   }
+  if (out[0] === 'claude') {
+    const tier = out.findIndex((t) => CLAUDE_TIERS.has(t));
+    if (tier > 1 && out.slice(1, tier).every((t) => /^\d+$/.test(t))) out.splice(1, 0, ...out.splice(tier, 1));
+  }
   return out.join(' ');
+}
+
+/** How many leading tokens name a maker before its family's name (0 when none do). */
+function makerBeforeFamily(tokens: string[]): number {
+  const hit = MAKER_BEFORE_FAMILY.find(
+    ([maker, family]) => maker.every((t, i) => tokens[i] === t) && tokens[maker.length] === family,
+  );
+  return hit ? hit[0].length : 0;
 }
 
 /**
@@ -170,21 +244,59 @@ export function stripPrefix(name: string): string {
   return BARE_VERSION.test(model) ? `${vendor}-${model}` : model;
 }
 
+/**
+ * The name read as variants are removed: the whole name first, then one route tag or variant
+ * suffix less at a time from the end; where a path segment names a variant (`Pro/`, `TEE/`),
+ * each step with and then without it.
+ */
+function variantSteps(name: string): NameCandidate[] {
+  const route = name
+    .trim()
+    .split('/')
+    .slice(0, -1)
+    .map((segment) => segment.toLowerCase())
+    .filter((segment) => VARIANT_SEGMENTS.has(segment));
+  const peeled: string[] = [];
+  const variant = (parts: string[]) => (parts.length ? parts.join('-') : null);
+  const steps: NameCandidate[] = [];
+  for (let s = stripPrefix(name); ;) {
+    steps.push({ key: nameKey([...route, s].join(' ')), variant: variant(peeled) });
+    if (route.length) steps.push({ key: nameKey(s), variant: variant([...route, ...peeled]) });
+    const tag = /:([a-z0-9]+)$/i.exec(s);
+    const suffix = /[-_\s]+([^-_\s]+)$/.exec(s);
+    const end = tag && ROUTE_TAGS.has(tag[1].toLowerCase()) ? tag : suffix;
+    if (!end || end.index === 0 || (end !== tag && !VARIANT_SUFFIXES.has(end[1].toLowerCase()))) return steps;
+    peeled.unshift(end[1].toLowerCase());
+    s = s.slice(0, end.index);
+  }
+}
+
 export function parseName(name: string): ParsedName {
-  let s = stripPrefix(name);
-  const fullKey = nameKey(s);
-  const variant: string[] = [];
-  const tag = /:([a-z0-9]+)$/i.exec(s);
-  if (tag && ROUTE_TAGS.has(tag[1].toLowerCase())) {
-    variant.unshift(tag[1].toLowerCase());
-    s = s.slice(0, tag.index);
-  }
-  const parts = s.split(/[-_\s]+/);
-  while (parts.length > 1 && VARIANT_SUFFIXES.has(parts[parts.length - 1].toLowerCase())) {
-    variant.unshift(parts.pop()!.toLowerCase());
-  }
-  const baseKey = variant.length ? nameKey(parts.join('-')) : fullKey;
-  return { fullKey, baseKey, variant: variant.length ? variant.join('-') : null };
+  const steps = variantSteps(name);
+  const base = steps[steps.length - 1];
+  return { fullKey: steps[0].key, baseKey: base.key, variant: base.variant };
+}
+
+/**
+ * Every key a name may match, most specific first: each step of `variantSteps`, followed by
+ * itself without a trailing date stamp when it has one.
+ */
+function nameCandidates(name: string): NameCandidate[] {
+  return variantSteps(name).flatMap((step) => {
+    const undated = withoutDateStamp(step.key);
+    return undated ? [step, { key: undated, variant: step.variant }] : [step];
+  });
+}
+
+/** A key without its trailing full date (`… 20251201` or `… 2024 08 06`), or undefined. */
+function withoutDateStamp(key: string): string | undefined {
+  const t = key.split(' ');
+  const n = t.length;
+  const compact = /^(20\d\d)(\d\d)(\d\d)$/.exec(t[n - 1]);
+  if (n > 1 && compact && calendarDay(`${compact[1]}-${compact[2]}-${compact[3]}`)) return t.slice(0, -1).join(' ');
+  const dashed = n > 3 && /^20\d\d$/.test(t[n - 3]) && /^\d\d$/.test(t[n - 2]) && /^\d\d$/.test(t[n - 1]);
+  if (dashed && calendarDay(t.slice(-3).join('-'))) return t.slice(0, -3).join(' ');
+  return undefined;
 }
 
 /** What an unknown name becomes: its own model, line and family, as logged. */
@@ -203,8 +315,8 @@ export function unknownResolution(name: string): Resolution {
 
 export function resolveName(name: string, catalog: Catalog): Resolution {
   const exact = name.trim().toLowerCase();
-  const parsed = parseName(name);
-  const found = lookup(catalog.userAliases, exact, parsed, true) ?? lookup(catalog.names, exact, parsed, false);
+  const candidates = nameCandidates(name);
+  const found = lookup(catalog.userAliases, exact, candidates, true) ?? lookup(catalog.names, exact, candidates, false);
   if (!found) return unknownResolution(name);
   const info = catalog.models.get(found.entry.model);
   if (!info) return unknownResolution(name);
@@ -223,18 +335,16 @@ export function resolveName(name: string, catalog: Catalog): Resolution {
 function lookup(
   tables: LookupTables,
   exact: string,
-  parsed: ParsedName,
+  candidates: NameCandidate[],
   userLevel: boolean,
 ): { entry: CatalogEntry; variant: string | null; matchedBy: MatchedBy } | undefined {
   const how = (entry: CatalogEntry, normalized: boolean): MatchedBy =>
     userLevel || entry.user ? 'user' : normalized ? 'normalized' : 'alias';
   const byExact = tables.exact.get(exact);
   if (byExact) return { entry: byExact, variant: null, matchedBy: how(byExact, false) };
-  const byFull = parsed.fullKey ? tables.keys.get(parsed.fullKey) : undefined;
-  if (byFull) return { entry: byFull, variant: null, matchedBy: how(byFull, true) };
-  if (parsed.variant) {
-    const byBase = parsed.baseKey ? tables.keys.get(parsed.baseKey) : undefined;
-    if (byBase) return { entry: byBase, variant: parsed.variant, matchedBy: how(byBase, true) };
+  for (const { key, variant } of candidates) {
+    const entry = key ? tables.keys.get(key) : undefined;
+    if (entry) return { entry, variant, matchedBy: how(entry, true) };
   }
   return undefined;
 }

@@ -148,6 +148,7 @@ Examples:
   ai-ping providers --model Qwen3-32B            the same model, different services
   ai-ping generate --out demo-data --requests 100000 --seed 7
                                                  write a calibrated synthetic market as Parquet
+  ai-ping pull litellm --out prices/litellm      download today's LiteLLM prices as a dated snapshot
 
 Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     );
@@ -197,18 +198,23 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
   program
     .command('catalog')
     .description(
-      'show how model names resolve (model, line, family, release date) and list unknown names in the database',
+      'show how model names (or, with --providers, provider names) resolve, and list unknown names in the database',
     )
-    .argument('[name...]', 'model names as logged')
+    .argument('[name...]', 'model names as logged (provider names with --providers)')
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
+    .option('--providers', 'resolve provider names: canonical id, display name, host or gateway')
     .option('--all', 'list the whole built-in catalog')
     .addOption(formatOption())
     .addOption(outOption())
-    .addHelpText('after', '\nExample:\n  ai-ping catalog accounts/fireworks/models/deepseek-v3p1 Qwen/Qwen3-32B-FP8')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ai-ping catalog accounts/fireworks/models/deepseek-v3p1 Qwen/Qwen3-32B-FP8\n  ai-ping catalog --providers fireworks_ai FIREWORKS "Google AI Studio"',
+    )
     .action(async (names: string[], opts) => {
-      const { catalog, catalogReport } = await import('../commands/catalog.js');
-      await emit(catalogReport(await catalog({ ...opts, names })), opts);
+      const c = await import('../commands/catalog.js');
+      if (opts.providers) await emit(c.providerCatalogReport(await c.providerCatalog({ ...opts, names })), opts);
+      else await emit(c.catalogReport(await c.catalog({ ...opts, names })), opts);
     });
 
   program
@@ -421,6 +427,79 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     });
 
   program
+    .command('pull')
+    .description(
+      "download today's public price catalogue (models.dev, LiteLLM, OpenRouter) as a dated, gzip-compressed snapshot",
+    )
+    .argument('<source>', 'models-dev, litellm, openrouter-models or openrouter-endpoints')
+    .requiredOption('--out <dir>', 'snapshot folder: the files go to DIR/<YYYY-MM-DD>/ (created when missing)')
+    .option(
+      '--model <id>',
+      'openrouter-endpoints (required there): OpenRouter ids such as deepseek/deepseek-v3.2, repeatable or comma-separated',
+      collect,
+      [],
+    )
+    .option('--date <day>', 'the snapshot day, YYYY-MM-DD (default: today, UTC)')
+    .option('--force', 'replace a file that exists for that day (default: skip it with a note)')
+    .option(
+      '--timeout <seconds>',
+      'give up on an attempt after this many seconds',
+      (v: string) => {
+        if (!(Number(v) > 0 && Number(v) <= 86_400))
+          throw new UsageError(`--timeout must be a number of seconds above 0 and at most 86400, got '${v}'`);
+        return Number(v);
+      },
+      30,
+    )
+    .option(
+      '--retries <n>',
+      'retry network errors, HTTP 429 and 5xx N times, waiting 0.5 s, 1 s, 2 s… or as Retry-After says (at most 60 s)',
+      parseInteger('--retries'),
+      3,
+    )
+    .option('--base-url <url>', 'a mirror: fetch URL followed by the public path instead (see below)')
+    .addOption(formatOption())
+    .addHelpText(
+      'after',
+      `
+Sources, the file each writes under DIR/<day>/, and where it comes from:
+  models-dev            api.json.gz                          https://models.dev/api.json
+  litellm               model_prices_and_context_window.json.gz
+                          https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json
+  openrouter-models     models.json.gz                       https://openrouter.ai/api/v1/models
+  openrouter-endpoints  endpoints/<author>--<slug>.json.gz   https://openrouter.ai/api/v1/models/<author>/<slug>/endpoints
+
+The body is written as served, gzip-compressed, once every download of the run has arrived and is
+JSON of the expected shape; otherwise nothing is written (exit 2). Ingest a snapshot with the preset
+of the same name (litellm: --preset litellm-prices), which takes the day from the folder's name.
+--base-url URL keeps each public URL's path and replaces its scheme and host with URL, which may
+carry a path prefix: --base-url http://mirror:8080/cache fetches litellm from
+http://mirror:8080/cache/BerriAI/litellm/main/model_prices_and_context_window.json.
+--model is required for openrouter-endpoints: logged model names are not OpenRouter ids, so they
+are not guessed. OPENROUTER_API_KEY, when set, is sent as a Bearer token to OpenRouter only.
+
+Example:
+  ai-ping pull openrouter-endpoints --out prices/openrouter --model deepseek/deepseek-v3.2,qwen/qwen3-32b`,
+    )
+    .action(async (source: string, opts) => {
+      const { pull, pullReport } = await import('../commands/pull.js');
+      const result = await pull({
+        source,
+        out: opts.out,
+        models: opts.model,
+        date: opts.date,
+        force: Boolean(opts.force),
+        timeoutSeconds: opts.timeout,
+        retries: opts.retries,
+        baseUrl: opts.baseUrl,
+        apiKey: process.env.OPENROUTER_API_KEY || undefined,
+        // one line per file, also when stderr is not a terminal: a scheduled job's log keeps them
+        onNote: (msg) => quiet || process.stderr.write(`${msg}\n`),
+      });
+      await emit(pullReport(result), { format: opts.format });
+    });
+
+  program
     .command('demo')
     .description('generate demo data, ingest it and show what ai-ping can tell from it')
     .option('--dir <dir>', 'keep the demo data and database in DIR (default: a temporary folder)')
@@ -439,12 +518,12 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
 
 /**
  * A file to write (--out) or a database (--db) in a folder that does not exist is bad usage,
- * said before any work rather than as a crash at the end. generate creates its --out folder.
+ * said before any work rather than as a crash at the end. generate and pull create their --out folder.
  */
 function checkFolders(action: Command): void {
   const o = action.opts<{ out?: string; db?: string }>();
   const files: [string, string | undefined][] = [['--db', o.db]];
-  if (action.name() !== 'generate') files.unshift(['--out', o.out]);
+  if (action.name() !== 'generate' && action.name() !== 'pull') files.unshift(['--out', o.out]);
   for (const [flag, file] of files) {
     if (!file || file === ':memory:') continue;
     const dir = path.dirname(path.resolve(file));

@@ -11,7 +11,7 @@ import {
   type HeterogeneityModel,
   type HeterogeneityResult,
 } from '../metrics/heterogeneity.js';
-import { prepareModelMap } from '../query/model-map.js';
+import { prepareNames } from '../query/model-map.js';
 import type { AnalyzeSelection, DemandUnit } from '../query/selection.js';
 import { supplyUse, type SupplyUseResult } from '../metrics/supply-use.js';
 import { taskRegimes, type TaskRegimesResult } from '../metrics/task-regimes.js';
@@ -63,13 +63,17 @@ export async function analyze(o: AnalyzeOptions): Promise<AnalyzeResult> {
   }
 }
 
-/** The analysis on an open store; leaves `model_map` in place for a replay on the same store. */
+/**
+ * The analysis on an open store; leaves `model_map` and `provider_map` in place for a replay on
+ * the same store, with the catalogs (`names`, when the caller has prepared them).
+ */
 export async function analyzeStore(
   store: Store,
   source: string,
   o: Omit<AnalyzeOptions, 'files' | 'db'>,
+  names?: Awaited<ReturnType<typeof prepareNames>>,
 ): Promise<AnalyzeResult> {
-  const { catalog } = await prepareModelMap(store, o.catalog);
+  const { catalog } = names ?? (await prepareNames(store, o.catalog));
   const selection: AnalyzeSelection = {
     by: o.by ?? 'tokens',
     from: o.from,

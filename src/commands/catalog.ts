@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
-import { buildCatalog, catalogModels, resolveNames, type CatalogModel, type Resolution } from '../catalog/index.js';
-import { catalogRowsFromStore, modelNamesInStore, readCatalogFile } from '../query/model-map.js';
+import { catalogModels, resolveNames, type CatalogModel, type Resolution } from '../catalog/index.js';
+import {
+  catalogProviders,
+  resolveProvider,
+  type CatalogProvider,
+  type ProviderResolution,
+} from '../catalog/providers.js';
+import { loadCatalogs, modelNamesInStore, providerNamesInStore, type NameCount } from '../query/model-map.js';
 import type { Report, Section } from '../report/index.js';
 import { Store } from '../store/db.js';
 
@@ -12,6 +18,8 @@ export interface CatalogOptions {
   catalog?: string;
   /** List the whole catalog (built-in plus user rows). */
   all?: boolean;
+  /** Resolve provider names instead of model names. */
+  providers?: boolean;
 }
 
 export interface CatalogName extends Resolution {
@@ -19,68 +27,118 @@ export interface CatalogName extends Resolution {
   rows?: number;
 }
 
-export interface CatalogResult {
+export interface CatalogProviderName extends ProviderResolution {
+  /** Rows in requests/offerings/prices/latency/probes using this name (names from the database only). */
+  rows?: number;
+}
+
+interface Listing<N> {
   /** Where the names came from. */
   source: 'arguments' | 'database' | 'none';
   /** The database read, or null when there was none. */
   database: string | null;
-  names: CatalogName[];
+  names: N[];
   unknown: string[];
-  /** The whole catalog, when listed (`--all`, or no names and no database). */
-  models?: CatalogModel[];
   /** Catalog rows applied on top of the built-in catalog. */
   userRows: { database: number; file: number };
   notes: string[];
 }
 
-export async function catalog(o: CatalogOptions): Promise<CatalogResult> {
+export interface CatalogResult extends Listing<CatalogName> {
+  /** The whole catalog, when listed (`--all`, or no names and no database). */
+  models?: CatalogModel[];
+}
+
+export interface ProviderCatalogResult extends Listing<CatalogProviderName> {
+  /** The whole provider catalog, when listed (`--all`, or no names and no database). */
+  providers?: CatalogProvider[];
+}
+
+/**
+ * Resolves the names given, else every name in the database (with its row count, unknown
+ * names first, then by rows); `listAll` when the whole catalog is to be listed.
+ */
+async function listing<N extends { name: string; known: boolean; rows?: number }>(
+  o: CatalogOptions,
+  store: Store | undefined,
+  inStore: (s: Store) => Promise<NameCount[]>,
+  resolve: (names: string[]) => N[],
+  what: string,
+): Promise<Omit<Listing<N>, 'userRows'> & { listAll: boolean }> {
   const notes: string[] = [];
-  // Never create a database just to look at names.
-  const store = existsSync(o.db) ? await Store.open(o.db, { readOnly: true }) : undefined;
-  try {
-    const dbRows = store ? await catalogRowsFromStore(store) : [];
-    const fileRows = o.catalog ? await readCatalogFile(o.catalog) : [];
-    const cat = buildCatalog([...dbRows, ...fileRows]);
-    const names = [...new Set(o.names)];
+  const names = [...new Set(o.names)];
+  let source: Listing<N>['source'] = 'none';
+  let resolved: N[] = [];
+  if (names.length) {
+    source = 'arguments';
+    resolved = resolve(names);
+  } else if (store) {
+    source = 'database';
+    const counts = await inStore(store);
+    const rows = new Map(counts.map((c) => [c.name, c.rows]));
+    resolved = resolve(counts.map((c) => c.name)).map((r) => ({ ...r, rows: rows.get(r.name) ?? 0 }));
+    resolved.sort((a, b) => Number(a.known) - Number(b.known) || (b.rows ?? 0) - (a.rows ?? 0) || cmp(a.name, b.name));
+    if (!resolved.length) notes.push(`database ${o.db} holds no ${what} names yet`);
+  } else {
+    notes.push(`no database at ${o.db}; showing the built-in catalog`);
+  }
+  const unknown = resolved.filter((r) => !r.known).map((r) => r.name);
+  return {
+    source,
+    database: store ? o.db : null,
+    names: resolved,
+    unknown,
+    notes,
+    listAll: !!o.all || (!names.length && !store),
+  };
+}
 
-    let source: CatalogResult['source'] = 'none';
-    let resolved: CatalogName[] = [];
-    if (names.length) {
-      source = 'arguments';
-      resolved = resolveNames(names, cat);
-    } else if (store) {
-      source = 'database';
-      const counts = await modelNamesInStore(store);
-      const rows = new Map(counts.map((c) => [c.name, c.rows]));
-      resolved = resolveNames(
-        counts.map((c) => c.name),
-        cat,
-      ).map((r) => ({ ...r, rows: rows.get(r.name) ?? 0 }));
-      resolved.sort(
-        (a, b) => Number(a.known) - Number(b.known) || (b.rows ?? 0) - (a.rows ?? 0) || cmp(a.name, b.name),
-      );
-      if (!resolved.length) notes.push(`database ${o.db} holds no model names yet`);
-    } else {
-      notes.push(`no database at ${o.db}; showing the built-in catalog`);
-    }
-
-    const listAll = o.all || (!names.length && !store);
-    const unknown = resolved.filter((r) => !r.known).map((r) => r.name);
-    if (unknown.length) {
-      notes.push(
-        `${unknown.length} unknown name(s), each treated as its own model, line and family; ` +
+export async function catalog(o: CatalogOptions): Promise<CatalogResult> {
+  return withCatalogs(o, async (store, cats) => {
+    const { listAll, ...l } = await listing(
+      o,
+      store,
+      modelNamesInStore,
+      (names) => resolveNames(names, cats.catalog),
+      'model',
+    );
+    if (l.unknown.length) {
+      l.notes.push(
+        `${l.unknown.length} unknown name(s), each treated as its own model, line and family; ` +
           'map them with a catalog file (alias, model, family, line, release_date) via --catalog or ingest',
       );
     }
-    return {
-      source,
-      database: store ? o.db : null,
-      names: resolved,
-      unknown,
-      ...(listAll ? { models: catalogModels(cat) } : {}),
-      userRows: { database: dbRows.length, file: fileRows.length },
-      notes,
-    };
+    return { ...l, userRows: cats.userRows, ...(listAll ? { models: catalogModels(cats.catalog) } : {}) };
+  });
+}
+
+export async function providerCatalog(o: CatalogOptions): Promise<ProviderCatalogResult> {
+  return withCatalogs(o, async (store, cats) => {
+    const { listAll, ...l } = await listing(
+      o,
+      store,
+      providerNamesInStore,
+      (names) => names.map((n) => resolveProvider(n, cats.providers)),
+      'provider',
+    );
+    if (l.unknown.length) {
+      l.notes.push(
+        `${l.unknown.length} unknown provider name(s), each standing for itself; ` +
+          'map them with a catalog file (alias, provider, kind) via --catalog or ingest',
+      );
+    }
+    return { ...l, userRows: cats.userRows, ...(listAll ? { providers: catalogProviders(cats.providers) } : {}) };
+  });
+}
+
+async function withCatalogs<T>(
+  o: CatalogOptions,
+  body: (store: Store | undefined, cats: Awaited<ReturnType<typeof loadCatalogs>>) => Promise<T>,
+): Promise<T> {
+  // Never create a database just to look at names.
+  const store = existsSync(o.db) ? await Store.open(o.db, { readOnly: true }) : undefined;
+  try {
+    return await body(store, await loadCatalogs(store, o.catalog));
   } finally {
     store?.close();
   }
@@ -121,10 +179,6 @@ export function catalogReport(r: CatalogResult): Report {
       rows: r.models.map((m) => [m.model, m.line, m.family, m.releaseDate, m.aliases.join(', '), m.source]),
     });
   }
-  const notes = [...r.notes];
-  if (r.userRows.database || r.userRows.file) {
-    notes.push(`applied ${r.userRows.database} catalog row(s) from the database and ${r.userRows.file} from --catalog`);
-  }
   return {
     json: {
       names: r.names.map((n) => ({
@@ -153,7 +207,67 @@ export function catalogReport(r: CatalogResult): Report {
         : {}),
     },
     sections,
-    notes,
+    notes: withUserRows(r),
+  };
+}
+
+function withUserRows(r: Listing<unknown>): string[] {
+  const notes = [...r.notes];
+  if (r.userRows.database || r.userRows.file) {
+    notes.push(`applied ${r.userRows.database} catalog row(s) from the database and ${r.userRows.file} from --catalog`);
+  }
+  return notes;
+}
+
+export function providerCatalogReport(r: ProviderCatalogResult): Report {
+  const sections: Section[] = [];
+  if (r.source !== 'none') {
+    const withRows = r.source === 'database';
+    sections.push({
+      title: withRows ? `Provider names in ${r.database}` : 'Provider names',
+      columns: ['name', 'provider', 'display name', 'kind', 'known', ...(withRows ? ['rows'] : [])],
+      rows: r.names.map((n) => [
+        n.name,
+        n.provider,
+        n.display,
+        n.kind,
+        n.known ? 'yes' : 'no',
+        ...(withRows ? [n.rows ?? 0] : []),
+      ]),
+    });
+  }
+  if (r.providers) {
+    sections.push({
+      title: 'Provider catalog',
+      columns: ['provider', 'display name', 'kind', 'aliases', 'source'],
+      rows: r.providers.map((p) => [p.id, p.name, p.kind, p.aliases.join(', '), p.source]),
+    });
+  }
+  return {
+    json: {
+      names: r.names.map((n) => ({
+        name: n.name,
+        provider: n.provider,
+        display: n.display,
+        kind: n.kind,
+        known: n.known,
+        ...(n.rows !== undefined ? { rows: n.rows } : {}),
+      })),
+      unknown: r.unknown,
+      ...(r.providers
+        ? {
+            providers: r.providers.map((p) => ({
+              provider: p.id,
+              display: p.name,
+              kind: p.kind,
+              aliases: p.aliases,
+              source: p.source,
+            })),
+          }
+        : {}),
+    },
+    sections,
+    notes: withUserRows(r),
   };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { ingestFiles, type FileCounts } from '../ingest/index.js';
 import { PRESETS, presetNames, type Preset } from '../ingest/presets/index.js';
-import { prepareModelMap } from '../query/model-map.js';
+import { prepareNames } from '../query/model-map.js';
 import { ANOMALY_FACTOR, priceAnomalies, type PriceAnomaly } from '../metrics/price-anomalies.js';
 import type { Report } from '../report/index.js';
 import { withStore } from '../store/db.js';
@@ -103,10 +103,11 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
       });
       const priceIds = files.filter((f) => f.kind === 'prices' && f.accepted > 0).map((f) => f.ingestId);
       if (priceIds.length === 0) return { files, anomalies: [] };
-      await prepareModelMap(store);
+      await prepareNames(store);
       return { files, anomalies: await priceAnomalies(store, priceIds) };
     });
     for (const f of files) {
+      for (const w of f.warnings ?? []) o.onWarn?.(`${shownPath(f.file)}: ${w}`);
       for (const r of f.rejects) o.onWarn?.(`${shownPath(f.file)}: row ${r.row}: ${r.reason}`);
       if (f.rejected > f.rejects.length)
         o.onWarn?.(`${shownPath(f.file)}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);

@@ -3,9 +3,9 @@
  * offering: listing, price in force, limits, features, flags and measured speed.
  */
 import { resolveName } from '../catalog/index.js';
-import { prepareModelMap } from '../query/model-map.js';
+import { prepareNames } from '../query/model-map.js';
 import { momentOption } from '../query/selection.js';
-import { latestPriceTs, providerOfferings, type ProviderOffering } from '../metrics/providers.js';
+import { latestPriceTs, providerOfferings, type PriceTier, type ProviderOffering } from '../metrics/providers.js';
 import { percentCell, type Report, type Section } from '../report/index.js';
 import { openExisting } from '../store/db.js';
 
@@ -30,7 +30,7 @@ export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
   const given = o.at ? momentOption('--at', o.at).toISOString().replace(/Z$/, '000Z') : undefined;
   const store = await openExisting(o.db, 'ingest offerings, prices or latency first');
   try {
-    const { catalog } = await prepareModelMap(store, o.catalog);
+    const { catalog } = await prepareNames(store, o.catalog);
     const model = o.model ? resolveName(o.model, catalog).model : null;
     const at = given ?? (await latestPriceTs(store));
     const rows = await providerOfferings(store, { model: model ?? undefined, at });
@@ -48,6 +48,14 @@ const ms = (v: number | null) => (v === null ? null : Math.round(v));
 /** A 0..1 rate as a percentage: 50.0% for people, 50 in csv. */
 const pct = (v: number | null) => percentCell(v === null ? null : v * 100);
 
+/** `>200k: 2.5/15` per tier: above that many input tokens, input/output prices for the whole request. */
+function tiersCell(tiers: PriceTier[]): string | null {
+  const k = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+  return (
+    tiers.map((t) => `>${k(t.minInputTokens)}: ${t.inputPrice}/${t.outputPrice ?? t.inputPrice}`).join('; ') || null
+  );
+}
+
 function spread(values: (number | null)[]): string | null {
   const xs = values.filter((v): v is number => v !== null && v > 0);
   if (xs.length < 2) return null;
@@ -64,7 +72,9 @@ export function providersReport(r: ProvidersResult): Report {
       'in',
       'out',
       'cached',
+      'write',
       'blended',
+      'tiers',
       'cur',
       'context',
       'max out',
@@ -76,13 +86,15 @@ export function providersReport(r: ProvidersResult): Report {
       'flags',
     ],
     rows: ps.map((p) => [
-      p.official ? `${p.provider} (official)` : p.provider,
+      [p.provider, p.official && '(official)', p.kind === 'gateway' && '(gateway)'].filter(Boolean).join(' '),
       p.sourceModel,
       [p.variant, p.quantization].filter(Boolean).join(', ') || null,
       p.inputPrice,
       p.outputPrice,
       p.cachedInputPrice,
+      p.cacheWritePrice,
       p.blendedPrice,
+      tiersCell(p.tiers),
       p.currency,
       p.contextLength,
       p.maxOutputTokens,

@@ -6,6 +6,8 @@
 import type { Report } from '../report/index.js';
 import { DEFAULT_SIMULATE_OPTIONS, simulate, type Policy, type SimulateResult } from '../simulate/index.js';
 import type { Baseline } from '../simulate/replay.js';
+import { resolveProvider } from '../catalog/providers.js';
+import { prepareNames } from '../query/model-map.js';
 import { openExisting, type Store } from '../store/db.js';
 import { analyzeReport, analyzeStore, type AnalyzeResult } from './analyze.js';
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
@@ -49,13 +51,13 @@ async function measure(
   const store = await openExisting(o.db, 'ingest logs and market data first');
   const source = o.db;
   try {
-    const analysis = await analyzeStore(store, source, {
-      catalog: o.catalog,
-      from: o.from,
-      to: o.to,
-      model: o.model,
-      onProgress: o.onProgress,
-    });
+    const names = await prepareNames(store, o.catalog);
+    const analysis = await analyzeStore(
+      store,
+      source,
+      { from: o.from, to: o.to, model: o.model, onProgress: o.onProgress },
+      names,
+    );
     o.onProgress?.('simulate: replaying');
     // The analysis has built model_map and resolved --model; the replay reuses both.
     const simulation = await simulate(store, {
@@ -65,6 +67,7 @@ async function measure(
       model: analysis.selection.model,
       policies: o.policies,
       baseline: o.baseline as Baseline, // checked by the replay
+      providerId: (name) => resolveProvider(name, names.providers).provider,
       bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
       seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
       onProgress: o.onProgress,

@@ -3,7 +3,8 @@
  * compares each with a baseline, with day-block bootstrap intervals.
  */
 import { resolveName } from '../catalog/index.js';
-import { prepareModelMap } from '../query/model-map.js';
+import { resolveProvider } from '../catalog/providers.js';
+import { prepareNames } from '../query/model-map.js';
 import type { Report, Section } from '../report/index.js';
 import { replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
 import type { PolicyResult } from '../simulate/results.js';
@@ -24,10 +25,14 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
 export async function simulateCommand(o: SimulateCommandOptions): Promise<SimulateResult> {
   const { store } = await openInput(o);
   try {
-    const { catalog } = await prepareModelMap(store, o.catalog);
+    const { catalog, providers } = await prepareNames(store, o.catalog);
     o.onProgress?.('simulate: replaying');
     const { files: _files, db: _db, catalog: _catalog, decisions, ...rest } = o;
-    const done = await replay(store, { ...rest, model: o.model ? resolveName(o.model, catalog).model : undefined });
+    const done = await replay(store, {
+      ...rest,
+      model: o.model ? resolveName(o.model, catalog).model : undefined,
+      providerId: (name) => resolveProvider(name, providers).provider,
+    });
     if (decisions) {
       o.onProgress?.(`simulate: writing decisions to ${decisions}`);
       const { writeDecisions } = await import('../simulate/decisions.js');

@@ -58,7 +58,7 @@ async function buildOptions(store: Store): Promise<void> {
        FROM priced ASOF LEFT JOIN c_windows s ON s.provider = priced.provider AND s.model = priced.model AND s.w <= priced.w
      )
      SELECT i, model, provider, official, tps,
-       (${listCostSql(tokensOf('stated'), pricesOf('stated'))}) / 1e6 AS cost
+       (${listCostSql(tokensOf('stated', { writes: false }), pricesOf('stated', { writes: false }))}) / 1e6 AS cost
      FROM stated
      WHERE ((listed_from <= ts AND (listed_to IS NULL OR ts < listed_to)) OR price_ts IS NOT NULL)
        AND context_length >= input_tokens + output_tokens

@@ -309,7 +309,7 @@ SELECT
     CASE WHEN need_stream THEN 'stream' END), '') AS features,
   CASE WHEN no_cost THEN NULL
        WHEN error_type IS NOT NULL THEN 0.0
-       ELSE round((${listCostSql(tokensOf('shaped'), pricesOf('shaped'))}) / 1e6, 8) END AS cost,
+       ELSE round((${listCostSql(tokensOf('shaped', { writes: false }), pricesOf('shaped', { writes: false }))}) / 1e6, 8) END AS cost,
   getvariable('currency') AS currency
 FROM shaped`;
 

@@ -16,14 +16,14 @@ export interface WrittenTable {
   rows: number;
 }
 
-/** Canonical columns written for a table: all of them except the optional `region` of latency. */
-export function outputColumns(table: TableKind): { name: string; sql: string }[] {
+/** The canonical columns the generated view `source` has (the market leaves optional ones out, e.g. latency's region), typed. */
+async function outputColumns(store: Store, table: TableKind, source: string): Promise<string[]> {
+  const present = new Set(
+    (await store.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`)).map((c) => c.column_name),
+  );
   return TABLES[table].columns
-    .filter((c) => !(table === 'latency' && c.name === 'region'))
-    .map((c) => ({
-      name: c.name,
-      sql: `CAST(${quotedIdentifier(c.name)} AS ${sqlType(c.type)}) AS ${quotedIdentifier(c.name)}`,
-    }));
+    .filter((c) => present.has(c.name))
+    .map((c) => `CAST(${quotedIdentifier(c.name)} AS ${sqlType(c.type)}) AS ${quotedIdentifier(c.name)}`);
 }
 
 const COPY_OPTIONS: Record<DataFormat, string> = {
@@ -38,10 +38,8 @@ export async function writeTable(
   format: DataFormat,
 ): Promise<WrittenTable> {
   const file = path.join(dir, `${table}.${format}`);
-  const columns = outputColumns(table)
-    .map((c) => c.sql)
-    .join(', ');
   const source = quotedIdentifier(`o_${table}`);
+  const columns = (await outputColumns(store, table, source)).join(', ');
   await store.run(
     `COPY (SELECT ${columns} FROM ${source} ORDER BY ${OUTPUT_ORDER[table]}) TO ${quotedString(file)} (${COPY_OPTIONS[format]})`,
   );

@@ -40,6 +40,8 @@ export interface FileCounts {
   rejected: number;
   /** the first few rejected rows, for messages */
   rejects: RejectSample[];
+  /** what the preset found worth telling about the rows it made (e.g. one model priced two ways) */
+  warnings?: string[];
 }
 
 const SAMPLE_REJECTS = 5;
@@ -114,6 +116,8 @@ export interface LoadUnit {
   /** the table; inferred from the columns when absent */
   kind?: TableKind;
   source: Source;
+  /** messages for the user about this relation's rows, printed after the ingest */
+  warnings?: string[];
 }
 
 /**
@@ -211,6 +215,7 @@ async function loadUnit(
     duplicates: read - (rejected - source.csvRejects.length) - accepted,
     rejected,
     rejects: samples,
+    ...(unit.warnings?.length ? { warnings: unit.warnings } : {}),
   };
   await store.run('INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)', [
     ingestId,
@@ -282,14 +287,26 @@ export async function ingestFiles(store: Store, args: string[], opts: IngestFile
 }
 
 /**
- * Reads one file as a canonical table without touching any database: used for
- * side inputs such as `--catalog FILE`. Rejected rows are an error here.
+ * Reads one file as a canonical table without touching any database: used for side inputs
+ * such as `--catalog FILE`. Without `kind`, the table is inferred from the columns and must
+ * be one of `allowed`. Rejected rows are an error here.
  */
-export async function readTable(file: string, kind: TableKind): Promise<Record<string, unknown>[]> {
+export async function readTable(
+  file: string,
+  kind: TableKind | undefined,
+  allowed: readonly TableKind[] = kind ? [kind] : [],
+): Promise<{ kind: TableKind; rows: Record<string, unknown>[] }> {
   const store = await Store.open(':memory:');
   try {
-    await ingestFiles(store, [file], { kind, strict: true });
-    return await store.all(`SELECT * EXCLUDE (ingest_id${TABLES[kind].key === 'row' ? ', row_key' : ''}) FROM ${kind}`);
+    const [counts] = await ingestFiles(store, [file], { kind, strict: true });
+    const read = counts?.kind ?? kind ?? allowed[0];
+    if (!allowed.includes(read)) {
+      throw new InputError(`${file}: holds ${read} rows; expected ${allowed.join(' or ')} columns`);
+    }
+    const rows = await store.all(
+      `SELECT * EXCLUDE (ingest_id${TABLES[read].key === 'row' ? ', row_key' : ''}) FROM ${read}`,
+    );
+    return { kind: read, rows };
   } finally {
     store.close();
   }

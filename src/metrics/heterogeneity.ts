@@ -97,27 +97,29 @@ export function heterogeneitySql(sel: AnalyzeSelection) {
   const sql = `
 WITH sel AS (${s.sql}),
 price_rows AS (
-  SELECT p.provider, m.model, p.ts, p.input_price, p.output_price, p.currency,
-    row_number() OVER (PARTITION BY p.provider, m.model
+  SELECT pv.provider, m.model, p.ts, p.input_price, p.output_price, p.currency,
+    row_number() OVER (PARTITION BY pv.provider, m.model
       ORDER BY p.ts DESC, 3 * p.input_price + p.output_price, p.model) AS k
-  FROM prices p JOIN model_map m ON m.name = p.model
-  WHERE ${beforePeriodEnd('p.ts', sel)} AND ($sel_model IS NULL OR m.model = $sel_model)
+  FROM prices p JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
+  -- the base tier: what every request pays below the long-context thresholds
+  WHERE coalesce(p.tier_min_input_tokens, 0) = 0
+    AND ${beforePeriodEnd('p.ts', sel)} AND ($sel_model IS NULL OR m.model = $sel_model)
 ),
 price AS (SELECT * EXCLUDE (k) FROM price_rows WHERE k = 1),
 listing AS (
-  SELECT o.provider, m.model,
+  SELECT pv.provider, m.model,
     arg_max(o.context_length, coalesce(o.listed_from, DATE '1970-01-01')) AS context_length,
     coalesce(bool_or(o.official), false) AS official
-  FROM offerings o JOIN model_map m ON m.name = o.model
+  FROM offerings o JOIN model_map m ON m.name = o.model JOIN provider_map pv ON pv.name = o.provider
   WHERE ${listingOverlaps('o.listed_from', 'o.listed_to')} AND ($sel_model IS NULL OR m.model = $sel_model)
   GROUP BY ALL
 ),
 measured AS (
-  SELECT l.provider, m.model,
+  SELECT pv.provider, m.model,
     quantile_cont(l.ttft_ms, 0.5) FILTER (WHERE l.ok) AS ttft,
     quantile_cont(l.tps, 0.5) FILTER (WHERE l.ok) AS tps,
     avg(CASE WHEN l.ok THEN 0.0 ELSE 1.0 END) AS error_rate, count(*) AS n
-  FROM latency l JOIN model_map m ON m.name = l.model
+  FROM latency l JOIN model_map m ON m.name = l.model JOIN provider_map pv ON pv.name = l.provider
   WHERE ${periodCondition('l.ts', sel)} AND ($sel_model IS NULL OR m.model = $sel_model)
   GROUP BY ALL
 ),

@@ -49,7 +49,7 @@ export interface SupplyUseResult {
 /**
  * Listings are offerings whose listing period overlaps the selection period, and
  * price snapshots taken before its end (a price in force lists the model);
- * names resolve to canonical models through `model_map`. One statement, one scan
+ * names resolve to canonical models and providers through `model_map` and `provider_map`. One statement, one scan
  * of the requests: rows of kind 'model' (with the Spearman correlation repeated)
  * and of kind 'provider', each in its own order `ord`.
  */
@@ -58,10 +58,12 @@ export function supplyUseSql(sel: AnalyzeSelection) {
   const sql = `
 WITH sel AS (${s.sql}),
 listed AS (
-  SELECT DISTINCT o.provider, m.model FROM offerings o JOIN model_map m ON m.name = o.model
+  SELECT DISTINCT pv.provider, m.model
+  FROM offerings o JOIN model_map m ON m.name = o.model JOIN provider_map pv ON pv.name = o.provider
   WHERE ${listingOverlaps('o.listed_from', 'o.listed_to')} AND ($sel_model IS NULL OR m.model = $sel_model)
   UNION
-  SELECT DISTINCT p.provider, m.model FROM prices p JOIN model_map m ON m.name = p.model
+  SELECT DISTINCT pv.provider, m.model
+  FROM prices p JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
   WHERE ${beforePeriodEnd('p.ts', sel)} AND ($sel_model IS NULL OR m.model = $sel_model)
 ),
 used AS (SELECT provider, model, count(*) AS requests, sum(demand) AS demand FROM sel GROUP BY ALL),

@@ -1,7 +1,7 @@
 /**
- * Model names as SQL: the catalog's resolutions of every name in the database as the
- * temp table `model_map`, which analysis and replay join requests, prices and offerings
- * through; and the catalog rows and model names the database holds.
+ * Model and provider names as SQL: the catalogs' resolutions of every name in the database as
+ * the temp tables `model_map` and `provider_map`, which analysis and replay join requests,
+ * prices, offerings and latency through; and the catalog rows and names the database holds.
  */
 import { dateValue, quotedIdentifier } from '@duckdb/node-api';
 import {
@@ -12,6 +12,13 @@ import {
   type CatalogRow,
   type Resolution,
 } from '../catalog/index.js';
+import {
+  buildProviderCatalog,
+  resolveProvider,
+  type ProviderCatalog,
+  type ProviderCatalogRow,
+  type ProviderResolution,
+} from '../catalog/providers.js';
 import type { Store } from '../store/db.js';
 
 export const MODEL_MAP_DDL = `CREATE OR REPLACE TEMP TABLE model_map (
@@ -74,6 +81,61 @@ export async function catalogRowsFromStore(store: Store): Promise<CatalogRow[]> 
   );
 }
 
+/** Rows of the ingested `provider_catalog` table, in ingest order. */
+export async function providerCatalogRowsFromStore(store: Store): Promise<ProviderCatalogRow[]> {
+  if (!(await existingTables(store)).has('provider_catalog')) return [];
+  return store.all<ProviderCatalogRow>(
+    'SELECT alias, provider, kind FROM provider_catalog ORDER BY ingest_id NULLS FIRST, rowid',
+  );
+}
+
+/** Tables whose `provider` column holds names as logged. */
+const PROVIDER_NAME_TABLES = ['requests', 'offerings', 'prices', 'latency', 'probes'] as const;
+
+/** Every distinct provider name in the database's tables, with the number of rows using it. */
+export async function providerNamesInStore(store: Store): Promise<NameCount[]> {
+  const present = await existingTables(store);
+  const parts = PROVIDER_NAME_TABLES.filter((t) => present.has(t)).map(
+    (t) => `SELECT provider AS name, count(*) AS n FROM ${t} WHERE provider IS NOT NULL GROUP BY provider`,
+  );
+  if (!parts.length) return [];
+  return store.all<NameCount>(
+    `SELECT name, sum(n)::BIGINT AS rows FROM (${parts.join(' UNION ALL ')}) GROUP BY name ORDER BY name`,
+  );
+}
+
+/**
+ * Creates (or replaces) the TEMP table `provider_map(name, provider, display, kind, known)`
+ * with one row per distinct name, so queries can `JOIN provider_map ON provider_map.name = t.provider`
+ * and compare `provider_map.provider`. Returns the resolutions.
+ */
+export async function loadProviderMap(
+  store: Store,
+  names: Iterable<string>,
+  catalog: ProviderCatalog,
+): Promise<ProviderResolution[]> {
+  const resolutions = [...new Set(names)].map((n) => resolveProvider(n, catalog));
+  await store.run(
+    'CREATE OR REPLACE TEMP TABLE provider_map (name VARCHAR, provider VARCHAR, display VARCHAR, kind VARCHAR, known BOOLEAN)',
+  );
+  const appender = await store.conn.createAppender('provider_map', 'main', 'temp');
+  try {
+    for (const r of resolutions) {
+      appender.appendVarchar(r.name);
+      appender.appendVarchar(r.provider);
+      appender.appendVarchar(r.display);
+      if (r.kind) appender.appendVarchar(r.kind);
+      else appender.appendNull();
+      appender.appendBoolean(r.known);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return resolutions;
+}
+
 async function existingTables(store: Store): Promise<Set<string>> {
   const rows = await store.all<{ name: string }>(
     "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = current_database()",
@@ -85,10 +147,15 @@ function epochDays(isoDay: string): number {
   return Math.round(Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000);
 }
 
-/** The rows of a catalog file (any format ingest reads). */
-export async function readCatalogFile(file: string): Promise<CatalogRow[]> {
+/** The rows of a catalog file (any format ingest reads): model rows or provider rows, told by its columns. */
+export async function readCatalogFile(
+  file: string,
+): Promise<{ models: CatalogRow[]; providers: ProviderCatalogRow[] }> {
   const { readTable } = await import('../ingest/index.js');
-  return (await readTable(file, 'catalog')) as unknown as CatalogRow[];
+  const { kind, rows } = await readTable(file, undefined, ['catalog', 'provider_catalog']);
+  return kind === 'catalog'
+    ? { models: rows as unknown as CatalogRow[], providers: [] }
+    : { models: [], providers: rows as unknown as ProviderCatalogRow[] };
 }
 
 /**
@@ -112,19 +179,42 @@ async function loadCatalogReleases(store: Store, catalog: Catalog): Promise<void
   }
 }
 
+/** The model and provider catalogs in use: built-in, then the database's rows, then a catalog file's. */
+export async function loadCatalogs(
+  store: Store | undefined,
+  catalogFile?: string,
+): Promise<{ catalog: Catalog; providers: ProviderCatalog; userRows: { database: number; file: number } }> {
+  const file = catalogFile ? await readCatalogFile(catalogFile) : { models: [], providers: [] };
+  const dbModels = store ? await catalogRowsFromStore(store) : [];
+  const dbProviders = store ? await providerCatalogRowsFromStore(store) : [];
+  return {
+    catalog: buildCatalog([...dbModels, ...file.models]),
+    providers: buildProviderCatalog([...dbProviders, ...file.providers]),
+    userRows: {
+      database: dbModels.length + dbProviders.length,
+      file: file.models.length + file.providers.length,
+    },
+  };
+}
+
 /**
- * Builds the temp table `model_map(name, model, family, line, release_date,
- * variant, known)` for every model name in the store, from the built-in
- * catalog, the database's catalog rows and an optional catalog file, in that order.
+ * Builds the temp tables `model_map(name, model, family, line, release_date, variant, known)`,
+ * `catalog_releases` and `provider_map(name, provider, display, kind, known)` for every model
+ * and provider name in the store, from the built-in catalogs, the database's catalog rows and
+ * an optional catalog file, in that order.
  */
-export async function prepareModelMap(
+export async function prepareNames(
   store: Store,
   catalogFile?: string,
-): Promise<{ catalog: Catalog; resolutions: Resolution[] }> {
-  const fileRows = catalogFile ? await readCatalogFile(catalogFile) : [];
-  const catalog = buildCatalog([...(await catalogRowsFromStore(store)), ...fileRows]);
+): Promise<{ catalog: Catalog; providers: ProviderCatalog; resolutions: Resolution[] }> {
+  const { catalog, providers } = await loadCatalogs(store, catalogFile);
   const names = (await modelNamesInStore(store)).map((n) => n.name);
   const resolutions = await loadModelMap(store, names, catalog);
   await loadCatalogReleases(store, catalog);
-  return { catalog, resolutions };
+  await loadProviderMap(
+    store,
+    (await providerNamesInStore(store)).map((n) => n.name),
+    providers,
+  );
+  return { catalog, providers, resolutions };
 }

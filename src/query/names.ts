@@ -1,15 +1,13 @@
 /**
  * Names a user gives on the command line, checked against what the database holds: a provider
  * or model that names nothing there is a usage error listing the closest known names, never a
- * silent zero. Needs the temp table `model_map`.
+ * silent zero. Needs the temp tables `model_map` and `provider_map`.
  */
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/db.js';
 
-/** Every provider name of the requests, offerings, prices and latency tables. */
-const PROVIDERS = ['requests', 'offerings', 'prices', 'latency']
-  .map((t) => `SELECT DISTINCT provider AS name FROM ${t}`)
-  .join(' UNION ');
+/** Every provider the database's tables name, as canonical ids. */
+const PROVIDERS = 'SELECT DISTINCT provider AS name FROM provider_map';
 
 /** Every canonical model the database's tables name. */
 const MODELS = 'SELECT DISTINCT model AS name FROM model_map';

@@ -1,12 +1,12 @@
 /**
  * The requests an `analyze` run looks at, with their demand. Every metric of
  * `analyze` starts from `selectedRequestsSql`, so filters and the demand unit
- * mean the same thing everywhere. Needs the temp table `model_map`.
+ * mean the same thing everywhere. Needs the temp tables `model_map` and `provider_map`.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
 import { DATE_ONLY, parseMoment } from '../time.js';
-import { listCostSql, pricesOf, tokensOf } from './measures.js';
+import { listCostSql, pricesOf, tierOf, TIERS_AGG, tokensOf } from './measures.js';
 
 export type DemandUnit = 'tokens' | 'requests' | 'cost';
 
@@ -103,30 +103,41 @@ export function selectionParams(sel: AnalyzeSelection): SqlParams {
   };
 }
 
-/** Cost of a request at the list prices of price row `p` (per 1 M tokens), as `simulate` prices it. */
-const LIST_COST = (p: string) => `(${listCostSql(tokensOf('q'), pricesOf(p))}) / 1e6`;
+/**
+ * Cost of a request at the list prices of price snapshot `p` (per 1 M tokens), at the tier its
+ * input tokens reach, as `simulate` prices it.
+ */
+const LIST_COST = (p: string) =>
+  `(${listCostSql(tokensOf('q'), pricesOf(`(${tierOf(`${p}.tiers`, 'q.input_tokens')})`))}) / 1e6`;
 
 function demandSql(by: DemandUnit): { demand: string; known: string; joins: string } {
   if (by === 'tokens') return { demand: 'CAST(q.input_tokens + q.output_tokens AS DOUBLE)', known: 'true', joins: '' };
   if (by === 'requests') return { demand: '1.0', known: 'true', joins: '' };
   return {
     demand: `coalesce(q.cost, ${LIST_COST('pb')}, 0.0)`,
-    known: `(q.cost IS NOT NULL OR pb.input_price IS NOT NULL)`,
+    known: `(q.cost IS NOT NULL OR (${tierOf('pb.tiers', 'q.input_tokens')}).input_price IS NOT NULL)`,
     joins: `ASOF LEFT JOIN (${PRICE_BOOK}) pb ON pb.provider = q.provider AND pb.name = q.name AND q.ts >= pb.ts`,
   };
 }
 
 /**
- * Price snapshots by provider and model name as logged. A provider's prices for a
- * name are those listed under that exact name; when the provider never priced that
- * name, those under any name of the same canonical model (price lists often spell a
- * model differently from the request log). Small: built from `prices` and `model_map`.
+ * Price snapshots by resolved provider and model name as logged, each with its `tiers`
+ * (measures.TIERS_AGG). A provider's prices for a name are those listed under that exact
+ * name; when the provider never priced that name, those under any name of the same
+ * canonical model (price lists often spell a model differently from the request log).
+ * Small: built from `prices`, `model_map` and `provider_map`.
  */
 const PRICE_BOOK = `
-  SELECT p.provider, n.name, p.ts, p.input_price, p.output_price, p.cached_input_price
-  FROM prices p JOIN model_map pm ON pm.name = p.model JOIN model_map n ON n.model = pm.model
+  WITH p AS (
+    SELECT pv.provider, p.model, p.ts, p.tier_min_input_tokens, p.input_price, p.output_price, p.cached_input_price,
+      p.cache_write_price
+    FROM prices p JOIN provider_map pv ON pv.name = p.provider
+  )
+  SELECT p.provider, n.name, p.ts, ${TIERS_AGG} AS tiers
+  FROM p JOIN model_map pm ON pm.name = p.model JOIN model_map n ON n.model = pm.model
   WHERE n.name = p.model
-    OR NOT EXISTS (SELECT 1 FROM prices e WHERE e.provider = p.provider AND e.model = n.name)`;
+    OR NOT EXISTS (SELECT 1 FROM p e WHERE e.provider = p.provider AND e.model = n.name)
+  GROUP BY ALL`;
 
 /**
  * One row per selected request: the logged columns, `day` (UTC date), the logged
@@ -139,10 +150,10 @@ export function selectedRequestsSql(sel: AnalyzeSelection): SqlFragment {
   const d = demandSql(sel.by);
   const sql = `
   WITH q AS (
-    SELECT r.request_id, r.ts, CAST(r.ts AS DATE) AS day, r.provider, r.model AS name,
+    SELECT r.request_id, r.ts, CAST(r.ts AS DATE) AS day, pv.provider, r.model AS name,
       coalesce(m.model, r.model) AS model, coalesce(m.family, r.model) AS family,
       coalesce(m.line, r.model) AS line, m.release_date, coalesce(m.known, false) AS known,
-      r.task, r.app, r.input_tokens, r.output_tokens, r.cached_tokens, r.ttft_ms, r.latency_ms,
+      r.task, r.app, r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.ttft_ms, r.latency_ms,
       coalesce(r.status, 'ok') AS status, r.error_type, r.features, r.cost, r.currency
     -- the conditions on the request itself below the join: DuckDB does not push every one of them through it
     FROM (
@@ -150,7 +161,7 @@ export function selectedRequestsSql(sel: AnalyzeSelection): SqlFragment {
       WHERE ${periodCondition('r.ts', sel)}
         AND ($sel_task IS NULL OR r.task = $sel_task)
         ${sel.every ? 'AND hash(r.ts, r.input_tokens, r.output_tokens) % $sel_every::UBIGINT = 0' : ''}
-    ) r LEFT JOIN model_map m ON m.name = r.model
+    ) r LEFT JOIN model_map m ON m.name = r.model JOIN provider_map pv ON pv.name = r.provider
     WHERE $sel_model IS NULL OR coalesce(m.model, r.model) = $sel_model
   )
   SELECT q.*, ${d.demand} AS demand, ${d.known} AS demand_known

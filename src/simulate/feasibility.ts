@@ -8,7 +8,7 @@
  * once to its segment, and the figures of every slot are one expression each.
  */
 import { quotedString } from '@duckdb/node-api';
-import { listCostSql, pricesOf } from '../query/measures.js';
+import { listCostSql, pricesOf, tierOf, type Prices, type Tokens } from '../query/measures.js';
 import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
 import { windowOf } from './state.js';
@@ -46,7 +46,7 @@ export function requestsSql(
   const s = selectedRequestsSql({ by: 'requests', ...sel, every: o.every });
   const columns = `
     SELECT request_id, ts, model, provider AS observed, task, input_tokens, output_tokens,
-      coalesce(cached_tokens, 0) AS cached_tokens,
+      coalesce(cached_tokens, 0) AS cached_tokens, coalesce(cache_write_tokens, 0) AS write_tokens,
       features,
       cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
       -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
@@ -127,6 +127,8 @@ const SEGMENT_FIGURES = [
   'in_per_token',
   'out_per_token',
   'cached_per_token',
+  'write_per_token',
+  'tiers',
   'd_ttft',
   'd_tps',
   'o_success',
@@ -134,12 +136,34 @@ const SEGMENT_FIGURES = [
   'o_tps',
 ];
 
-/** Slot k's prices per token, as measures.listCostSql takes them. */
-export const slotPrices = (k: number) => ({
-  input: `in_per_token_${k}`,
-  cached: `cached_per_token_${k}`,
-  output: `out_per_token_${k}`,
-});
+/**
+ * Slot k's prices per token, as measures.listCostSql takes them: the base tier's, or with
+ * `tiered`, those of the request's tier (`tier_k`, candidatesSql's) where it passes one.
+ */
+export function slotPrices(k: number, tiered: boolean): Prices {
+  const base = {
+    input: `in_per_token_${k}`,
+    cached: `cached_per_token_${k}`,
+    write: `write_per_token_${k}`,
+    output: `out_per_token_${k}`,
+  };
+  if (!tiered) return base;
+  const at = (field: string, fallback: string) => `coalesce(tier_${k}.${field}, ${fallback})`;
+  return {
+    input: at('i', base.input),
+    cached: at('c', base.cached),
+    write: at('w', base.write),
+    output: at('o', base.output),
+  };
+}
+
+/** Tokens as candidatesSql's rows hold them. */
+const REQUEST_TOKENS: Tokens = {
+  fresh: 'fresh_tokens',
+  cached: 'cached_tokens',
+  write: 'write_tokens',
+  output: 'output_tokens',
+};
 
 /** The context length of a provider that states none: no request is too long for it. */
 const NO_LIMIT = '9223372036854775807';
@@ -150,7 +174,9 @@ const NO_LIMIT = '9223372036854775807';
  * segment starts at every window start with requests and at every price snapshot,
  * and lasts until the next one (`seg_end`, infinity for the last); so a request's
  * segment lies in its window `w`. Slot k's columns hold provider k's figures in
- * force from seg_start to seg_end: prices per token; `cap`, the most tokens a request may
+ * force from seg_start to seg_end: prices per token of the base tier, and `tiers`, the tiers
+ * above it ({min, i, o, c, w} per token, cached and write prices already falling back to the
+ * tier's input price) or NULL; `cap`, the most tokens a request may
  * have (its context length), or −1 when it is closed to the request: unpriced,
  * without decision state, below a success rate of `$min_success`, or lacking a
  * feature the request needs (unknown context or features are not held against
@@ -160,18 +186,22 @@ const NO_LIMIT = '9223372036854775807';
  * `named_<j>_*` those of the provider `$named_j` (fixed policies, a provider baseline);
  * `throughput_*` and `ttft_*` their best providers per class of requests (classBestSql).
  */
-function segmentsSql(slots: number, officials: number, named: number): string {
-  const price = pricesOf('c');
+function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number): string {
+  const figures = SEGMENT_FIGURES.filter((f) => tiered || f !== 'tiers');
+  const price = pricesOf('c.base');
+  const perToken = (v: string) => `${v} / 1e6`;
   const pick = (name: string, cond: string) =>
     `any_value(slot) FILTER (WHERE ${cond}) AS ${name}_slot, any_value(cap) FILTER (WHERE ${cond}) AS ${name}_cap`;
   const columns = [
     ...Array.from({ length: officials }, (_, r) => pick(`official_${r + 1}`, `official_rank = ${r + 1}`)),
     ...Array.from({ length: named }, (_, j) => pick(`named_${j}`, `provider = $named_${j}`)),
     ...Array.from({ length: slots }, (_, i) =>
-      SEGMENT_FIGURES.map((f) => {
-        const v = `any_value(${f}) FILTER (WHERE slot = ${i + 1})`;
-        return `${f === 'cap' ? `coalesce(${v}, -1)` : v} AS ${f}_${i + 1}`;
-      }).join(', '),
+      figures
+        .map((f) => {
+          const v = `any_value(${f}) FILTER (WHERE slot = ${i + 1})`;
+          return `${f === 'cap' ? `coalesce(${v}, -1)` : v} AS ${f}_${i + 1}`;
+        })
+        .join(', '),
     ),
   ];
   // seg_end is never NULL: an OR in a LEFT JOIN's condition turns the hash join into a nested loop
@@ -186,15 +216,18 @@ function segmentsSql(slots: number, officials: number, named: number): string {
     UNION SELECT model, ts FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)
   ), priced AS (
     SELECT c.model, c.seg_start, ${windowOf('c.seg_start')} AS w, p.* EXCLUDE (model),
-      pr.input_price, pr.output_price, pr.cached_input_price
+      pr.tiers[1] AS base, list_filter(pr.tiers, t -> t.min > 0) AS upper
     FROM cuts c JOIN sim_slots p USING (model)
     ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.seg_start >= pr.ts
   ), x AS (
     SELECT c.model, n.features_key, c.seg_start, c.slot, c.provider, c.official_rank,
-      CASE WHEN c.input_price IS NOT NULL AND ds.w IS NOT NULL AND ds.success >= $min_success
+      CASE WHEN c.base.input_price IS NOT NULL AND ds.w IS NOT NULL AND ds.success >= $min_success
         AND (c.features IS NULL OR list_has_all(c.features, n.needs))
         THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS cap,
-      ${price.input} / 1e6 AS in_per_token, ${price.output} / 1e6 AS out_per_token, ${price.cached} / 1e6 AS cached_per_token,
+      ${perToken(price.input)} AS in_per_token, ${perToken(price.output)} AS out_per_token,
+      ${perToken(price.cached)} AS cached_per_token, ${perToken(price.write)} AS write_per_token,
+      CASE WHEN len(c.upper) > 0 THEN list_transform(c.upper, t -> {'min': t.min, 'i': ${perToken('t.input_price')},
+        'o': ${perToken('t.output_price')}, 'c': ${perToken(pricesOf('t').cached)}, 'w': ${perToken(pricesOf('t').write)}}) END AS tiers,
       ds.ttft AS d_ttft, ds.tps AS d_tps, coalesce(cs.success, 0) AS o_success,
       CASE WHEN cs.w IS NULL THEN ds.ttft ELSE coalesce(cs.ttft, ds.ttft) END AS o_ttft,
       CASE WHEN cs.w IS NULL THEN ds.tps ELSE coalesce(cs.tps, ds.tps) END AS o_tps
@@ -269,6 +302,8 @@ export interface SegmentShape {
   slots: number;
   /** official endpoints of one model, at most */
   officials: number;
+  /** some provider prices a selected model in tiers above the base one */
+  tiered: boolean;
 }
 
 /**
@@ -280,10 +315,14 @@ export async function buildSegments(
   store: Store,
   o: { minSuccess: number; decisionLagSeconds: number; winSeconds: number; named: string[] },
 ): Promise<SegmentShape> {
-  const shape = await buildSlots(store);
+  const { slots, officials } = await buildSlots(store);
+  const tiers = await store.one<{ t: boolean }>(
+    `SELECT count(*) FILTER (WHERE len(tiers) > 1) > 0 AS t FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)`,
+  );
+  const shape = { slots, officials, tiered: !!tiers?.t };
   const params: SqlParams = { min_success: o.minSuccess, decision_lag_s: o.decisionLagSeconds, win_s: o.winSeconds };
   o.named.forEach((name, j) => (params[`named_${j}`] = name));
-  await store.run(segmentsSql(shape.slots, shape.officials, o.named.length), params);
+  await store.run(segmentsSql(shape, o.named.length), params);
   return shape;
 }
 
@@ -302,11 +341,11 @@ export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens 
  * and feasibility (context ≥ input + output,
  * every needed feature; an unknown context is not held against a provider).
  */
-function slotFigures(k: number): string {
-  const price = slotPrices(k);
-  const prompt = `fresh_tokens * ${price.input} + cached_tokens * ${price.cached}`;
+function slotFigures(k: number, tiered: boolean): string {
+  const price = slotPrices(k, tiered);
+  const prompt = listCostSql({ ...REQUEST_TOKENS, output: '0' }, price);
   return [
-    `${listCostSql({ fresh: 'fresh_tokens', cached: 'cached_tokens', output: 'output_tokens' }, price)} AS cost_${k}`,
+    `${listCostSql(REQUEST_TOKENS, price)} AS cost_${k}`,
     `${prompt} AS icost_${k}`,
     `cap_${k} >= total_tokens AS feas_${k}`,
     `${endToEnd(`d_ttft_${k}`, `d_tps_${k}`)} AS d_e2e_${k}`,
@@ -323,15 +362,20 @@ function slotFigures(k: number): string {
  */
 export function candidatesSql(
   requests: SqlFragment,
-  slots: number,
+  shape: Pick<SegmentShape, 'slots' | 'tiered'>,
   o: { observed?: boolean; joins?: string } = {},
 ): SqlFragment {
-  const figures = Array.from({ length: slots }, (_, i) => slotFigures(i + 1)).join(',\n      ');
+  const ks = Array.from({ length: shape.slots }, (_, i) => i + 1);
+  const figures = ks.map((k) => slotFigures(k, shape.tiered)).join(',\n      ');
+  // the tier a request pays at each provider: by its input tokens, cached included
+  const tiers = shape.tiered
+    ? ks.map((k) => `, ${tierOf(`s.tiers_${k}`, 'r.input_tokens')} AS tier_${k}`).join('')
+    : '';
   const sql = `
     SELECT *, ${figures}
     FROM (
-      SELECT r.*, input_tokens - cached_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
-        s.* EXCLUDE (model, features_key, w, seg_start, seg_end) ${o.observed ? ', o.slot AS observed_slot' : ''}
+      SELECT r.*, input_tokens - cached_tokens - write_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
+        s.* EXCLUDE (model, features_key, w, seg_start, seg_end) ${o.observed ? ', o.slot AS observed_slot' : ''}${tiers}
       FROM (${requests.sql}) r
       LEFT JOIN sim_seg s ON s.model = r.model AND s.features_key = coalesce(r.features, '') AND s.w = r.w
         AND r.ts >= s.seg_start AND r.ts < s.seg_end

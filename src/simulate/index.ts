@@ -1,6 +1,6 @@
 /**
  * Counterfactual replay: every selected request replayed under each policy against
- * a baseline, set-wise in DuckDB. Needs the temp table `model_map` (prepareModelMap).
+ * a baseline, set-wise in DuckDB. Needs the temp table `model_map` (prepareNames).
  *
  * The replay's steps, in order, and the temp tables each creates (their columns are
  * documented where they are built):
@@ -64,6 +64,8 @@ export interface SimulateOptions {
   /** the policies to replay, in the order results list them (policy.parsePolicies) */
   policies: readonly Policy[];
   baseline: Baseline;
+  /** the canonical id of a provider named on the command line (catalog.resolveProvider); as given when absent */
+  providerId?: (name: string) => string;
   /** causal: decide on the previous window's state; hindsight: on the current one */
   info: Information;
   /** window length: '1h', '30m', '1d' or seconds */
@@ -164,6 +166,17 @@ async function checkNames(store: Store, o: SimulateOptions): Promise<void> {
   }
 }
 
+/** Providers named by fixed policies and a provider baseline, as canonical ids. */
+function withProviderIds(o: SimulateOptions): SimulateOptions {
+  const id = o.providerId;
+  if (!id) return o;
+  return {
+    ...o,
+    policies: o.policies.map((p) => (p.provider === undefined ? p : { ...p, provider: id(p.provider) })),
+    baseline: o.baseline.startsWith('provider:') ? `provider:${id(o.baseline.slice('provider:'.length))}` : o.baseline,
+  };
+}
+
 /** A finished replay: its results, and the relations behind them for inspection and `--out`. */
 export interface Replay {
   result: SimulateResult;
@@ -173,8 +186,9 @@ export interface Replay {
   feasibility: SqlFragment;
 }
 
-export async function replay(store: Store, options: SimulateOptions): Promise<Replay> {
-  const { windowSeconds, staleSeconds } = validate(options);
+export async function replay(store: Store, given: SimulateOptions): Promise<Replay> {
+  const { windowSeconds, staleSeconds } = validate(given);
+  const options = withProviderIds(given);
   await checkNames(store, options);
   const step = (what: string) => options.onProgress?.(`simulate: ${what}`);
   const policies = options.policies;
@@ -195,7 +209,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   // static state is the same in every window, so causal and hindsight coincide there
   const lag = options.info === 'causal' && options.state === 'windowed' ? windowSeconds : 0;
   const named = namedProviders(policies, options.baseline);
-  const { slots, officials } = await buildSegments(store, {
+  const shape = await buildSegments(store, {
     named,
     minSuccess: options.minSuccess,
     decisionLagSeconds: lag,
@@ -216,7 +230,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     });
   const staticBest = policies.some((p) => p.needsStaticPass);
   const taskObjectives = policies.some((p) => p.needsTaskObjectives);
-  if (staticBest) await buildStaticBest(store, selected, slots);
+  if (staticBest) await buildStaticBest(store, selected, shape);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
   const wideOf = (requests: SqlFragment) =>
     replaySql(
@@ -224,8 +238,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
       options.baseline,
       { requests, staticBest, taskObjectives },
       {
-        slots,
-        officials,
+        ...shape,
         named,
         weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
         sloLatencyMs: options.sloLatencyMs ?? 8000,
@@ -247,7 +260,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
       baseline: options.baseline,
       retries: options.retries ?? 0,
       failedAttemptsFree: options.failedAttemptsFree ?? false,
-      slots,
+      slots: shape.slots,
       bands,
       onProgress: options.onProgress && ((pct: number) => options.onProgress!(`simulate: replay ${pct.toFixed(0)}%`)),
     });
@@ -262,8 +275,8 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
   step('results');
   const common = { bootstrap: options.bootstrap, seed: options.seed };
   const results = await policyResults(store, names, { ...common, percentiles: overall });
-  const candidates = candidatesSql(selected, slots, { observed: true });
-  const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, slots) : undefined;
+  const candidates = candidatesSql(selected, shape, { observed: true });
+  const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, shape.slots) : undefined;
   const groups = options.by
     ? await policyResults(store, names, {
         ...common,
@@ -284,7 +297,7 @@ export async function replay(store: Store, options: SimulateOptions): Promise<Re
     ...(fit ? { fit } : {}),
   };
   const outcomes = withProviderNames(outcomesSql(policies, wide));
-  return { result, outcomes, feasibility: feasibilitySql(candidates, slots) };
+  return { result, outcomes, feasibility: feasibilitySql(candidates, shape.slots) };
 }
 
 export async function simulate(store: Store, options: SimulateOptions): Promise<SimulateResult> {

@@ -6,7 +6,6 @@
 import { UsageError } from '../errors.js';
 import type { SqlFragment, SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
-import { listCostSql } from '../query/measures.js';
 import {
   candidatesSql,
   CLASS_BEST,
@@ -14,9 +13,9 @@ import {
   endToEnd,
   figureOf,
   firstSlot,
-  slotPrices,
   type ClassPolicy,
   type Figure,
+  type SegmentShape,
 } from './feasibility.js';
 import { OBJECTIVES, type Objective, type Policy } from './policy.js';
 
@@ -58,6 +57,8 @@ export interface PolicyOptions {
   named: string[];
   /** official endpoints of one model, at most */
   officials: number;
+  /** some provider prices a selected model in tiers (SegmentShape) */
+  tiered: boolean;
 }
 
 export function checkBaseline(baseline: string): asserts baseline is Baseline {
@@ -536,7 +537,7 @@ export interface ReplaySources {
 }
 
 /** The candidates with the small per-request lookups the policies run need. */
-function policyCandidatesSql(src: ReplaySources, slots: number, baseline: Baseline): SqlFragment {
+function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, baseline: Baseline): SqlFragment {
   const joins = [
     src.staticBest
       ? `LEFT JOIN (SELECT model AS sb_model, task AS sb_task, slot AS static_slot FROM sim_static_best) sb
@@ -546,7 +547,7 @@ function policyCandidatesSql(src: ReplaySources, slots: number, baseline: Baseli
       ? `LEFT JOIN (SELECT task AS to_task, objective AS task_objective FROM sim_task_objective) t ON t.to_task = r.task`
       : '',
   ].join('\n');
-  const c = candidatesSql(src.requests, slots, { joins, observed: baseline === 'observed' });
+  const c = candidatesSql(src.requests, shape, { joins, observed: baseline === 'observed' });
   const objective = src.taskObjectives ? `, coalesce(task_objective, 'cost') AS objective` : '';
   return { sql: `SELECT *${objective} FROM (${c.sql})`, params: c.params };
 }
@@ -564,7 +565,7 @@ export function replaySql(
   src: ReplaySources,
   o: PolicyOptions,
 ): SqlFragment {
-  const cand = policyCandidatesSql(src, o.slots, baseline);
+  const cand = policyCandidatesSql(src, o, baseline);
   const params: SqlParams = {
     ...cand.params,
     slo_ms: o.sloLatencyMs,
@@ -627,25 +628,19 @@ export function withProviderNames(outcomes: SqlFragment): SqlFragment {
  * at least STATIC_COVERAGE of the group's requests (when none is, the provider
  * feasible for the most); ties: higher average decision TPS, then name.
  *
- * Costs are linear in the tokens and a segment's figures are fixed, so requests
- * are summed per segment and task first. Within a segment the number of
+ * Requests are summed per segment and task first. Within a segment the number of
  * providers whose context a request exceeds (`r`) tells which ones it fits, and
  * each of those fits the group's longest request.
  */
-export async function buildStaticBest(store: Store, requests: SqlFragment, slots: number): Promise<void> {
-  const ks = slotsOf(slots);
-  const c = candidatesSql(requests, slots);
-  const cost = (k: number) => listCostSql({ fresh: 'fresh', cached: 'cached', output: 'output' }, slotPrices(k));
-  const per = ks.map(
-    (k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': ${cost(k)},
-    'd_tps': d_tps_${k}}`,
-  );
+export async function buildStaticBest(store: Store, requests: SqlFragment, shape: SegmentShape): Promise<void> {
+  const ks = slotsOf(shape.slots);
+  const c = candidatesSql(requests, shape);
+  const per = ks.map((k) => `{'slot': ${k}, 'feasible': cap_${k} >= longest, 'cost': cost_${k}, 'd_tps': d_tps_${k}}`);
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_static_best AS
      WITH g AS (
        SELECT seg, task, ${ks.map((k) => `(cap_${k} < total_tokens)::INT`).join(' + ')} AS r,
-         count(*) AS n, max(total_tokens) AS longest,
-         sum(fresh_tokens) AS fresh, sum(cached_tokens) AS cached, sum(output_tokens) AS output
+         count(*) AS n, max(total_tokens) AS longest, ${ks.map((k) => `sum(cost_${k}) AS cost_${k}`).join(', ')}
        FROM (${c.sql}) WHERE seg IS NOT NULL GROUP BY ALL
      ), per_slot AS (
        SELECT s.model, g.task, g.n, unnest([${per.join(', ')}]) AS x

@@ -1,12 +1,12 @@
 /**
  * Provider state for the replay: per (canonical model, provider, window) the
  * success rate and the median TTFT and TPS, carried forward up to `stale`; and
- * the prices in force. Needs the temp tables `model_map`, `sim_windows` (the
+ * the prices in force. Needs the temp tables `model_map`, `provider_map`, `sim_windows` (the
  * selected requests' windows) and `sim_selected` (their providers).
  */
 import { UsageError } from '../errors.js';
 import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
-import { requestTpsSql } from '../query/measures.js';
+import { requestTpsSql, TIERS_AGG } from '../query/measures.js';
 import type { Store } from '../store/db.js';
 
 export type StateMode = 'windowed' | 'static';
@@ -28,10 +28,10 @@ export function parseDuration(flag: string, text: string | number): number {
 /** The UTC window (a TIMESTAMP) a timestamp expression falls in; `$win_s` is the window length in seconds. */
 export const windowOf = (tsExpr: string) => `time_bucket(to_seconds($win_s), ${tsExpr}, TIMESTAMP '1970-01-01')`;
 
-/** Latency rows by canonical model. */
+/** Latency rows by canonical model and provider. */
 const LATENCY_SQL = `
-  SELECT coalesce(m.model, l.model) AS model, l.provider, l.ts, coalesce(l.ok, false) AS ok, l.ttft_ms, l.tps
-  FROM latency l LEFT JOIN model_map m ON m.name = l.model`;
+  SELECT coalesce(m.model, l.model) AS model, pv.provider, l.ts, coalesce(l.ok, false) AS ok, l.ttft_ms, l.tps
+  FROM latency l LEFT JOIN model_map m ON m.name = l.model JOIN provider_map pv ON pv.name = l.provider`;
 
 /**
  * `sim_measured(model, provider, w, success, ttft, tps, ttft_w, tps_w)`: one row per
@@ -47,9 +47,9 @@ function measuredSql(mode: StateMode, logged: boolean): string {
   CREATE OR REPLACE TEMP TABLE sim_measured AS
   WITH lat AS (${LATENCY_SQL}), lat_pairs AS (SELECT DISTINCT model, provider FROM lat),
   logged AS (
-    SELECT coalesce(m.model, r.model) AS model, r.provider, r.ts, coalesce(r.status, 'ok') = 'ok' AS ok, r.ttft_ms,
+    SELECT coalesce(m.model, r.model) AS model, pv.provider, r.ts, coalesce(r.status, 'ok') = 'ok' AS ok, r.ttft_ms,
       ${requestTpsSql('r')} AS tps
-    FROM requests r LEFT JOIN model_map m ON m.name = r.model
+    FROM requests r LEFT JOIN model_map m ON m.name = r.model JOIN provider_map pv ON pv.name = r.provider
   ), src AS (
     SELECT * FROM lat
     ${logged ? 'UNION ALL SELECT g.* FROM logged g ANTI JOIN lat_pairs p ON p.model = g.model AND p.provider = g.provider' : ''}
@@ -93,22 +93,28 @@ function stateSql(mode: StateMode): string {
 }
 
 /**
- * `sim_prices(model, provider, ts, input_price, output_price, cached_input_price)`:
- * snapshots by canonical model; anomalous snapshots (see price-anomalies) left out
- * unless included.
+ * `sim_prices(model, provider, ts, tiers)`: snapshots by canonical model and provider, `tiers`
+ * their tier rows in ascending order of threshold (measures.TIERS_AGG), the first always the
+ * base tier (all prices NULL, so unpriced, when the snapshot has no row of threshold 0).
+ * Anomalous snapshots (see price-anomalies) are left out unless included.
  */
 async function buildPrices(store: Store, includeAnomalous: boolean): Promise<void> {
   await store.run(`CREATE OR REPLACE TEMP TABLE sim_anomalous AS ${priceAnomaliesSql()}`);
   await store.run(
     `
   CREATE OR REPLACE TEMP TABLE sim_prices AS
-  SELECT coalesce(m.model, p.model) AS model, p.provider, p.ts,
-    max(p.input_price) AS input_price, max(p.output_price) AS output_price, max(p.cached_input_price) AS cached_input_price
-  FROM prices p LEFT JOIN model_map m ON m.name = p.model
-  WHERE $include_anomalous OR NOT EXISTS (
-    SELECT 1 FROM sim_anomalous a
-    WHERE a.provider = p.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))
-  GROUP BY ALL`,
+  SELECT model, provider, ts,
+    CASE WHEN tiers[1].min = 0 THEN tiers
+      ELSE list_prepend({'min': 0, 'input_price': NULL, 'output_price': NULL, 'cached_input_price': NULL,
+        'cache_write_price': NULL}, tiers) END AS tiers
+  FROM (
+    SELECT coalesce(m.model, p.model) AS model, pv.provider, p.ts, ${TIERS_AGG} AS tiers
+    FROM prices p LEFT JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
+    WHERE $include_anomalous OR NOT EXISTS (
+      SELECT 1 FROM sim_anomalous a
+      WHERE a.provider = pv.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))
+    GROUP BY ALL
+  )`,
     { include_anomalous: includeAnomalous },
   );
 }
@@ -122,10 +128,10 @@ async function buildPrices(store: Store, includeAnomalous: boolean): Promise<voi
 const OFFERS_SQL = `
   CREATE OR REPLACE TEMP TABLE sim_offers AS
   WITH listed AS (
-    SELECT coalesce(m.model, o.model) AS model, o.provider, bool_or(coalesce(o.official, false)) AS official,
+    SELECT coalesce(m.model, o.model) AS model, pv.provider, bool_or(coalesce(o.official, false)) AS official,
       max(o.context_length) AS context_length,
       arg_max(string_split(o.features, ','), coalesce(o.listed_from, DATE '1970-01-01')) AS features
-    FROM offerings o LEFT JOIN model_map m ON m.name = o.model
+    FROM offerings o LEFT JOIN model_map m ON m.name = o.model JOIN provider_map pv ON pv.name = o.provider
     GROUP BY ALL
   ), pairs AS (
     SELECT model, provider FROM listed

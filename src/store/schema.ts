@@ -141,7 +141,7 @@ export const TABLES: Record<TableKind, TableDef> = {
     columns: [
       { name: 'alias', type: 'string', required: true },
       { name: 'provider', type: 'string', required: true },
-      { name: 'kind', type: 'string', default: 'host', values: ['host', 'gateway'] },
+      { name: 'kind', type: 'string', values: ['host', 'gateway'] },
     ],
   },
 };

@@ -15,7 +15,7 @@ test('--help lists every command with an example and exits 0', () => {
   for (const cmd of ['ingest', 'catalog', 'generate', 'demo']) {
     const sub = runCli([cmd, '--help']);
     assert.equal(sub.code, 0);
-    assert.match(sub.stdout, /Example:\n {2}ai-ping /);
+    assert.match(sub.stdout, /Examples?:\n {2}ai-ping /);
   }
 });
 

@@ -143,3 +143,11 @@ export async function referenceReplay(
     throughputGainPct: (row.tps_policy / row.base_tps - 1) * 100,
   };
 }
+
+/** Optional canonical columns the generated market has no values for, so `generate` leaves them out. */
+export const NOT_GENERATED = [
+  'latency.region',
+  'requests.cache_write_tokens',
+  'prices.cache_write_price',
+  'prices.tier_min_input_tokens',
+];

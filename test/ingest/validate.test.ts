@@ -293,7 +293,7 @@ describe('column mapping', () => {
 });
 
 test('readTable reads a side file without a database, and refuses bad rows', async () => {
-  const rows = await readTable(fx('catalog.csv'), 'catalog');
+  const { rows } = await readTable(fx('catalog.csv'), 'catalog');
   assert.equal(rows.length, 2);
   await assert.rejects(readTable(fx('bad/negative-tokens.csv'), 'requests'), /rejected under --strict/);
 });

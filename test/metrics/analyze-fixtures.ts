@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ingestFiles } from '../../src/ingest/index.js';
-import { prepareModelMap } from '../../src/query/model-map.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import { Store } from '../../src/store/db.js';
 import { fixtures } from '../helpers.js';
 
@@ -12,7 +12,7 @@ export async function analyzeStore(files: string[], extra: string[] = []): Promi
   const store = await Store.open(':memory:');
   try {
     await ingestFiles(store, [...files.map((f) => path.join(fixtures, 'analyze', f)), ...extra]);
-    await prepareModelMap(store);
+    await prepareNames(store);
     return store;
   } catch (e) {
     store.close();

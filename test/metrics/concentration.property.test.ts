@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { concentration } from '../../src/metrics/concentration.js';
-import { prepareModelMap } from '../../src/query/model-map.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import { Store } from '../../src/store/db.js';
 
 /** The defining double sum, as an independent check of the SQL's sorted-rank form. */
@@ -32,7 +32,7 @@ test('for any demand vector: Gini in [0, 1), top-k monotone in k, shares summing
              FROM range(1, $n + 1) t(i)`,
             { tokens: `[${tokens.join(',')}]`, n: tokens.length },
           );
-          await prepareModelMap(store);
+          await prepareNames(store);
           const c = await concentration(store, { by: 'tokens' });
           assert.ok(c.level === 'family');
           const shares = c.families.map((f) => f.share as number);

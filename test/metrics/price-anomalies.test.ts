@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ingestFiles } from '../../src/ingest/index.js';
-import { prepareModelMap } from '../../src/query/model-map.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import { priceAnomalies } from '../../src/metrics/price-anomalies.js';
 import { Store } from '../../src/store/db.js';
 import { fixtures } from '../helpers.js';
@@ -11,7 +11,7 @@ test('zero prices and prices 20x off the median of the other providers are anoma
   const s = await Store.open(':memory:');
   try {
     const [c] = await ingestFiles(s, [path.join(fixtures, 'metrics', 'prices-anomalies.csv')]);
-    await prepareModelMap(s);
+    await prepareNames(s);
     const a = await priceAnomalies(s);
     assert.deepEqual(
       a.map((x) => [x.provider, x.field, x.price, x.otherMedian, x.otherProviders, x.reason]),

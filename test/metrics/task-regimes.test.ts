@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prepareModelMap } from '../../src/query/model-map.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import {
   INPUT_CLASSES,
   lengthClass,
@@ -31,7 +31,7 @@ async function regimeStore(): Promise<Store> {
   await s.run(`INSERT INTO requests (request_id, ts, model, provider, task, input_tokens, output_tokens, status)
     SELECT 'r' || k, TIMESTAMP '2025-10-01 12:00:00', 'Qwen3-32B', 'p', task, i, o, 'ok'
     FROM (VALUES ${values}) v(k, task, i, o)`);
-  await prepareModelMap(s);
+  await prepareNames(s);
   return s;
 }
 

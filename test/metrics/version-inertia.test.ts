@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prepareModelMap } from '../../src/query/model-map.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import { releaseFigures, versionInertia } from '../../src/metrics/version-inertia.js';
 import { Store } from '../../src/store/db.js';
 import { approx } from './analyze-fixtures.js';
@@ -43,7 +43,7 @@ async function inertiaStore(): Promise<Store> {
     SELECT day || model || i, day + INTERVAL 12 HOUR, model, 'p', 1000, 0, 'ok'
     FROM (VALUES ${values}) v(day, model, n), range(n) t(i)`);
   await s.run("INSERT INTO offerings (provider, model) VALUES ('zai', 'GLM-4.6')");
-  await prepareModelMap(s);
+  await prepareNames(s);
   return s;
 }
 
@@ -178,7 +178,7 @@ test('a successor nobody here used still supersedes: the catalog knows its relea
     // only DeepSeek-V3.1-Terminus (09-22), on 10-01: V3.2-Exp (09-29) is the line's newest release by then
     await s.run(`INSERT INTO requests (request_id, ts, model, provider, input_tokens, output_tokens)
       VALUES ('t1', TIMESTAMP '2025-10-01 10:00', 'DeepSeek-V3.1-Terminus', 'p', 10, 0)`);
-    await prepareModelMap(s);
+    await prepareNames(s);
     const v = await versionInertia(s, { by: 'requests' });
     assert.equal(v.inertiaIndex, 100);
   } finally {

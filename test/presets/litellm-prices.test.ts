@@ -15,12 +15,75 @@ const HISTORY_DATES = ['2025-03-01', '2025-07-01', '2025-11-01', '2026-03-01'];
 const history = HISTORY_DATES.map((d) => path.join(dataDir, 'history', d, 'model_prices_and_context_window.json.gz'));
 const sample = path.join(fixtures, 'presets', 'litellm-prices', 'sample.json');
 const bad = path.join(fixtures, 'presets', 'litellm-prices', 'bad.json');
+const tiers = path.join(fixtures, 'presets', 'litellm-prices', 'tiers.json');
+const badTiers = path.join(fixtures, 'presets', 'litellm-prices', 'bad-tiers.json');
 
 type Entry = Record<string, unknown>;
 
+/** One price row as the file states it: the tier's threshold and its per-token costs (USD per token, unscaled). */
+interface TierCosts {
+  tier: number;
+  i: number | null;
+  o: number | null;
+  c: number | null;
+  w: number | null;
+}
+
+const ABOVE =
+  /^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost|cache_creation_input_token_cost)_above_(\d+)(k?)_tokens$/;
+const SHORT = {
+  input_cost_per_token: 'i',
+  output_cost_per_token: 'o',
+  cache_read_input_token_cost: 'c',
+  cache_creation_input_token_cost: 'w',
+} as const;
+
+/**
+ * The tiers of an entry, read with plain JavaScript: `tiered_pricing` ranges (the lowest one is
+ * tier 0), else the flat prices as tier 0 and one tier per `_above_<N>k_tokens` threshold.
+ */
+function tiersOf(v: Entry): TierCosts[] {
+  const num = (x: unknown) => (x == null ? null : (x as number));
+  const ranges = v.tiered_pricing as Entry[] | undefined;
+  if (Array.isArray(ranges) && ranges.length > 0) {
+    const lowest = Math.min(...ranges.map((r) => (r.range as number[])[0]));
+    return ranges
+      .map((r) => ({
+        tier: (r.range as number[])[0] === lowest ? 0 : (r.range as number[])[0],
+        i: num(r.input_cost_per_token),
+        o: num(r.output_cost_per_token),
+        c: num(r.cache_read_input_token_cost),
+        w: num(r.cache_creation_input_token_cost),
+      }))
+      .sort((a, b) => a.tier - b.tier);
+  }
+  const tiers = new Map<number, TierCosts>([
+    [
+      0,
+      {
+        tier: 0,
+        i: num(v.input_cost_per_token),
+        o: num(v.output_cost_per_token),
+        c: num(v.cache_read_input_token_cost ?? v.input_cost_per_token_cache_hit),
+        w: num(v.cache_creation_input_token_cost),
+      },
+    ],
+  ]);
+  for (const [field, x] of Object.entries(v)) {
+    const m = ABOVE.exec(field);
+    if (!m) continue;
+    const tier = Number(m[2]) * (m[3] ? 1000 : 1);
+    const t = tiers.get(tier) ?? { tier, i: null, o: null, c: null, w: null };
+    t[SHORT[m[1] as keyof typeof SHORT]] = num(x);
+    tiers.set(tier, t);
+  }
+  return [...tiers.values()].sort((a, b) => a.tier - b.tier);
+}
+
 /**
  * What the preset should make of a file, computed with plain JavaScript from JSON.parse,
- * independently of the SQL: the chat entries, their offering and price tuples.
+ * independently of the SQL: the chat entries, their offering and price tuples. Keys that become
+ * one (provider, model) but state different tiers keep their own spelling as the model.
  */
 function expectedFromFile(file: string) {
   const doc = JSON.parse(readText(file)) as Record<string, unknown>;
@@ -39,41 +102,90 @@ function expectedFromFile(file: string) {
     [v.supports_function_calling === true ? 'tools' : null, v.supports_response_schema === true ? 'json_schema' : null]
       .filter(Boolean)
       .join(',') || null;
+  const priced = chat
+    .filter(
+      ([, v]) =>
+        v.input_cost_per_token != null ||
+        v.output_cost_per_token != null ||
+        (Array.isArray(v.tiered_pricing) && v.tiered_pricing.length > 0) ||
+        Object.keys(v).some((f) => ABOVE.test(f)),
+    )
+    .map(([k, v]) => ({ key: k, v, tiers: tiersOf(v) }));
+  // An entry with a tier short of an input or output price is one rejected row.
+  const complete = (e: (typeof priced)[number]) => e.tiers.every((t) => t.i != null && t.o != null);
+  const kept = priced.filter(complete);
+  const byModel = new Map<string, Set<string>>();
+  for (const e of kept) {
+    const group = `${e.v.litellm_provider as string}|${modelOf(e.key, e.v.litellm_provider as string)}`;
+    byModel.set(group, (byModel.get(group) ?? new Set()).add(JSON.stringify(e.tiers)));
+  }
+  const conflicting = new Set([...byModel].filter(([, sigs]) => sigs.size > 1).map(([group]) => group));
+  const storedModel = (key: string, provider: string) =>
+    conflicting.has(`${provider}|${modelOf(key, provider)}`) ? key : modelOf(key, provider);
   const offerings = chat.map(([k, v]) =>
     JSON.stringify([
       v.litellm_provider,
-      modelOf(k, v.litellm_provider as string),
+      storedModel(k, v.litellm_provider as string),
       v.max_input_tokens ?? v.max_tokens ?? null,
       v.max_output_tokens ?? null,
       features(v),
     ]),
   );
-  const priced = chat.filter(([, v]) => v.input_cost_per_token != null || v.output_cost_per_token != null);
-  const oneSided = priced.filter(([, v]) => v.input_cost_per_token == null || v.output_cost_per_token == null);
-  const valid = priced
-    .filter(([, v]) => v.input_cost_per_token != null && v.output_cost_per_token != null)
-    .map(([k, v]) =>
-      JSON.stringify([
-        v.litellm_provider,
-        modelOf(k, v.litellm_provider as string),
-        v.input_cost_per_token,
-        v.output_cost_per_token,
-        v.cache_read_input_token_cost ?? v.input_cost_per_token_cache_hit ?? null,
-      ]),
-    );
+  const rows = kept.flatMap((e) =>
+    e.tiers.map((t) => JSON.stringify([e.v.litellm_provider, storedModel(e.key, e.v.litellm_provider as string), t])),
+  );
+  const distinct = [...new Set(rows)].map((r) => {
+    const [provider, model, t] = JSON.parse(r) as [string, string, TierCosts];
+    return { provider, model, ...t };
+  });
   return {
     doc,
     chat,
     lastUpdated: doc.last_updated as string | undefined,
     offerings: { read: chat.length, duplicates: offerings.length - new Set(offerings).size, rejected: 0 },
     prices: {
-      read: priced.length,
-      duplicates: valid.length - new Set(valid).size,
-      rejected: oneSided.length,
-      distinct: new Set(valid).size,
-      zeroInput: [...new Set(valid)].filter((t) => (JSON.parse(t) as unknown[])[2] === 0).length,
+      read: rows.length + priced.length - kept.length,
+      duplicates: rows.length - distinct.length,
+      rejected: priced.length - kept.length,
+      distinct: distinct.length,
+      zeroInput: distinct.filter((r) => r.i === 0).length,
     },
+    /** every price row the file should leave in `prices`, unscaled */
+    rows: distinct,
+    /** the (provider, derived model) pairs whose keys disagree */
+    conflicting: [...conflicting].sort(),
+    tieredOnly: kept.filter((e) => Array.isArray(e.v.tiered_pricing)).length,
   };
+}
+
+interface StoredPrice {
+  provider: string;
+  model: string;
+  tier: number;
+  i: number;
+  o: number;
+  c: number | null;
+  w: number | null;
+}
+
+/** The stored rows of one snapshot against a file's expected rows: one each, prices x 1,000,000. */
+async function assertSnapshot(store: Store, ts: string, exp: ReturnType<typeof expectedFromFile>): Promise<void> {
+  const rows = await store.all<StoredPrice>(
+    `SELECT provider, model, tier_min_input_tokens AS tier, input_price AS i, output_price AS o, cached_input_price AS c,
+            cache_write_price AS w
+     FROM prices WHERE strftime(ts, '%Y-%m-%dT%H:%M:%S') = $1`,
+    [ts],
+  );
+  assert.equal(rows.length, exp.rows.length);
+  const stored = new Map(rows.map((r) => [`${r.provider}|${r.model}|${r.tier}`, r]));
+  // One row per (provider, model, tier): the preset never leaves two prices for one tier of a snapshot.
+  assert.equal(stored.size, rows.length);
+  const scaled = (x: number | null) => (x == null ? null : x * 1e6);
+  const wrong = exp.rows.filter((e) => {
+    const r = stored.get(`${e.provider}|${e.model}|${e.tier}`);
+    return !(r && near(r.i, scaled(e.i)) && near(r.o, scaled(e.o)) && near(r.c, scaled(e.c)) && near(r.w, scaled(e.w)));
+  });
+  assert.deepEqual(wrong, []);
 }
 
 function counts(r: FileCounts[]) {
@@ -108,12 +220,16 @@ describe('litellm-prices on the 2026-07-24 file', () => {
   after(() => store.close());
 
   test('counts: read = accepted + duplicates + rejected, and they match a plain JSON.parse of the file', () => {
-    // Hand-checked: 2,985 top-level keys, 2,285 of them chat entries; 111 of those carry no
-    // per-token price and 3 (Bedrock's TwelveLabs Pegasus) only an output price.
+    // Hand-checked: 2,985 top-level keys, 2,285 of them chat entries; 93 of those carry no price,
+    // 3 (Bedrock's TwelveLabs Pegasus) only an output price, 18 only tiered_pricing ranges. A price
+    // row is one tier: 2,171 flat entries give 2,171 rows at tier 0 and 100 above a threshold
+    // (13 at 128k, 49 at 200k, 1 at 256k, 36 at 272k, 1 at 512k); the 18 give 52 ranges; and
+    // each Pegasus entry is one rejected row: 2,326 read. Three pairs of keys that disagree now keep
+    // their own spelling (see below), so their offerings are no longer duplicates: 16 → 13.
     assert.equal(Object.keys(exp.doc).length, 2985);
     assert.deepEqual(counts(result), [
-      { kind: 'offerings', read: 2285, accepted: 2269, duplicates: 16, rejected: 0 },
-      { kind: 'prices', read: 2174, accepted: 2157, duplicates: 14, rejected: 3 },
+      { kind: 'offerings', read: 2285, accepted: 2272, duplicates: 13, rejected: 0 },
+      { kind: 'prices', read: 2326, accepted: 2309, duplicates: 14, rejected: 3 },
     ]);
     const [o, p] = result;
     assert.deepEqual(
@@ -224,44 +340,123 @@ describe('litellm-prices on the 2026-07-24 file', () => {
     ]);
   });
 
-  test("every price is the per-token cost x 1,000,000, in USD, at the file's last_updated", async () => {
-    const rows = await store.all<{
-      provider: string;
-      model: string;
-      i: number;
-      o: number;
-      c: number | null;
-      ts: string;
-      currency: string;
-    }>(
-      `SELECT provider, model, input_price AS i, output_price AS o, cached_input_price AS c,
-              strftime(ts, '%Y-%m-%dT%H:%M:%S.%f') AS ts, currency FROM prices`,
+  test("every price row, tiers included, is the per-token cost x 1,000,000, in USD, at the file's last_updated", async () => {
+    await assertSnapshot(store, '2026-07-24T18:23:43', exp);
+    assert.equal(exp.rows.length, 2309);
+    assert.deepEqual(
+      await store.all(`SELECT DISTINCT strftime(ts, '%Y-%m-%dT%H:%M:%S.%f') AS ts, currency FROM prices`),
+      [{ ts: '2026-07-24T18:23:43.000000', currency: 'USD' }],
     );
-    assert.equal(rows.length, exp.prices.distinct);
-    const stored = new Map<string, typeof rows>();
-    for (const r of rows)
-      stored.set(`${r.provider}|${r.model}`, [...(stored.get(`${r.provider}|${r.model}`) ?? []), r]);
-    let checked = 0;
-    for (const [key, v] of exp.chat) {
-      if (v.input_cost_per_token == null || v.output_cost_per_token == null) continue;
-      const provider = v.litellm_provider as string;
-      const model = key.startsWith(`${provider}/`) ? key.slice(provider.length + 1) : key;
-      const candidates = stored.get(`${provider}|${model}`);
-      if (!candidates) continue; // keys whose prefix is spelt unlike the provider are checked below
-      const want = [
-        v.input_cost_per_token,
-        v.output_cost_per_token,
-        v.cache_read_input_token_cost ?? v.input_cost_per_token_cache_hit ?? null,
-      ].map((x) => (x == null ? null : (x as number) * 1e6));
-      assert.ok(
-        candidates.some((r) => near(r.i, want[0]) && near(r.o, want[1]) && near(r.c, want[2])),
-        `${key}: ${JSON.stringify(want)} not among ${JSON.stringify(candidates)}`,
-      );
-      checked++;
-    }
-    assert.ok(checked > 2000, `checked ${checked}`);
-    assert.deepEqual([...new Set(rows.map((r) => r.ts))], ['2026-07-24T18:23:43.000000']);
-    assert.deepEqual([...new Set(rows.map((r) => r.currency))], ['USD']);
+    // Rows above a threshold: 134 read, 133 stored (gemini/gemini-pro-latest and gemini-pro-latest
+    // state the same 200k tier).
+    assert.deepEqual(
+      await store.all(
+        `SELECT tier_min_input_tokens AS tier, count(*) AS n FROM prices WHERE tier_min_input_tokens > 0 GROUP BY ALL ORDER BY tier`,
+      ),
+      [
+        { tier: 32000, n: 12 },
+        { tier: 128000, n: 25 },
+        { tier: 200000, n: 48 },
+        { tier: 256000, n: 11 },
+        { tier: 272000, n: 36 },
+        { tier: 512000, n: 1 },
+      ],
+    );
+  });
+
+  test('gemini/gemini-2.5-pro, read by hand: 1.25 / 10 (cached 0.125), and above 200k 2.5 / 15 (cached 0.25)', async () => {
+    // input 1.25e-06, output 1e-05, cache_read 1.25e-07; *_above_200k_tokens 2.5e-06, 1.5e-05, 2.5e-07;
+    // no cache_creation price at either tier; the *_priority prices are another service tier, not read.
+    assert.deepEqual(
+      await store.all(
+        `SELECT tier_min_input_tokens AS tier, input_price, output_price, cached_input_price, cache_write_price
+         FROM prices WHERE provider = 'gemini' AND model = 'gemini-2.5-pro' ORDER BY tier`,
+      ),
+      [
+        { tier: 0, input_price: 1.25, output_price: 10, cached_input_price: 0.125, cache_write_price: null },
+        { tier: 200000, input_price: 2.5, output_price: 15, cached_input_price: 0.25, cache_write_price: null },
+      ],
+    );
+    // Vertex's bare key gemini-2.5-pro states a cache-write price above 200k only (2.5e-07): tier 0 keeps none.
+    assert.deepEqual(
+      await store.all(
+        `SELECT tier_min_input_tokens AS tier, cache_write_price FROM prices
+         WHERE provider = 'vertex_ai-language-models' AND model = 'gemini-2.5-pro' ORDER BY tier`,
+      ),
+      [
+        { tier: 0, cache_write_price: null },
+        { tier: 200000, cache_write_price: 0.25 },
+      ],
+    );
+  });
+
+  test('tiered_pricing: dashscope/qwen3-coder-plus, read by hand, one row per range from its lower bound', async () => {
+    // Ranges [0, 32000], [32000, 128000], [128000, 256000], [256000, 1000000] at 1e-06 / 5e-06 (cache read
+    // 1e-07), 1.8e-06 / 9e-06 (1.8e-07), 3e-06 / 1.5e-05 (3e-07), 6e-06 / 6e-05 (6e-07). LiteLLM bills a
+    // request by the range with from < input <= to: 32,000 input tokens pay the first, 32,001 the second,
+    // as "strictly more than 32000" does here.
+    assert.deepEqual(
+      await store.all(
+        `SELECT tier_min_input_tokens AS tier, input_price, output_price, cached_input_price, cache_write_price
+         FROM prices WHERE provider = 'dashscope' AND model = 'qwen3-coder-plus' ORDER BY tier`,
+      ),
+      [
+        { tier: 0, input_price: 1, output_price: 5, cached_input_price: 0.1, cache_write_price: null },
+        { tier: 32000, input_price: 1.8, output_price: 9, cached_input_price: 0.18, cache_write_price: null },
+        { tier: 128000, input_price: 3, output_price: 15, cached_input_price: 0.3, cache_write_price: null },
+        { tier: 256000, input_price: 6, output_price: 60, cached_input_price: 0.6, cache_write_price: null },
+      ],
+    );
+    // The 18 entries priced by tiered_pricing alone (official Qwen and Volcengine's Doubao) now all have prices.
+    const tieredOnly = exp.chat.filter(([, v]) => Array.isArray(v.tiered_pricing)).map(([k]) => k);
+    assert.equal(tieredOnly.length, 18);
+    assert.equal(exp.tieredOnly, 18);
+    const priced = await store.all<{ key: string }>(
+      `SELECT DISTINCT provider || '/' || model AS key FROM prices WHERE tier_min_input_tokens = 0`,
+    );
+    const pricedKeys = new Set(priced.map((r) => r.key));
+    assert.deepEqual(
+      tieredOnly.filter((k) => !pricedKeys.has(k)),
+      [],
+    );
+    assert.ok(
+      tieredOnly.includes('dashscope/qwen3-max') && tieredOnly.includes('volcengine/doubao-seed-2-0-pro-260215'),
+    );
+  });
+
+  test('keys that price one model two ways: both kept under their own spelling, and a warning names them', async () => {
+    assert.deepEqual(exp.conflicting, [
+      'deepseek|deepseek-chat',
+      'gemini|gemini-exp-1206',
+      'gemini|gemini-flash-latest',
+      'gemini|gemini-flash-lite-latest',
+    ]);
+    assert.deepEqual(result[1].warnings, [
+      // cache_creation_input_token_cost 0.0 beside a key without one: free cache writes, or the input price
+      "keys 'deepseek-chat' and 'deepseek/deepseek-chat' price deepseek's 'deepseek-chat' differently (cache_write_price none vs 0); each is kept under its own key as the model",
+      "keys 'gemini/gemini-exp-1206' and 'gemini-exp-1206' price gemini's 'gemini-exp-1206' differently (input_price 0 vs 0.3; output_price 0 vs 2.5; cached_input_price none vs 0.03; above 128000 tokens: no such tier in 'gemini-exp-1206'); each is kept under its own key as the model",
+      "keys 'gemini/gemini-flash-latest' and 'gemini-flash-latest' price gemini's 'gemini-flash-latest' differently (cached_input_price 0.075 vs 0.03); each is kept under its own key as the model",
+      "keys 'gemini/gemini-flash-lite-latest' and 'gemini-flash-lite-latest' price gemini's 'gemini-flash-lite-latest' differently (cached_input_price 0.025 vs 0.01); each is kept under its own key as the model",
+    ]);
+    assert.equal(result[0].warnings, undefined);
+    // gemini/gemini-flash-latest: cache_read 7.5e-08; the bare key gemini-flash-latest (also provider gemini): 3e-08.
+    assert.deepEqual(
+      await store.all(
+        `SELECT p.model, p.input_price, p.output_price, p.cached_input_price, count(o.model) AS offerings
+         FROM prices p LEFT JOIN offerings o USING (provider, model)
+         WHERE p.provider = 'gemini' AND p.model IN ('gemini-flash-latest', 'gemini/gemini-flash-latest') GROUP BY ALL ORDER BY p.model`,
+      ),
+      [
+        { model: 'gemini-flash-latest', input_price: 0.3, output_price: 2.5, cached_input_price: 0.03, offerings: 1 },
+        {
+          model: 'gemini/gemini-flash-latest',
+          input_price: 0.3,
+          output_price: 2.5,
+          cached_input_price: 0.075,
+          offerings: 1,
+        },
+      ],
+    );
   });
 
   test('wandb/* prices (about 100,000x too high) and zero prices arrive as they are', async () => {
@@ -282,7 +477,15 @@ describe('litellm-prices on the 2026-07-24 file', () => {
     );
     const zeros = (await store.one<{ n: number }>('SELECT count(*) AS n FROM prices WHERE input_price = 0'))!.n;
     assert.equal(zeros, exp.prices.zeroInput);
-    assert.equal(zeros, 74);
+    // 74 entries priced 0; 4 of them (free Gemini previews: gemini-exp-1114, gemini/gemini-exp-1206,
+    // learnlm-1.5-pro-experimental, gemma-3-27b-it) also 0 above 128k
+    assert.equal(zeros, 78);
+    assert.equal(
+      (await store.one<{ n: number }>(
+        'SELECT count(*) AS n FROM prices WHERE input_price = 0 AND tier_min_input_tokens = 0',
+      ))!.n,
+      74,
+    );
     assert.deepEqual(
       await store.all(
         `SELECT input_price, output_price FROM prices WHERE provider = 'ollama' AND model = 'qwen3-coder:480b-cloud'`,
@@ -347,7 +550,7 @@ describe('litellm-prices on the 2026-07-24 file', () => {
       { provider: 'amazon_nova', model: 'nova-micro-v1' }, // key amazon-nova/nova-micro-v1
       { provider: 'bedrock_converse', model: 'meta.llama3-3-70b-instruct-v1:0' }, // a bare key
       { provider: 'cloudflare', model: '@cf/meta/llama-3.3-70b-instruct-fp8-fast' },
-      { provider: 'deepseek', model: 'deepseek-chat' }, // keys deepseek-chat and deepseek/deepseek-chat: one offering
+      { provider: 'deepseek', model: 'deepseek-chat' }, // the bare key; deepseek/deepseek-chat prices it otherwise and keeps its spelling
       { provider: 'replicate', model: 'replicateopenai/gpt-oss-20b' }, // a prefix that does not name the provider
       { provider: 'vertex_ai-llama_models', model: 'meta/llama-3.1-405b-instruct-maas' }, // key vertex_ai/meta/…
     ]);
@@ -376,7 +579,7 @@ describe('litellm-prices on the 2026-07-24 file', () => {
     const again = await ingestFiles(store, [latest], { preset });
     assert.deepEqual(counts(again), [
       { kind: 'offerings', read: 2285, accepted: 0, duplicates: 2285, rejected: 0 },
-      { kind: 'prices', read: 2174, accepted: 0, duplicates: 2171, rejected: 3 },
+      { kind: 'prices', read: 2326, accepted: 0, duplicates: 2323, rejected: 3 },
     ]);
     const after = await store.all(
       'SELECT (SELECT count(*) FROM offerings) AS o, (SELECT count(*) FROM prices) AS p, (SELECT count(*) FROM rejects) AS r',
@@ -390,22 +593,27 @@ test('five versions make a price history: one snapshot per file, unchanged price
     const files = [...history, latest];
     const result = await ingestFiles(store, files, { preset });
     const expected = files.map(expectedFromFile);
-    // Per file: [offerings read, duplicates; prices read, accepted, duplicates, rejected].
+    // Per file: [offerings read, accepted, duplicates, rejected; the same for prices]. A price row is one tier.
     assert.deepEqual(
       counts(result).map((c) => [c.kind, c.read, c.accepted, c.duplicates, c.rejected]),
       [
         ['offerings', 633, 633, 0, 0],
-        ['prices', 593, 593, 0, 0],
+        ['prices', 628, 628, 0, 0],
         ['offerings', 875, 874, 1, 0],
-        ['prices', 798, 797, 1, 0],
+        ['prices', 849, 848, 1, 0],
         ['offerings', 1349, 1347, 2, 0],
-        ['prices', 1265, 1259, 2, 4],
-        ['offerings', 2006, 1996, 10, 0],
-        ['prices', 1894, 1883, 8, 3],
-        ['offerings', 2285, 2269, 16, 0],
-        ['prices', 2174, 2157, 14, 3],
+        ['prices', 1369, 1363, 2, 4],
+        ['offerings', 2006, 1999, 7, 0],
+        ['prices', 2041, 2030, 8, 3],
+        ['offerings', 2285, 2272, 13, 0],
+        ['prices', 2326, 2309, 14, 3],
       ],
     );
+    for (const [i, r] of result.entries()) {
+      const e = expected[Math.floor(i / 2)];
+      const want = r.kind === 'offerings' ? e.offerings : e.prices;
+      assert.deepEqual([r.read, r.duplicates, r.rejected], [want.read, want.duplicates, want.rejected], r.file);
+    }
     const perTs = await store.all<{ ts: string; n: number }>(
       `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%S.%f') AS ts, count(*) AS n FROM prices GROUP BY ts ORDER BY ts`,
     );
@@ -415,7 +623,18 @@ test('five versions make a price history: one snapshot per file, unchanged price
     );
     assert.deepEqual(
       perTs.map((r) => r.n),
-      [593, 797, 1259, 1883, 2157],
+      [628, 848, 1363, 2030, 2309],
+    );
+    // Every price row of every version, tiers included, against the file read with JSON.parse.
+    for (const e of expected) await assertSnapshot(store, e.lastUpdated!.slice(0, 19), e);
+    // Tiered-only entries per version (none before 2025-11), and keys that disagree.
+    assert.deepEqual(
+      expected.map((e) => e.tieredOnly),
+      [0, 0, 10, 11, 18],
+    );
+    assert.deepEqual(
+      expected.map((e) => e.conflicting.length),
+      [0, 0, 2, 4, 4],
     );
     const listed = await store.all<{ d: string; n: number }>(
       `SELECT strftime(listed_from, '%Y-%m-%d') AS d, count(*) AS n FROM offerings GROUP BY d ORDER BY d`,
@@ -424,29 +643,33 @@ test('five versions make a price history: one snapshot per file, unchanged price
       { d: '2025-02-28', n: 633 },
       { d: '2025-06-28', n: 874 },
       { d: '2025-10-31', n: 1347 },
-      { d: '2026-02-27', n: 1996 },
-      { d: '2026-07-24', n: 2269 },
+      { d: '2026-02-27', n: 1999 },
+      { d: '2026-07-24', n: 2272 },
     ]);
-    // deepseek-chat, read by hand in each version: 0.27/1.1 (cache 0.07) until the 2025-10-31 snapshot,
-    // 0.28/0.42 (cache 0.028) after. In 2025-10-31 `deepseek/deepseek-chat` still says 0.27/1.1 while the
-    // bare key `deepseek-chat` says 0.6/1.7 (cache 0.06): two rows for one (provider, model, ts).
+    // deepseek-chat, read by hand in each version. Until 2025-10-31 only `deepseek/deepseek-chat`
+    // exists: 0.27/1.1 (cache 0.07, cache write 0), stored as deepseek-chat. From 2025-10-31 the bare key
+    // `deepseek-chat` prices it otherwise (0.6/1.7, cache 0.06; later 0.28/0.42, cache 0.028, no cache-write
+    // price, against the prefixed key's 0): each keeps its own spelling, never two rows for one model.
     const chat = await store.all(
-      `SELECT strftime(ts, '%Y-%m-%d') AS d, input_price AS i, output_price AS o, cached_input_price AS c FROM prices
-       WHERE provider = 'deepseek' AND model = 'deepseek-chat' ORDER BY ts, i`,
+      `SELECT strftime(ts, '%Y-%m-%d') AS d, model, input_price AS i, output_price AS o, cached_input_price AS c,
+              cache_write_price AS w
+       FROM prices WHERE provider = 'deepseek' AND model IN ('deepseek-chat', 'deepseek/deepseek-chat') ORDER BY ts, model`,
     );
     assert.deepEqual(chat, [
-      { d: '2025-02-28', i: 0.27, o: 1.1, c: 0.07 },
-      { d: '2025-06-28', i: 0.27, o: 1.1, c: 0.07 },
-      { d: '2025-10-31', i: 0.27, o: 1.1, c: 0.07 },
-      { d: '2025-10-31', i: 0.6, o: 1.7, c: 0.06 },
-      { d: '2026-02-27', i: 0.28, o: 0.42, c: 0.028 },
-      { d: '2026-07-24', i: 0.28, o: 0.42, c: 0.028 },
+      { d: '2025-02-28', model: 'deepseek-chat', i: 0.27, o: 1.1, c: 0.07, w: 0 },
+      { d: '2025-06-28', model: 'deepseek-chat', i: 0.27, o: 1.1, c: 0.07, w: 0 },
+      { d: '2025-10-31', model: 'deepseek-chat', i: 0.6, o: 1.7, c: 0.06, w: null },
+      { d: '2025-10-31', model: 'deepseek/deepseek-chat', i: 0.27, o: 1.1, c: 0.07, w: 0 },
+      { d: '2026-02-27', model: 'deepseek-chat', i: 0.28, o: 0.42, c: 0.028, w: null },
+      { d: '2026-02-27', model: 'deepseek/deepseek-chat', i: 0.28, o: 0.42, c: 0.028, w: 0 },
+      { d: '2026-07-24', model: 'deepseek-chat', i: 0.28, o: 0.42, c: 0.028, w: null },
+      { d: '2026-07-24', model: 'deepseek/deepseek-chat', i: 0.28, o: 0.42, c: 0.028, w: 0 },
     ]);
     const again = await ingestFiles(store, files, { preset });
     assert.ok(again.every((f) => f.accepted === 0 && f.duplicates === f.read - f.rejected));
     assert.equal(
       (await store.one<{ n: number }>('SELECT count(*) AS n FROM prices'))!.n,
-      593 + 797 + 1259 + 1883 + 2157,
+      628 + 848 + 1363 + 2030 + 2309,
     );
   });
 });
@@ -456,11 +679,24 @@ describe('the sample (no last_updated)', () => {
     await withMemory(async (store) => {
       const r = await ingestFiles(store, [sample], { preset, set: { ts: '2026-07-24T00:00:00Z' } });
       // 16 keys: sample_spec, a size tier without a mode, an embedding, o3-pro (responses) and 12 chat entries;
-      // deepseek-chat twice; github_copilot/gpt-4o has no token price; Pegasus only an output price.
+      // deepseek-chat under two keys that disagree (a cache-write price of 0, and none), so two models;
+      // github_copilot/gpt-4o has no token price; Pegasus only an output price; xai/grok-4-1-fast has a
+      // tier above 128k: 10 price rows at tier 0, 1 above, 1 rejected.
       assert.deepEqual(counts(r), [
-        { kind: 'offerings', read: 12, accepted: 11, duplicates: 1, rejected: 0 },
-        { kind: 'prices', read: 11, accepted: 9, duplicates: 1, rejected: 1 },
+        { kind: 'offerings', read: 12, accepted: 12, duplicates: 0, rejected: 0 },
+        { kind: 'prices', read: 12, accepted: 11, duplicates: 0, rejected: 1 },
       ]);
+      assert.deepEqual(
+        await store.all(
+          `SELECT tier_min_input_tokens AS tier, input_price, output_price, cached_input_price, cache_write_price
+           FROM prices WHERE provider = 'xai' ORDER BY tier`,
+        ),
+        [
+          // 2e-07 / 5e-07, cache read 5e-08; above 128k 4e-07 / 1e-06 and no cached price of its own
+          { tier: 0, input_price: 0.2, output_price: 0.5, cached_input_price: 0.05, cache_write_price: null },
+          { tier: 128000, input_price: 0.4, output_price: 1, cached_input_price: null, cache_write_price: null },
+        ],
+      );
       assert.deepEqual(await store.all(`SELECT DISTINCT strftime(ts, '%Y-%m-%dT%H:%M:%S') AS ts FROM prices`), [
         { ts: '2026-07-24T00:00:00' },
       ]);
@@ -568,6 +804,143 @@ test('bad values are rejected with their reason; last_updated with an offset is 
   });
 });
 
+describe('tiers and cache writes (tiers.json: five real entries)', () => {
+  let store: Store;
+  let result: FileCounts[];
+  before(async () => {
+    store = await Store.open(':memory:');
+    result = await ingestFiles(store, [tiers], { preset, set: { ts: '2026-07-24T00:00:00Z' } });
+  });
+  after(() => store.close());
+
+  const tierRows = (provider: string, model: string) =>
+    store.all(
+      `SELECT tier_min_input_tokens AS tier, input_price, output_price, cached_input_price, cache_write_price
+       FROM prices WHERE provider = $1 AND model = $2 ORDER BY tier`,
+      [provider, model],
+    );
+
+  test('counts: a price row per tier', () => {
+    // claude-sonnet-4-5, qwen-flash and MiniMax-M3 two tiers each; the two gemini flash keys one each.
+    assert.deepEqual(counts(result), [
+      { kind: 'offerings', read: 5, accepted: 5, duplicates: 0, rejected: 0 },
+      { kind: 'prices', read: 8, accepted: 8, duplicates: 0, rejected: 0 },
+    ]);
+  });
+
+  test('claude-sonnet-4-5: cache_creation_input_token_cost is the cache-write price, at each tier', async () => {
+    // 3e-06 / 1.5e-05, cache read 3e-07, cache creation 3.75e-06; above 200k 6e-06 / 2.25e-05, 6e-07,
+    // 7.5e-06. The one-hour cache prices (_above_1hr, 6e-06 and 1.2e-05 above 200k) are not read.
+    assert.deepEqual(await tierRows('anthropic', 'claude-sonnet-4-5'), [
+      { tier: 0, input_price: 3, output_price: 15, cached_input_price: 0.3, cache_write_price: 3.75 },
+      { tier: 200000, input_price: 6, output_price: 22.5, cached_input_price: 0.6, cache_write_price: 7.5 },
+    ]);
+  });
+
+  test('dashscope/qwen-flash: ranges [0, 256000] and [256000, 1000000]; exactly 256,000 input tokens pay the first', async () => {
+    // 5e-08 / 4e-07 and 2.5e-07 / 2e-06. LiteLLM picks the range with from < input <= to, so 256,000
+    // tokens fall in [0, 256000]; here the second row applies to strictly more than 256,000: the same.
+    assert.deepEqual(await tierRows('dashscope', 'qwen-flash'), [
+      { tier: 0, input_price: 0.05, output_price: 0.4, cached_input_price: null, cache_write_price: null },
+      { tier: 256000, input_price: 0.25, output_price: 2, cached_input_price: null, cache_write_price: null },
+    ]);
+  });
+
+  test('minimax/MiniMax-M3: a 512k threshold', async () => {
+    // 3e-07 / 1.2e-06, cache read 6e-08; above 512k 6e-07 / 2.4e-06, 1.2e-07
+    assert.deepEqual(await tierRows('minimax', 'MiniMax-M3'), [
+      { tier: 0, input_price: 0.3, output_price: 1.2, cached_input_price: 0.06, cache_write_price: null },
+      { tier: 512000, input_price: 0.6, output_price: 2.4, cached_input_price: 0.12, cache_write_price: null },
+    ]);
+  });
+
+  test('gemini/gemini-flash-latest and gemini-flash-latest disagree: both kept, both named', async () => {
+    // Both provider gemini, both 3e-07 / 2.5e-06; cache read 7.5e-08 under the prefixed key, 3e-08 under the bare one.
+    assert.deepEqual(await tierRows('gemini', 'gemini/gemini-flash-latest'), [
+      { tier: 0, input_price: 0.3, output_price: 2.5, cached_input_price: 0.075, cache_write_price: null },
+    ]);
+    assert.deepEqual(await tierRows('gemini', 'gemini-flash-latest'), [
+      { tier: 0, input_price: 0.3, output_price: 2.5, cached_input_price: 0.03, cache_write_price: null },
+    ]);
+    assert.deepEqual(await store.all(`SELECT model FROM offerings WHERE provider = 'gemini' ORDER BY model`), [
+      { model: 'gemini-flash-latest' },
+      { model: 'gemini/gemini-flash-latest' },
+    ]);
+    assert.deepEqual(result[1].warnings, [
+      "keys 'gemini/gemini-flash-latest' and 'gemini-flash-latest' price gemini's 'gemini-flash-latest' differently (cached_input_price 0.075 vs 0.03); each is kept under its own key as the model",
+    ]);
+  });
+});
+
+test('an entry lands whole or not at all; tiered_pricing not on input tokens is refused (bad-tiers.json)', async () => {
+  await withMemory(async (store) => {
+    const r = await ingestFiles(store, [badTiers], { preset });
+    // Five made-up entries: three rejected, one row each; two stored with two tiers each.
+    assert.deepEqual(counts(r), [
+      { kind: 'offerings', read: 5, accepted: 5, duplicates: 0, rejected: 0 },
+      { kind: 'prices', read: 7, accepted: 4, duplicates: 0, rejected: 3 },
+    ]);
+    assert.deepEqual(
+      await store.all(
+        `SELECT row_number, reason, json_extract_string(raw_row, '$.tier_min_input_tokens') AS tier FROM rejects ORDER BY row_number`,
+      ),
+      [
+        // a 200k tier with an output price only: the entry, tier 0 included, is not stored
+        { row_number: 1, reason: 'input_price: missing required value', tier: '200000' },
+        { row_number: 2, reason: "input_price: 'double' is not a number", tier: '128000' },
+        {
+          row_number: 3,
+          reason:
+            "tier_min_input_tokens: 'tiered_pricing keyed on max_results_range, not input tokens' is not a number",
+          tier: 'tiered_pricing keyed on max_results_range, not input tokens',
+        },
+      ],
+    );
+    assert.deepEqual(
+      await store.all(
+        `SELECT model, tier_min_input_tokens AS tier, input_price, output_price, cached_input_price, cache_write_price
+         FROM prices ORDER BY model, tier`,
+      ),
+      [
+        // _above_128_tokens (no k) is 128 tokens, as LiteLLM reads it
+        {
+          model: 'above-128-tokens',
+          tier: 0,
+          input_price: 1,
+          output_price: 2,
+          cached_input_price: null,
+          cache_write_price: null,
+        },
+        {
+          model: 'above-128-tokens',
+          tier: 128,
+          input_price: 3,
+          output_price: 6,
+          cached_input_price: null,
+          cache_write_price: null,
+        },
+        // ranges out of order; the lowest, [1, 32000], is tier 0
+        {
+          model: 'ranges-from-one',
+          tier: 0,
+          input_price: 1,
+          output_price: 4,
+          cached_input_price: 0.1,
+          cache_write_price: null,
+        },
+        {
+          model: 'ranges-from-one',
+          tier: 32000,
+          input_price: 2,
+          output_price: 8,
+          cached_input_price: null,
+          cache_write_price: 2.5,
+        },
+      ],
+    );
+  });
+});
+
 test('a file that is not one JSON object is refused', async () => {
   const dir = tmpDir();
   const array = path.join(dir, 'array.json');
@@ -596,11 +969,17 @@ describe('ai-ping ingest --preset litellm-prices (CLI)', () => {
     assert.deepEqual(
       json.files.map((f) => [f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
       [
-        ['offerings', 2285, 2269, 16, 0],
-        ['prices', 2174, 2157, 14, 3],
+        ['offerings', 2285, 2272, 13, 0],
+        ['prices', 2326, 2309, 14, 3],
       ],
     );
     assert.match(r.stderr, /row 57: input_price: missing required value/);
+    // Keys that price one model two ways: named on stderr, not in the JSON.
+    assert.match(
+      r.stderr,
+      /warning: \S*model_prices_and_context_window\.json\.gz: keys 'gemini\/gemini-flash-latest' and 'gemini-flash-latest' price gemini's 'gemini-flash-latest' differently \(cached_input_price 0\.075 vs 0\.03\)/,
+    );
+    assert.equal(r.stderr.match(/ price \S+'s '[^']+' differently/g)?.length, 4);
     assert.match(r.stderr, /anomalous price\(s\)/);
     // The price-sanity check compares providers of the same catalog model: wandb's gpt-oss-120b is flagged.
     assert.ok(
@@ -612,7 +991,7 @@ describe('ai-ping ingest --preset litellm-prices (CLI)', () => {
       db,
       'SELECT (SELECT count(*) FROM prices) AS p, (SELECT count(*) FROM offerings) AS o',
     );
-    assert.deepEqual(n, { p: 2157, o: 2269 });
+    assert.deepEqual(n, { p: 2309, o: 2272 });
     // The stored names resolve at query time: 20 offerings of DeepSeek-V3.2 (see test/catalog/litellm-names),
     // priced at the snapshot.
     const p = runCli(['providers', '--db', db, '--model', 'DeepSeek-V3.2', '--format', 'json']);
@@ -651,8 +1030,8 @@ describe('ai-ping ingest --preset litellm-prices (CLI)', () => {
         f.rejected,
       ]),
       [
-        ['offerings', 12, 11, 1, 0],
-        ['prices', 11, 9, 1, 1],
+        ['offerings', 12, 12, 0, 0],
+        ['prices', 12, 11, 0, 1],
       ],
     );
     const list = runCli(['ingest', '--preset', 'list', '--format', 'json']);

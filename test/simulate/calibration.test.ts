@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from '../../src/commands/generate.js';
 import { ingestFiles } from '../../src/ingest/index.js';
-import { prepareModelMap } from '../../src/query/model-map.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import { replay, simulate } from '../../src/simulate/index.js';
 import { Store } from '../../src/store/db.js';
 import { referenceReplay } from '../generate/helpers.js';
@@ -29,7 +29,7 @@ before(async () => {
     store,
     written.tables.map((t) => t.file),
   );
-  await prepareModelMap(store);
+  await prepareNames(store);
 });
 
 after(() => {

@@ -11,16 +11,16 @@ test('per-request decisions as an Arrow IPC file', async () => {
   // x (official) 1 / 2, y 0.5 / 1 per 1 M tokens; both measured in window 00:00.
   const s = await openMarket({
     offers: [
-      { provider: 'x', official: true, price: [1, 2] },
+      { provider: 'px', official: true, price: [1, 2] },
       { provider: 'y', price: [0.5, 1] },
     ],
     probes: [
-      ['2025-10-01 00:05', 'x', true, 500, 50],
+      ['2025-10-01 00:05', 'px', true, 500, 50],
       ['2025-10-01 00:05', 'y', true, 800, 20],
     ],
     requests: [
-      ['a', '2025-10-01 00:10', 'x', 1000, 100, 0, null],
-      ['b', '2025-10-01 00:20', 'x', 2000, 100, 0, null],
+      ['a', '2025-10-01 00:10', 'px', 1000, 100, 0, null],
+      ['b', '2025-10-01 00:20', 'px', 2000, 100, 0, null],
     ],
   });
   try {
@@ -44,8 +44,8 @@ test('per-request decisions as an Arrow IPC file', async () => {
       [
         ['cost', 'a', 'y', 0.0006, 20, 5800, 0.0012],
         ['cost', 'b', 'y', 0.0011, 20, 5800, 0.0022],
-        ['throughput', 'a', 'x', 0.0012, 50, 2500, 0.0012],
-        ['throughput', 'b', 'x', 0.0022, 50, 2500, 0.0022],
+        ['throughput', 'a', 'px', 0.0012, 50, 2500, 0.0012],
+        ['throughput', 'b', 'px', 0.0022, 50, 2500, 0.0022],
       ],
     );
   } finally {

@@ -2,7 +2,7 @@
  * Tiny hand-built markets for the replay tests: rows written with SQL into an
  * in-memory store, all for the model `toy` (unknown to the catalog, so its own model).
  */
-import { prepareModelMap } from '../../src/query/model-map.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import {
   DEFAULT_SIMULATE_OPTIONS,
   replay,
@@ -77,7 +77,7 @@ export async function openMarket(m: Market): Promise<Store> {
       { id, ts, p, input, output, cached, features },
     );
   }
-  await prepareModelMap(s);
+  await prepareNames(s);
   return s;
 }
 

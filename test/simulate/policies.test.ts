@@ -15,26 +15,26 @@ test('cached tokens at the cached price, the price in force at the request time,
   // Two requests in window 00:00, each 1000 in (800 cached) + 100 out.
   const s = await openMarket({
     offers: [
-      { provider: 'x', official: true, price: [1, 2, 0.1] },
-      { provider: 'y', price: [0.5, 1.0] }, // no cached price: cached tokens at 0.5
+      { provider: 'px', official: true, price: [1, 2, 0.1] },
+      { provider: 'py', price: [0.5, 1.0] }, // no cached price: cached tokens at 0.5
       { provider: 'f', price: [0.45, 0.9] },
       { provider: 't1', price: [0.4, 0.8, 0.04] },
       { provider: 't2', price: [0.4, 0.8, 0.04] },
       { provider: 't3', price: [0.4, 0.8, 0.04] },
     ],
     // x doubles its prices at 00:30, inside the window
-    prices: [['2025-10-01 00:30', 'x', 2, 4, 0.2]],
+    prices: [['2025-10-01 00:30', 'px', 2, 4, 0.2]],
     probes: [
-      ok('x', '2025-10-01 00:05', 500, 50),
-      ok('y', '2025-10-01 00:05', 500, 100),
+      ok('px', '2025-10-01 00:05', 500, 50),
+      ok('py', '2025-10-01 00:05', 500, 100),
       ok('f', '2025-10-01 00:05', 500, 100),
       ok('t1', '2025-10-01 00:05', 500, 30),
       ok('t2', '2025-10-01 00:05', 500, 60),
       ok('t3', '2025-10-01 00:05', 500, 60),
     ],
     requests: [
-      ['early', '2025-10-01 00:15', 'x', 1000, 100, 800, null],
-      ['late', '2025-10-01 00:45', 'x', 1000, 100, 800, null],
+      ['early', '2025-10-01 00:15', 'px', 1000, 100, 800, null],
+      ['late', '2025-10-01 00:45', 'px', 1000, 100, 800, null],
     ],
   });
   try {

@@ -6,16 +6,16 @@ test('static-best keeps one provider per model and task; dynamic switching is wo
   // x (official) 1 / 2 and y 0.5 / 1 per 1 M tokens; y's context (1,000 tokens) rules it out for b.
   const s = await openMarket({
     offers: [
-      { provider: 'x', official: true, price: [1, 2] },
-      { provider: 'y', price: [0.5, 1], context: 1000 },
+      { provider: 'px', official: true, price: [1, 2] },
+      { provider: 'py', price: [0.5, 1], context: 1000 },
     ],
     probes: [
-      ['2025-10-01 00:05', 'x', true, 500, 50],
-      ['2025-10-01 00:05', 'y', true, 500, 50],
+      ['2025-10-01 00:05', 'px', true, 500, 50],
+      ['2025-10-01 00:05', 'py', true, 500, 50],
     ],
     requests: [
-      ['a', '2025-10-01 00:10', 'x', 900, 100, 0, null], // 1,000 tokens: y fits
-      ['b', '2025-10-01 00:20', 'x', 1000, 100, 0, null], // 1,100 tokens: only x
+      ['a', '2025-10-01 00:10', 'px', 900, 100, 0, null], // 1,000 tokens: y fits
+      ['b', '2025-10-01 00:20', 'px', 1000, 100, 0, null], // 1,100 tokens: only x
     ],
   });
   try {
@@ -25,7 +25,7 @@ test('static-best keeps one provider per model and task; dynamic switching is wo
     // cost switches: a on y = (450 + 100) / 1e6 = 0.00055, b on x = 0.0012 → 0.00175; savings 0.00055 / 0.0023 = 23.913…%
     assert.ok(Math.abs(cost.savingsPct! - (0.00055 / 0.0023) * 100) < 1e-9);
     // static-best: y covers 1 of 2 requests (< 90%), x covers both → x for the whole task: savings 0
-    assert.deepEqual(fixed.routing, [{ provider: 'x', share: 100 }]);
+    assert.deepEqual(fixed.routing, [{ provider: 'px', share: 100 }]);
     assert.ok(Math.abs(fixed.savingsPct!) < 1e-12);
     assert.equal(fixed.requests, 2);
     assert.deepEqual(

@@ -10,10 +10,13 @@ import { langfuse } from './langfuse.js';
 import { litellmSpendLogs } from './litellm-spend-logs.js';
 import { openrouterGenerations } from './openrouter-generations.js';
 import { litellmPrices } from './litellm-prices.js';
+import { openrouterModels } from './openrouter-models.js';
+import { openrouterEndpoints } from './openrouter-endpoints.js';
 import { azureLlmTrace } from './azure-llm-trace.js';
 import { mooncakeTrace } from './mooncake-trace.js';
 import { llmperf } from './llmperf.js';
 import { thefastest } from './thefastest.js';
+import { modelsDev } from './models-dev.js';
 
 /** Every preset, by name. */
 export const PRESETS: Record<string, Preset> = {
@@ -22,10 +25,13 @@ export const PRESETS: Record<string, Preset> = {
   'litellm-spend-logs': litellmSpendLogs,
   'openrouter-generations': openrouterGenerations,
   'litellm-prices': litellmPrices,
+  'openrouter-models': openrouterModels,
+  'openrouter-endpoints': openrouterEndpoints,
   'azure-llm-trace': azureLlmTrace,
   'mooncake-trace': mooncakeTrace,
   llmperf,
   thefastest,
+  'models-dev': modelsDev,
 };
 
 export type { Preset } from './relations.js';
