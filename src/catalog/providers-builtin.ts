@@ -35,12 +35,12 @@ export const BUILTIN_PROVIDERS: readonly BuiltinProvider[] = [
   // Model makers' own APIs.
   p('openai', 'OpenAI', 'host', ['api.openai.com', 'text-completion-openai']),
   p('anthropic', 'Anthropic', 'host', ['api.anthropic.com']),
-  // The Gemini API. models.dev's `google` is this API but folds like "Google" (Vertex AI), so it resolves there.
-  p('google-ai-studio', 'Google AI Studio', 'host', ['gemini', 'generativelanguage.googleapis.com', 'palm']),
-  // OpenRouter logs Vertex AI as "Google".
+  // The Gemini API: models.dev's and thefastest.ai's `google`, Helicone's `GOOGLE`. OpenRouter alone logs
+  // Vertex AI as "Google"; its presets store that as "Google Vertex".
+  p('google-ai-studio', 'Google AI Studio', 'host', ['google', 'gemini', 'generativelanguage.googleapis.com', 'palm']),
   // google-vertex/google-vertex-anthropic: 12 shared models, 0 price differences: merged.
   p('vertex-ai', 'Google Vertex AI', 'host', [
-    'google',
+    'Google Vertex',
     'google-vertex',
     'Vertex',
     'google-vertex-anthropic',

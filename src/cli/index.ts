@@ -392,12 +392,17 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--model <name>', 'one model, in any spelling (default: every model)')
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
     .option('--at <time>', 'prices in force at this time (default: the latest price snapshot)')
+    .option('--history', "the model's price history instead: each provider's base-tier prices at every snapshot")
     .addOption(formatOption())
     .addOption(outOption())
-    .addHelpText('after', '\nExample:\n  ai-ping providers --model meta-llama/Llama-3.3-70B-Instruct --format md')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  ai-ping providers --model meta-llama/Llama-3.3-70B-Instruct --format md\n  ai-ping providers --model DeepSeek-V3.2 --history',
+    )
     .action(async (opts) => {
-      const { providers, providersReport } = await import('../commands/providers.js');
-      await emit(providersReport(await providers(opts)), opts);
+      const p = await import('../commands/providers.js');
+      if (opts.history) await emit(p.priceHistoryReport(await p.priceHistory(opts)), opts);
+      else await emit(p.providersReport(await p.providers(opts)), opts);
     });
 
   program

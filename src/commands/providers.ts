@@ -5,7 +5,15 @@
 import { resolveName } from '../catalog/index.js';
 import { prepareNames } from '../query/model-map.js';
 import { momentOption } from '../query/selection.js';
-import { latestPriceTs, providerOfferings, type PriceTier, type ProviderOffering } from '../metrics/providers.js';
+import {
+  latestPriceTs,
+  priceHistory as historyOf,
+  providerOfferings,
+  type PricePoint,
+  type PriceTier,
+  type ProviderOffering,
+} from '../metrics/providers.js';
+import { UsageError } from '../errors.js';
 import { percentCell, type Report, type Section } from '../report/index.js';
 import { openExisting } from '../store/db.js';
 
@@ -123,4 +131,57 @@ export function providersReport(r: ProvidersResult): Report {
       ? { model: r.model, at: r.at, providers: r.models[0]?.providers ?? [] }
       : { at: r.at, models: r.models };
   return { json, sections, notes };
+}
+
+export interface PriceHistoryResult {
+  model: string;
+  points: PricePoint[];
+}
+
+/** `providers --history`: one model's base-tier prices at every snapshot, per provider. */
+export async function priceHistory(o: ProvidersOptions): Promise<PriceHistoryResult> {
+  if (!o.model) throw new UsageError('--history needs --model: the price history of one model');
+  if (o.at) throw new UsageError('--history lists every snapshot; leave out --at');
+  const store = await openExisting(o.db, 'ingest prices first');
+  try {
+    const { catalog } = await prepareNames(store, o.catalog);
+    const model = resolveName(o.model, catalog).model;
+    return { model, points: await historyOf(store, model) };
+  } finally {
+    store.close();
+  }
+}
+
+/** One row per provider, one column per snapshot day: `input/output` where the provider had a price. */
+export function priceHistoryReport(r: PriceHistoryResult): Report {
+  const days = [...new Set(r.points.map((p) => p.ts.slice(0, 10)))].sort();
+  const byProvider = new Map<string, Map<string, PricePoint>>();
+  for (const p of r.points) {
+    const row = byProvider.get(p.provider) ?? new Map<string, PricePoint>();
+    row.set(p.ts.slice(0, 10), p);
+    byProvider.set(p.provider, row);
+  }
+  const kindOf = new Map(r.points.map((p) => [p.provider, p.kind]));
+  const notes = r.points.length
+    ? [`prices per 1 M tokens (input/output, ${[...new Set(r.points.map((p) => p.currency))].join(', ')}), base tier`]
+    : [`no price snapshots of ${r.model} in the database`];
+  return {
+    json: { model: r.model, history: r.points },
+    sections: [
+      {
+        title: `${r.model}: prices of ${byProvider.size} provider(s) at ${days.length} snapshot(s)`,
+        columns: ['provider', ...days],
+        rows: [...byProvider].map(([provider, at]) => [
+          kindOf.get(provider) === 'gateway' ? `${provider} (gateway)` : provider,
+          ...days.map((d) => {
+            const p = at.get(d);
+            // six significant digits: sources carry float noise such as 0.27999999999999997
+            const f = (v: number) => String(Number(v.toPrecision(6)));
+            return p ? `${f(p.inputPrice)}/${f(p.outputPrice)}` : null;
+          }),
+        ]),
+      },
+    ],
+    notes,
+  };
 }

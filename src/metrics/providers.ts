@@ -134,3 +134,35 @@ export async function latestPriceTs(store: Store): Promise<string> {
   );
   return r?.ts ?? new Date().toISOString();
 }
+
+export interface PricePoint {
+  model: string;
+  /** canonical provider id */
+  provider: string;
+  kind: string | null;
+  /** snapshot time, ISO 8601 */
+  ts: string;
+  inputPrice: number;
+  outputPrice: number;
+  blendedPrice: number;
+  currency: string | null;
+}
+
+/**
+ * Every base-tier price snapshot of the selected canonical model, per provider and time; where a
+ * provider lists the model under several names at one time, the cheapest (blended, then by name).
+ * Needs `model_map` and `provider_map`.
+ */
+export function priceHistory(store: Store, model: string): Promise<PricePoint[]> {
+  return store.all<PricePoint>(
+    `SELECT m.model, pv.provider, any_value(pv.kind) AS kind, strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ') AS ts,
+       arg_min(p.input_price, (${blendedPriceSql('p.input_price', 'p.output_price')}, p.model)) AS "inputPrice",
+       arg_min(p.output_price, (${blendedPriceSql('p.input_price', 'p.output_price')}, p.model)) AS "outputPrice",
+       round(min(${blendedPriceSql('p.input_price', 'p.output_price')}), 9) AS "blendedPrice",
+       arg_min(p.currency, (${blendedPriceSql('p.input_price', 'p.output_price')}, p.model)) AS currency
+     FROM prices p JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
+     WHERE m.model = $model AND coalesce(p.tier_min_input_tokens, 0) = 0
+     GROUP BY ALL ORDER BY pv.provider, ts`,
+    { model },
+  );
+}

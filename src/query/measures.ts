@@ -62,7 +62,12 @@ export function listCostSql(t: Tokens, p: Prices): string {
  * the last tier whose threshold it passes strictly, else the first (tier 0).
  */
 export function tierOf(tiers: string, inputTokens: string): string {
-  return `coalesce(list_filter(${tiers}, t -> t.min < ${inputTokens})[-1], ${tiers}[1])`;
+  return `coalesce(${passedTier(tiers, inputTokens)}, ${tiers}[1])`;
+}
+
+/** The last of `tiers` (ascending `min`) whose threshold `inputTokens` passes strictly, else NULL. */
+export function passedTier(tiers: string, inputTokens: string): string {
+  return `list_filter(${tiers}, t -> t.min < ${inputTokens})[-1]`;
 }
 
 /**

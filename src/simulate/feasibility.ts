@@ -8,7 +8,7 @@
  * once to its segment, and the figures of every slot are one expression each.
  */
 import { quotedString } from '@duckdb/node-api';
-import { listCostSql, pricesOf, tierOf, type Prices, type Tokens } from '../query/measures.js';
+import { listCostSql, passedTier, pricesOf, type Prices, type Tokens } from '../query/measures.js';
 import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
 import { windowOf } from './state.js';
@@ -369,7 +369,7 @@ export function candidatesSql(
   const figures = ks.map((k) => slotFigures(k, shape.tiered)).join(',\n      ');
   // the tier a request pays at each provider: by its input tokens, cached included
   const tiers = shape.tiered
-    ? ks.map((k) => `, ${tierOf(`s.tiers_${k}`, 'r.input_tokens')} AS tier_${k}`).join('')
+    ? ks.map((k) => `, ${passedTier(`s.tiers_${k}`, 'r.input_tokens')} AS tier_${k}`).join('')
     : '';
   const sql = `
     SELECT *, ${figures}

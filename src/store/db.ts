@@ -6,10 +6,13 @@ import { SCHEMA_VERSION, schemaDdl, sqlType, TABLE_KINDS, TABLES } from './schem
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
 
-/** BIGINT / HUGEINT results become numbers; dates stay Date objects. */
+/** BIGINT / HUGEINT results become numbers, in lists and structs too; dates stay Date objects. */
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
   return v;
 }
 

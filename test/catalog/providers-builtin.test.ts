@@ -85,17 +85,24 @@ test('Azure OpenAI and Azure AI Foundry stay apart', () => {
   assert.notEqual(resolve('azure'), resolve('azure_ai'));
 });
 
-test('Google AI Studio and Vertex AI stay apart; OpenRouter logs Vertex as "Google"', () => {
+test('Google AI Studio and Vertex AI stay apart (OpenRouter\'s "Google", Vertex, is stored as "Google Vertex" by its presets)', () => {
   assertResolves(
-    ['gemini', 'Google AI Studio', 'google-ai-studio', 'generativelanguage.googleapis.com', 'palm'],
+    ['gemini', 'Google AI Studio', 'google-ai-studio', 'generativelanguage.googleapis.com', 'palm', 'google', 'GOOGLE'],
     'google-ai-studio',
   );
   assertResolves(
-    ['vertex_ai', 'vertex_ai-language-models', 'vertex_ai-anthropic_models', 'google-vertex', 'Google', 'Vertex'],
+    [
+      'vertex_ai',
+      'vertex_ai-language-models',
+      'vertex_ai-anthropic_models',
+      'google-vertex',
+      'Google Vertex',
+      'Vertex',
+    ],
     'vertex-ai',
   );
-  assertResolves(['google-vertex-anthropic', 'aiplatform.googleapis.com', 'GOOGLE'], 'vertex-ai');
-  assert.notEqual(resolve('gemini'), resolve('Google'));
+  assertResolves(['google-vertex-anthropic', 'aiplatform.googleapis.com'], 'vertex-ai');
+  assert.notEqual(resolve('gemini'), resolve('Google Vertex'));
 });
 
 test('regional endpoints: merged where models.dev prices agree, apart where they differ', () => {
@@ -144,7 +151,7 @@ test('OpenRouter provider names and slugs resolve', () => {
     ['Novita', 'novita'],
     ['NovitaAI', 'novita'],
     ['Google AI Studio', 'google-ai-studio'],
-    ['Google', 'vertex-ai'],
+    ['Google Vertex', 'vertex-ai'],
     ['Amazon Bedrock', 'bedrock'],
     ['Azure', 'azure'],
     ['Chutes', 'chutes'],
@@ -216,7 +223,7 @@ test('Helicone provider names resolve', () => {
     ['DEEPINFRA', 'deepinfra'],
     ['NOVITA', 'novita'],
     ['OPENROUTER', 'openrouter'],
-    ['GOOGLE', 'vertex-ai'],
+    ['GOOGLE', 'google-ai-studio'],
     ['vertex', 'vertex-ai'],
     ['google-ai-studio', 'google-ai-studio'],
     ['AWS', 'bedrock'],
@@ -257,7 +264,7 @@ test('thefastest.ai hosts resolve', () => {
     ['azure.westus3', 'azure'],
     ['fixie-eastus2.azure', 'azure'],
     ['neets.ai', 'neets'],
-    ['google', 'vertex-ai'],
+    ['google', 'google-ai-studio'],
   ];
   for (const [name, id] of expected) assert.equal(resolve(name), id, name);
 });
