@@ -38,6 +38,7 @@ describe('helicone preset', () => {
         input_tokens: 900, // prompt_tokens 900 + prompt_cache_read_tokens 0 + prompt_cache_write_tokens 0
         output_tokens: 260, // completion_tokens
         cached_tokens: 0, // prompt_cache_read_tokens
+        cache_write_tokens: 0, // prompt_cache_write_tokens
         ttft_ms: 410, // time_to_first_token (ms)
         latency_ms: 3200, // delay_ms (ClickHouse `latency`, ms) = 00:00:03.200 − 00:00:00.000
         status: 'ok', // response_status 200

@@ -42,6 +42,7 @@ describe('langfuse preset', () => {
         input_tokens: 1500, // usage_details.input
         output_tokens: 420, // usage_details.output
         cached_tokens: null, // no cached usage type
+        cache_write_tokens: null,
         ttft_ms: 1250, // completion_start_time 00:00:01.250000 − start_time 00:00:00.000000 = 1250 ms
         latency_ms: 5000, // end_time 00:00:05.000000 − start_time = 5000 ms
         status: 'ok', // level DEFAULT

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { ingestFiles, type FileCounts } from '../../src/ingest/index.js';
@@ -759,6 +759,34 @@ describe('the sample (no last_updated)', () => {
       );
       assert.ok([before, after].includes(row.d), row.d);
       assert.equal(row.ts, `${row.d}T00:00:00`);
+    });
+  });
+
+  test('in a folder named by a date (as ai-ping pull lays it out) the snapshot is that day at 00:00 UTC', async () => {
+    const dir = path.join(tmpDir(), '2025-12-01');
+    mkdirSync(dir);
+    const dated = path.join(dir, 'model_prices_and_context_window.json');
+    copyFileSync(sample, dated);
+    await withMemory(async (store) => {
+      await ingestFiles(store, [dated], { preset });
+      assert.deepEqual(
+        await store.all(
+          `SELECT DISTINCT strftime(p.ts, '%Y-%m-%dT%H:%M:%S') AS ts, strftime(o.listed_from, '%Y-%m-%d') AS d
+           FROM prices p, offerings o`,
+        ),
+        [{ ts: '2025-12-01T00:00:00', d: '2025-12-01' }],
+      );
+    });
+    // last_updated, where the file has one, wins over the folder; --set ts over both.
+    const withStamp = path.join(dir, 'bad.json');
+    copyFileSync(bad, withStamp);
+    await withMemory(async (store) => {
+      await ingestFiles(store, [withStamp], { preset });
+      await ingestFiles(store, [dated], { preset, set: { ts: '2026-01-02T03:04:05Z' } });
+      assert.deepEqual(
+        await store.all(`SELECT DISTINCT strftime(ts, '%Y-%m-%dT%H:%M:%S') AS ts FROM prices ORDER BY ts`),
+        [{ ts: '2025-05-04T23:00:00' }, { ts: '2026-01-02T03:04:05' }],
+      );
     });
   });
 

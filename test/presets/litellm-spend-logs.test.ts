@@ -36,6 +36,7 @@ describe('litellm-spend-logs preset', () => {
         input_tokens: 1200, // prompt_tokens
         output_tokens: 350, // completion_tokens
         cached_tokens: 0, // metadata.usage_object.prompt_tokens_details.cached_tokens
+        cache_write_tokens: null,
         ttft_ms: 1250, // completionStartTime 00:00:01.25 − startTime 00:00:00 = 1250 ms
         latency_ms: 4750, // endTime 00:00:04.75 − startTime 00:00:00 = 4750 ms
         status: 'ok', // status 'success'

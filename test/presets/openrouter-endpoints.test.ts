@@ -17,6 +17,9 @@ const deepseek = path.join(folder, 'deepseek-v3.2.json');
 const qwen = path.join(folder, 'qwen3-32b.json');
 const modelList = path.join(fixtures, 'presets', 'openrouter-models', 'models-2026-03-15.json');
 
+/** The stored provider: OpenRouter's `Google` is Vertex AI, every other name is kept as written. */
+const storedProvider = (name: unknown) => ((name as string).trim() === 'Google' ? 'Google Vertex' : name);
+
 /** What the preset should make of one endpoints response, computed from JSON.parse of the file. */
 function expectedFromFile(file: string) {
   const { data } = JSON.parse(readText(file)) as { data: Json & { endpoints: Json[] } };
@@ -24,7 +27,7 @@ function expectedFromFile(file: string) {
   const makers: Record<string, string[]> = { deepseek: ['deepseek'], qwen: ['qwen', 'alibaba'] };
   const offerings = data.endpoints.map((e) =>
     JSON.stringify([
-      e.provider_name,
+      storedProvider(e.provider_name),
       data.id,
       makers[author].includes((e.tag as string).split('/')[0]),
       e.context_length,
@@ -34,12 +37,16 @@ function expectedFromFile(file: string) {
     ]),
   );
   const prices = data.endpoints.flatMap((e) =>
-    expectedPriceRows(e.pricing as Json).map((r) => JSON.stringify([e.provider_name, data.id, ...r.prices, r.tier])),
+    expectedPriceRows(e.pricing as Json).map((r) =>
+      JSON.stringify([storedProvider(e.provider_name), data.id, ...r.prices, r.tier]),
+    ),
   );
   const p50 = (v: unknown) => ((v as Json | null)?.p50 as number | undefined) ?? null;
   const latency = data.endpoints
     .filter((e) => p50(e.latency_last_30m) !== null || p50(e.throughput_last_30m) !== null)
-    .map((e) => JSON.stringify([e.provider_name, data.id, p50(e.latency_last_30m), p50(e.throughput_last_30m)]));
+    .map((e) =>
+      JSON.stringify([storedProvider(e.provider_name), data.id, p50(e.latency_last_30m), p50(e.throughput_last_30m)]),
+    );
   return { data, offerings, prices, latency };
 }
 
@@ -192,9 +199,10 @@ describe('openrouter-endpoints on a folder of two models (2026-03-15/)', () => {
         w: null,
         tier: 128000,
       },
-      // Vertex AI as OpenRouter names it; quantization 'unknown' is not stored
+      // provider_name 'Google' is Vertex AI (tag google-vertex): stored as 'Google Vertex'; quantization 'unknown'
+      // is not stored
       {
-        provider: 'Google',
+        provider: 'Google Vertex',
         official: false,
         ctx: 163840,
         max_out: 32768,
@@ -283,8 +291,8 @@ describe('openrouter-endpoints on a folder of two models (2026-03-15/)', () => {
         region: null,
       })),
     );
-    // Google publishes no figures (null, as for unauthenticated requests): no row
-    assert.deepEqual(await store.all(`SELECT count(*) AS n FROM latency WHERE provider = 'Google'`), [{ n: 0 }]);
+    // Google (Vertex) publishes no figures (null, as for unauthenticated requests): no row
+    assert.deepEqual(await store.all(`SELECT count(*) AS n FROM latency WHERE provider LIKE 'Google%'`), [{ n: 0 }]);
   });
 
   test('Qwen3-32B: Alibaba is the maker (qwen/ is served by alibaba); a null quantization stays null', async () => {
@@ -342,6 +350,48 @@ describe('openrouter-endpoints on a folder of two models (2026-03-15/)', () => {
         ['prices', 0, 4, 0],
         ['latency', 0, 4, 0],
       ],
+    );
+  });
+});
+
+test("OpenRouter's Google is Vertex AI, stored as Google Vertex; Google AI Studio and other spellings as written", async () => {
+  // OpenRouter names Vertex AI 'Google' (tag google-vertex) and the Gemini API 'Google AI Studio'; every other
+  // source means the Gemini API by 'google', so only the exact name 'Google' is renamed.
+  const endpoint = (name: string, tag: string, prompt: string, p50: number) => ({
+    provider_name: name,
+    tag,
+    context_length: 1048576,
+    pricing: { prompt, completion: '0.0000025' },
+    latency_last_30m: { p50 },
+  });
+  const file = path.join(tmpDir(), 'gemini-2.5-flash.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      data: {
+        id: 'google/gemini-2.5-flash',
+        endpoints: [
+          endpoint('Google', 'google-vertex/global', '0.0000001', 100),
+          endpoint('Google AI Studio', 'google-ai-studio', '0.0000002', 200),
+          endpoint('google', 'google', '0.0000003', 300),
+        ],
+      },
+    }),
+  );
+  await withMemory(async (store) => {
+    await ingestFiles(store, [file], { preset, set: { ts: '2026-03-15' } });
+    const stored = ['Google Vertex', 'Google AI Studio', 'google'];
+    const providers = async (sql: string) => (await store.all<{ provider: string }>(sql)).map((r) => r.provider);
+    assert.deepEqual(
+      await providers('SELECT provider FROM prices ORDER BY input_price'), // 0.1, 0.2, 0.3 per 1M
+      stored,
+    );
+    assert.deepEqual(await providers('SELECT provider FROM latency ORDER BY ttft_ms'), stored);
+    assert.deepEqual(
+      await providers(
+        'SELECT o.provider FROM offerings o JOIN prices p USING (provider, model) ORDER BY p.input_price',
+      ),
+      stored,
     );
   });
 });

@@ -44,6 +44,7 @@ describe('openrouter-generations preset', () => {
         input_tokens: 1500, // native_tokens_prompt (tokens_prompt, normalised, is 1480)
         output_tokens: 700, // native_tokens_completion
         cached_tokens: 0, // native_tokens_cached
+        cache_write_tokens: null,
         ttft_ms: 850, // latency: ms to the first token
         latency_ms: 4350, // generation_time: ms to the end of the response
         status: 'ok', // finish_reason stop, the last attempt 200
@@ -185,6 +186,48 @@ describe('openrouter-generations preset', () => {
         });
       });
     }
+  });
+
+  test("OpenRouter's Google is Vertex AI: stored as Google Vertex, in requests and attempts; Google AI Studio as written", async () => {
+    // OpenRouter names Vertex AI 'Google' and the Gemini API 'Google AI Studio'; every other source means the
+    // Gemini API by 'google', so only the exact name 'Google' (trimmed) is renamed.
+    const gen = (id: string, minute: number, provider: string | null, attempts: [string, number][]) =>
+      JSON.stringify({
+        id,
+        created_at: `2025-10-02T00:0${minute}:00Z`,
+        model: 'google/gemini-2.5-flash',
+        provider_name: provider,
+        native_tokens_prompt: 100,
+        native_tokens_completion: 10,
+        provider_responses: attempts.map(([name, status]) => ({ provider_name: name, status, latency: 500 })),
+      });
+    const google = path.join(tmpDir(), 'google.jsonl');
+    writeFileSync(
+      google,
+      [
+        // a 429 from Vertex, then served by AI Studio (the README's real case)
+        gen('g-studio', 0, 'Google AI Studio', [
+          ['Google', 429],
+          ['Google AI Studio', 200],
+        ]),
+        gen('g-vertex', 1, 'Google ', [['Google', 200]]),
+        // every attempt failed: the request's provider is the last attempt's
+        gen('g-failed', 2, null, [[' Google', 500]]),
+      ].join('\n'),
+    );
+    await withIngest(PRESET, [google], async (s) => {
+      assert.deepEqual(await rows(s, 'SELECT request_id, provider FROM requests ORDER BY ts'), [
+        { request_id: 'g-studio', provider: 'Google AI Studio' },
+        { request_id: 'g-vertex', provider: 'Google Vertex' },
+        { request_id: 'g-failed', provider: 'Google Vertex' },
+      ]);
+      assert.deepEqual(await rows(s, 'SELECT provider, ok FROM latency ORDER BY ts, ok'), [
+        { provider: 'Google Vertex', ok: false },
+        { provider: 'Google AI Studio', ok: true },
+        { provider: 'Google Vertex', ok: true },
+        { provider: 'Google Vertex', ok: false },
+      ]);
+    });
   });
 
   test('idempotent: ingesting the file twice adds nothing to either table', async () => {

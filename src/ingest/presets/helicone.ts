@@ -39,6 +39,7 @@ export const helicone: Preset = {
       `${orZero(input)} AS input_tokens`,
       `${orZero(f.text('completion_tokens'))} AS output_tokens`,
       `${f.text('prompt_cache_read_tokens')} AS cached_tokens`,
+      `${f.text('prompt_cache_write_tokens')} AS cache_write_tokens`,
       `CASE WHEN NOT ${cacheHit} THEN ${f.number('time_to_first_token')} END AS ttft_ms`,
       `CASE WHEN NOT ${cacheHit} THEN ${latency} END AS latency_ms`,
       `${httpStatus(code)} AS status`,

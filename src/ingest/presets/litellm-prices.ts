@@ -5,7 +5,10 @@
  *
  * Yields two relations from the chat entries: `offerings` (limits, features, official flag)
  * and `prices` (USD per 1 M tokens, at the snapshot time). `__row` is the key's position among
- * the file's top-level keys (`sample_spec` is key 1), so a reject names its entry.
+ * the file's top-level keys (`sample_spec` is key 1), so a reject names its entry. The snapshot
+ * time is `--set ts`, else the file's `last_updated` (which mirrors such as RoCry/llm-api-price add),
+ * else a date in the file or folder name (`ai-ping pull litellm` writes `<YYYY-MM-DD>/…`), else
+ * today: see `snapshotTime`.
  *
  * Read: entries whose `mode` is `chat`. Skipped, and not counted as read: other modes
  * (embedding, image, audio, rerank, search, `responses`-only, `completion`…), `sample_spec` (the
@@ -39,6 +42,7 @@ import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
 import type { LoadUnit } from '../index.js';
 import type { SourceFile } from '../sources.js';
+import { describeValues, perMillion, snapshotTime, stageDocument } from './catalogue.js';
 import { stageTable, type Preset } from './relations.js';
 
 /**
@@ -64,18 +68,6 @@ export const OFFICIAL_PROVIDERS: readonly string[] = [
   'cohere_chat',
   'amazon_nova',
 ];
-
-const MAX_OBJECT_BYTES = 1 << 30;
-
-/** A per-token cost (JSON number or numeric text) as USD per 1 M tokens; other text passes through for validation to reject. */
-function perMillion(text: string): string {
-  const num = `TRY_CAST(${text} AS DOUBLE)`;
-  // Scaled as a decimal and handed on as its exact text, so 1.68e-06 becomes 1.68, not
-  // 1.6800000000000002 (double multiplication and DuckDB's DECIMAL→DOUBLE cast both round off).
-  return `CASE WHEN ${num} IS NULL THEN ${text}
-    WHEN abs(${num}) < 1e6 THEN rtrim(rtrim(CAST(CAST(${text} AS DECIMAL(38, 24)) * 1000000 AS VARCHAR), '0'), '.')
-    ELSE CAST(${num} * 1e6 AS VARCHAR) END`;
-}
 
 /** The text of a field of the JSON value `json`. */
 const jsonText = (json: string, field: string) => `(${json} ->> '${field}')`;
@@ -260,53 +252,20 @@ function conflictWarnings(rows: ConflictRow[]): string[] {
   });
 }
 
-/**
- * ISO text of the snapshot time: `--set ts`, else the file's `last_updated` to the second (its
- * microseconds are the mirror's crawl noise, and do not survive a JavaScript Date), else today
- * at UTC midnight.
- */
-async function snapshotTime(store: Store, file: string, setTs: string | undefined): Promise<string> {
-  const [text, origin] =
-    setTs !== undefined
-      ? [setTs.trim(), '--set ts']
-      : [
-          (await store.one<{ t: string | null }>("SELECT doc ->> 'last_updated' AS t FROM stage_litellm_doc"))?.t ??
-            null,
-          `${file}: last_updated`,
-        ];
-  if (text === null) {
-    return (await store.one<{ t: string }>("SELECT strftime(current_date, '%Y-%m-%d 00:00:00') AS t"))!.t;
-  }
-  const parsed = await store.one<{ t: string | null }>(
-    `SELECT strftime(CASE WHEN regexp_full_match($t, '[0-9]+(\\.[0-9]*)?')
-        THEN CASE WHEN CAST($t AS DOUBLE) < 1e11 THEN to_timestamp(CAST($t AS DOUBLE))
-                  ELSE to_timestamp(CAST($t AS DOUBLE) / 1000) END
-        ELSE TRY_CAST($t AS TIMESTAMPTZ) END, $format) AS t`,
-    { t: text, format: setTs !== undefined ? '%Y-%m-%d %H:%M:%S.%f' : '%Y-%m-%d %H:%M:%S' },
-  );
-  if (!parsed?.t) throw new InputError(`${origin} '${text}' is not a timestamp; pass --set ts=YYYY-MM-DDTHH:MM:SSZ`);
-  return parsed.t;
-}
-
 async function open(store: Store, src: SourceFile, set: Record<string, string>): Promise<LoadUnit[]> {
-  try {
-    await store.run(
-      `CREATE OR REPLACE TEMP TABLE stage_litellm_doc AS
-       SELECT json AS doc FROM read_json_objects($file, format = 'unstructured', maximum_object_size = ${MAX_OBJECT_BYTES})`,
-      { file: src.path },
-    );
-  } catch (e) {
-    throw new InputError(`${src.path}: cannot read as JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const shape = (await store.one<{ n: number; t: string | null }>(
-    'SELECT count(*) AS n, min(json_type(doc)) AS t FROM stage_litellm_doc',
-  ))!;
-  if (shape.n !== 1 || shape.t !== 'OBJECT') {
+  const shape = await stageDocument(store, src, 'stage_litellm_doc');
+  if (shape.n !== 1 || shape.type !== 'OBJECT') {
     throw new InputError(
-      `${src.path}: not a LiteLLM price catalogue: expected one JSON object keyed by model name, found ${shape.n === 1 ? `a JSON ${String(shape.t).toLowerCase()}` : `${shape.n} JSON values`}`,
+      `${src.path}: not a LiteLLM price catalogue: expected one JSON object keyed by model name, found ${describeValues(shape)}`,
     );
   }
-  const ts = await snapshotTime(store, src.path, set.ts);
+  const lastUpdated = await store.one<{ t: string | null }>(
+    "SELECT doc ->> 'last_updated' AS t FROM stage_litellm_doc",
+  );
+  const ts = await snapshotTime(store, src.path, set.ts, {
+    text: lastUpdated?.t ?? null,
+    origin: `${src.path}: last_updated`,
+  });
   await stageTable(store, 'litellm_entries', ENTRIES_SQL, { official: OFFICIAL_PROVIDERS.join(',') });
   await stageTable(store, 'litellm_price_rows', PRICE_ROWS_SQL);
   await stageTable(store, 'litellm_conflicts', CONFLICTS_SQL);
@@ -342,6 +301,6 @@ async function open(store: Store, src: SourceFile, set: Record<string, string>):
 export const litellmPrices: Preset = {
   name: 'litellm-prices',
   description:
-    'LiteLLM model_prices_and_context_window.json: chat entries as offerings and USD prices per 1M tokens (snapshot: --set ts, else last_updated, else today)',
+    'LiteLLM model_prices_and_context_window.json: chat entries as offerings and USD prices per 1M tokens (snapshot: --set ts, else last_updated, else a date in the file or folder name, as ai-ping pull writes <YYYY-MM-DD>/, else today at 00:00 UTC)',
   open: (store, src, opts) => open(store, src, opts.set),
 };

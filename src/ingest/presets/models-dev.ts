@@ -11,11 +11,11 @@
  * the price rows through the file (an entry's base row, then its tiers) for prices; a rejected
  * price row's raw row carries its provider, model and tier.
  */
-import path from 'node:path';
 import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
 import type { LoadUnit } from '../index.js';
 import type { SourceFile } from '../sources.js';
+import { describeValues, jsonKind, snapshotTime, stageDocument, type DocumentShape } from './catalogue.js';
 import { derive, stageTable, type Preset } from './relations.js';
 
 /**
@@ -56,11 +56,6 @@ export const OFFICIAL_PROVIDERS: readonly string[] = [
   'morph',
   'v0', // Vercel's v0 models
 ];
-
-const MAX_OBJECT_BYTES = 1 << 30;
-
-/** The snapshot instant of a file in `…/<YYYY-MM-DD>/api.json(.gz)`: that day, 00:00 UTC. */
-const DATED_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Tier threshold of a `tiers[]` element; a tier without a numeric-looking size becomes text that
@@ -129,52 +124,11 @@ SELECT row_number() OVER (ORDER BY t.__row, t.k) AS __row, CAST($snapshot AS TIM
        t.tier_min AS tier_min_input_tokens, $currency AS currency
 FROM tiers t JOIN priced p USING (__row)`;
 
-/**
- * ISO text of the snapshot time: `--set ts`; else the day named by the file's folder
- * (`history/2026-03-15/api.json.gz`) at 00:00 UTC, the instant models.dev snapshots are taken
- * at; else today at 00:00 UTC. api.json carries no time of its own.
- */
-async function snapshotTime(store: Store, file: string, setTs: string | undefined): Promise<string> {
-  if (setTs !== undefined) {
-    const text = setTs.trim();
-    const parsed = await store.one<{ t: string | null }>(
-      `SELECT strftime(CASE WHEN regexp_full_match($t, '[0-9]+(\\.[0-9]*)?')
-          THEN CASE WHEN CAST($t AS DOUBLE) < 1e11 THEN to_timestamp(CAST($t AS DOUBLE))
-                    ELSE to_timestamp(CAST($t AS DOUBLE) / 1000) END
-          ELSE TRY_CAST($t AS TIMESTAMPTZ) END, '%Y-%m-%d %H:%M:%S.%f') AS t`,
-      { t: text },
-    );
-    if (!parsed?.t) throw new InputError(`--set ts '${text}' is not a timestamp; pass --set ts=YYYY-MM-DDTHH:MM:SSZ`);
-    return parsed.t;
-  }
-  const folder = path.basename(path.dirname(file));
-  if (DATED_FOLDER.test(folder)) {
-    const day = await store.one<{ t: string | null }>(
-      "SELECT strftime(TRY_CAST($d AS DATE), '%Y-%m-%d 00:00:00') AS t",
-      { d: folder },
-    );
-    if (!day?.t) throw new InputError(`${file}: folder '${folder}' is not a date; pass --set ts=YYYY-MM-DD`);
-    return day.t;
-  }
-  return (await store.one<{ t: string }>("SELECT strftime(current_date, '%Y-%m-%d 00:00:00') AS t"))!.t;
-}
-
-/** A DuckDB json_type in words: `array`, `string`, `number` … */
-function jsonKind(type: string | null): string {
-  const words: Record<string, string> = { OBJECT: 'object', ARRAY: 'array', VARCHAR: 'string', BOOLEAN: 'boolean' };
-  return type === null || type === 'NULL' ? 'null' : (words[type] ?? 'number');
-}
-
 /** Refuses a file that is not `{provider: {…, models: {model: {…}}}}`, naming what is wrong. */
-async function checkShape(store: Store, file: string): Promise<void> {
-  const doc = (await store.one<{ n: number; t: string | null }>(
-    'SELECT count(*) AS n, min(json_type(doc)) AS t FROM stage_models_dev_doc',
-  ))!;
+async function checkShape(store: Store, file: string, doc: DocumentShape): Promise<void> {
   const expected = 'expected one JSON object of providers, each with a `models` object';
-  if (doc.n !== 1 || doc.t !== 'OBJECT') {
-    throw new InputError(
-      `${file}: not a models.dev catalogue: ${expected}, found ${doc.n === 1 ? `a JSON ${jsonKind(doc.t)}` : `${doc.n} JSON values`}`,
-    );
+  if (doc.n !== 1 || doc.type !== 'OBJECT') {
+    throw new InputError(`${file}: not a models.dev catalogue: ${expected}, found ${describeValues(doc)}`);
   }
   const provider = await store.one<{ key: string }>(
     `SELECT p.key FROM json_each((SELECT doc FROM stage_models_dev_doc)) p
@@ -188,16 +142,9 @@ async function checkShape(store: Store, file: string): Promise<void> {
 }
 
 async function open(store: Store, src: SourceFile, set: Record<string, string>): Promise<LoadUnit[]> {
-  try {
-    await store.run(
-      `CREATE OR REPLACE TEMP TABLE stage_models_dev_doc AS
-       SELECT json AS doc FROM read_json_objects($file, format = 'unstructured', maximum_object_size = ${MAX_OBJECT_BYTES})`,
-      { file: src.path },
-    );
-  } catch (e) {
-    throw new InputError(`${src.path}: cannot read as JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  await checkShape(store, src.path);
+  await checkShape(store, src.path, await stageDocument(store, src, 'stage_models_dev_doc'));
+  // api.json carries no time of its own: `history/2026-03-15/api.json.gz` is that day at 00:00 UTC,
+  // the instant models.dev snapshots are taken at.
   const ts = await snapshotTime(store, src.path, set.ts);
   await stageTable(store, 'models_dev_entries', ENTRIES_SQL);
   const notObject = await store.one<{ provider: string; model: string; t: string | null }>(
@@ -230,6 +177,6 @@ async function open(store: Store, src: SourceFile, set: Record<string, string>):
 export const modelsDev: Preset = {
   name: 'models-dev',
   description:
-    'models.dev api.json: every model as offerings and USD prices per 1M tokens with cache-write prices, one row per long-context tier (cost.tiers, else context_over_200k at 200k); deprecated models listed until the snapshot and not priced (snapshot: --set ts, else the <YYYY-MM-DD> folder, else today at 00:00 UTC; api.json has no date)',
+    'models.dev api.json: every model as offerings and USD prices per 1M tokens with cache-write prices, one row per long-context tier (cost.tiers, else context_over_200k at 200k); deprecated models listed until the snapshot and not priced (snapshot: --set ts, else a date in the file or folder name, as in <YYYY-MM-DD>/api.json, else today at 00:00 UTC; api.json has no date)',
   open: (store, src, opts) => open(store, src, opts.set),
 };

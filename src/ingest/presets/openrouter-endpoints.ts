@@ -4,7 +4,8 @@
  * `ListEndpointsResponse`: `{"data": {id, name, …, endpoints: [PublicEndpoint, …]}}`).
  * A folder of such files (one per model) reads as one snapshot per file.
  *
- * Per endpoint, with provider = `provider_name` as written and model = the data's `id`:
+ * Per endpoint, with provider = `provider_name` as written (but OpenRouter's `Google`, Vertex AI, as
+ * `Google Vertex`: see openrouter-provider.ts) and model = the data's `id`:
  * an offering (limits, quantization, features; `__row` its position in `endpoints`), its
  * prices (USD per 1 M tokens, one row per long-context tier, `discount` already inside: see
  * the fixture README), and, where OpenRouter publishes them, one latency row with the
@@ -15,7 +16,9 @@ import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
 import type { LoadUnit } from '../index.js';
 import type { SourceFile } from '../sources.js';
-import { describeShape, featuresSql, priceRowsSql, snapshotTime, stageDocument } from './openrouter-pricing.js';
+import { snapshotTime } from './catalogue.js';
+import { describeShape, featuresSql, priceRowsSql, stageResponse } from './openrouter-pricing.js';
+import { openrouterProviderSql } from './openrouter-provider.js';
 import { stageTable, type Preset } from './relations.js';
 
 /**
@@ -36,7 +39,7 @@ function makerSlugs(modelId: string): string[] {
 }
 
 const ENDPOINTS_SQL = `
-SELECT pos AS __row, pos, e ->> 'provider_name' AS provider, $model AS model, e -> 'pricing' AS pricing,
+SELECT pos AS __row, pos, ${openrouterProviderSql("e ->> 'provider_name'")} AS provider, $model AS model, e -> 'pricing' AS pricing,
   'data.endpoints[' || (pos - 1) || ']' AS entry,
   -- The tag is the endpoint's provider slug, with a variant after '/' (deepinfra/fp4, google-vertex/us-east5).
   coalesce(list_contains(string_split($maker_slugs, ','), lower(split_part(e ->> 'tag', '/', 1))), false) AS official,
@@ -50,7 +53,7 @@ FROM (SELECT unnest(d) AS e, generate_subscripts(d, 1) AS pos
       FROM (SELECT CAST(doc -> 'data' -> 'endpoints' AS JSON[]) AS d FROM stage_openrouter_endpoints_doc))`;
 
 async function open(store: Store, src: SourceFile, set: Record<string, string>): Promise<LoadUnit[]> {
-  const shape = await stageDocument(store, src, 'openrouter_endpoints_doc');
+  const shape = await stageResponse(store, src, 'stage_openrouter_endpoints_doc');
   const data =
     shape.n === 1 && shape.type === 'OBJECT' && shape.dataType === 'OBJECT'
       ? await store.one<{ id: string | null; list: string | null }>(

@@ -4,13 +4,15 @@
  * objects, or of the API's `{"data": …}` wrappers (one object or a list).
  * Each generation is a request; each element of its `provider_responses` (one
  * upstream attempt, fallbacks included) is a latency row, which is where
- * per-provider error rates come from.
+ * per-provider error rates come from. Provider names are OpenRouter's as written, but its `Google`
+ * (Vertex AI) is stored as `Google Vertex` (see openrouter-provider.ts).
  */
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
 import type { SourceFile } from '../sources.js';
 import { openSource, type Source } from '../stage.js';
 import { Fields, httpErrorType } from './gateway-fields.js';
+import { openrouterProviderSql } from './openrouter-provider.js';
 import { derive, stageTable, type Preset } from './relations.js';
 
 /**
@@ -71,7 +73,7 @@ export const openrouterGenerations: Preset = {
       `${f.text('created_at')} AS ts`,
       `${f.text('model')} AS model`,
       // A generation that failed on every attempt names no provider: it failed at the last one tried.
-      `coalesce(${f.text('provider_name')}, NULLIF(trim(json_extract_string(${attempts}[-1], '$.provider_name')), '')) AS provider`,
+      `${openrouterProviderSql(`coalesce(${f.text('provider_name')}, NULLIF(trim(json_extract_string(${attempts}[-1], '$.provider_name')), ''))`)} AS provider`,
       `${orZero(promptTokens)} AS input_tokens`,
       `${orZero(completionTokens)} AS output_tokens`,
       `${f.text('native_tokens_cached')} AS cached_tokens`,
@@ -108,7 +110,7 @@ export const openrouterGenerations: Preset = {
       'openrouter_attempts',
       `SELECT row_number() OVER (ORDER BY a.g_row, a.attempt_no) AS __row,
          a.created_at AS ts,
-         NULLIF(trim(json_extract_string(a.attempt, '$.provider_name')), '') AS provider,
+         ${openrouterProviderSql(`NULLIF(trim(json_extract_string(a.attempt, '$.provider_name')), '')`)} AS provider,
          CASE WHEN ${sameModel} THEN a.model ELSE ${slug} END AS model,
          ${ok} AS ok,
          ${httpErrorType(code)} AS error_type,

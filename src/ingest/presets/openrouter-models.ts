@@ -14,7 +14,8 @@ import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
 import type { LoadUnit } from '../index.js';
 import type { SourceFile } from '../sources.js';
-import { describeShape, featuresSql, priceRowsSql, snapshotTime, stageDocument } from './openrouter-pricing.js';
+import { snapshotTime } from './catalogue.js';
+import { describeShape, featuresSql, priceRowsSql, stageResponse } from './openrouter-pricing.js';
 import { stageTable, type Preset } from './relations.js';
 
 const ENTRIES_SQL = `
@@ -28,7 +29,7 @@ FROM (SELECT unnest(d) AS v, generate_subscripts(d, 1) AS pos
       FROM (SELECT CAST(doc -> 'data' AS JSON[]) AS d FROM stage_openrouter_models_doc))`;
 
 async function open(store: Store, src: SourceFile, set: Record<string, string>): Promise<LoadUnit[]> {
-  const shape = await stageDocument(store, src, 'openrouter_models_doc');
+  const shape = await stageResponse(store, src, 'stage_openrouter_models_doc');
   if (shape.n !== 1 || shape.type !== 'OBJECT' || shape.dataType !== 'ARRAY') {
     const hint =
       shape.dataType === 'OBJECT'

@@ -1,85 +1,32 @@
 /**
- * What the two OpenRouter catalogue presets share: reading one JSON response, the snapshot
- * time, per-token USD strings as per-1M prices, features from `supported_parameters`, and
- * a `pricing` object (with its long-context `overrides`) as price rows, one per tier.
+ * What the two OpenRouter catalogue presets share beyond the other catalogues (see `catalogue.ts`):
+ * the shape of a `{"data": …}` response, features from `supported_parameters`, and a `pricing`
+ * object (with its long-context `overrides`) as price rows, one per tier.
  * Field meanings: OpenRouter's OpenAPI document (schemas `PublicPricing`, `PricingOverride`)
  * and https://openrouter.ai/docs/guides/overview/models; see the fixture READMEs.
  */
-import path from 'node:path';
-import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
-import { calendarDay } from '../../time.js';
 import type { SourceFile } from '../sources.js';
+import { describeValues, perMillion, stageDocument, type DocumentShape } from './catalogue.js';
 
-const MAX_OBJECT_BYTES = 1 << 30;
+/** A staged response's values, and the JSON type of their `data`. */
+export interface ResponseShape extends DocumentShape {
+  dataType: string | null;
+}
 
-/** The JSON type of the file's values, after staging it as the one-column table `stage_<name>(doc)`. */
-export async function stageDocument(
-  store: Store,
-  src: SourceFile,
-  name: string,
-): Promise<{ n: number; type: string | null; dataType: string | null }> {
-  try {
-    await store.run(
-      `CREATE OR REPLACE TEMP TABLE stage_${name} AS
-       SELECT json AS doc FROM read_json_objects($file, format = 'unstructured', maximum_object_size = ${MAX_OBJECT_BYTES})`,
-      { file: src.path },
-    );
-  } catch (e) {
-    throw new InputError(`${src.path}: cannot read as JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return (await store.one<{ n: number; type: string | null; dataType: string | null }>(
-    `SELECT count(*) AS n, min(json_type(doc)) AS type, min(json_type(doc -> 'data')) AS "dataType" FROM stage_${name}`,
-  ))!;
+/** Stages one OpenRouter response as the temp table `table(doc)` (see `stageDocument`) and returns its shape. */
+export async function stageResponse(store: Store, src: SourceFile, table: string): Promise<ResponseShape> {
+  const shape = await stageDocument(store, src, table);
+  const data = await store.one<{ dataType: string | null }>(
+    `SELECT min(json_type(doc -> 'data')) AS "dataType" FROM ${table}`,
+  );
+  return { ...shape, dataType: data?.dataType ?? null };
 }
 
 /** What a file holds, for a message: "a JSON array", "2 JSON values", "{"data": object}". */
-export function describeShape(shape: { n: number; type: string | null; dataType: string | null }): string {
-  if (shape.n !== 1) return `${shape.n} JSON values`;
-  if (shape.type !== 'OBJECT') return `a JSON ${String(shape.type).toLowerCase()}`;
+export function describeShape(shape: ResponseShape): string {
+  if (shape.n !== 1 || shape.type !== 'OBJECT') return describeValues(shape);
   return shape.dataType === null ? 'an object without "data"' : `{"data": ${shape.dataType.toLowerCase()}}`;
-}
-
-/** The first real calendar date in the file name, else in the nearest folder named by a date (`2026-03-15`, `date=2026-03-15`). */
-function dateInPath(file: string): string | undefined {
-  for (const m of path.basename(file).matchAll(/(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)/g)) {
-    const day = calendarDay(m[0]);
-    if (day) return day;
-  }
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const m = /^(?:[^=]+=)?(\d{4}-\d{2}-\d{2})$/.exec(path.basename(dir));
-    if (m && calendarDay(m[1])) return m[1];
-  }
-  return undefined;
-}
-
-/**
- * The snapshot time as `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC): `--set ts` (ISO 8601 or epoch),
- * else a date in the file or folder name, else today, each at UTC midnight.
- */
-export async function snapshotTime(store: Store, file: string, setTs: string | undefined): Promise<string> {
-  if (setTs === undefined) return `${dateInPath(file) ?? new Date().toISOString().slice(0, 10)} 00:00:00`;
-  const parsed = await store.one<{ t: string | null }>(
-    `SELECT strftime(CASE WHEN regexp_full_match($t, '[0-9]+(\\.[0-9]*)?')
-        THEN CASE WHEN CAST($t AS DOUBLE) < 1e11 THEN to_timestamp(CAST($t AS DOUBLE))
-                  ELSE to_timestamp(CAST($t AS DOUBLE) / 1000) END
-        ELSE TRY_CAST($t AS TIMESTAMPTZ) END, '%Y-%m-%d %H:%M:%S.%f') AS t`,
-    { t: setTs.trim() },
-  );
-  if (!parsed?.t) throw new InputError(`--set ts '${setTs}' is not a timestamp; pass --set ts=YYYY-MM-DDTHH:MM:SSZ`);
-  return parsed.t;
-}
-
-/**
- * A USD-per-token text (or JSON number) as USD per 1 M tokens, handed on as exact text
- * (0.00000028 → 0.28, never 0.27999999999999997); other text passes through for validation
- * to reject with its reason.
- */
-export function perMillion(text: string): string {
-  const num = `TRY_CAST(${text} AS DOUBLE)`;
-  return `CASE WHEN ${num} IS NULL THEN ${text}
-    WHEN abs(${num}) < 1e6 THEN rtrim(rtrim(CAST(CAST(${text} AS DECIMAL(38, 24)) * 1000000 AS VARCHAR), '0'), '.')
-    ELSE CAST(${num} * 1e6 AS VARCHAR) END`;
 }
 
 /**
