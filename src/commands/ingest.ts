@@ -151,6 +151,7 @@ export function ingestReport(r: IngestResult): Report {
         ? [
             {
               title: 'Price anomalies (kept and flagged)',
+              preview: 20,
               columns: [
                 'provider',
                 'model as listed',

@@ -36,6 +36,8 @@ export interface Section {
   charts?: Chart[];
   /** Columns to right-align (numbers); defaults to those whose cells are numbers. */
   align?: ('left' | 'right')[];
+  /** The terminal shows only this many rows, then says how many more the other formats list. */
+  preview?: number;
 }
 
 export interface Report {

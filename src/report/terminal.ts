@@ -75,8 +75,13 @@ export function renderTerminal(report: Report): string {
       colAligns: al,
       style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
     });
-    for (const r of s.rows) t.push(r.map(formatCell));
-    out.push(t.toString(), '');
+    const shown = s.preview !== undefined && s.rows.length > s.preview ? s.rows.slice(0, s.preview) : s.rows;
+    for (const r of shown) t.push(r.map(formatCell));
+    out.push(t.toString());
+    if (shown.length < s.rows.length) {
+      out.push(`… ${s.rows.length - shown.length} more row(s); --format csv, md or json lists all ${s.rows.length}`);
+    }
+    out.push('');
     out.push(...charts);
   }
   for (const n of report.notes ?? []) out.push(n);
