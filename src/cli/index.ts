@@ -91,6 +91,13 @@ function parseSlo(text: string): number {
   return ms;
 }
 
+/** A comma-separated list of names, none empty. */
+function parseList(text: string): string[] {
+  const items = text.split(',').map((x) => x.trim());
+  if (items.some((x) => !x)) throw new UsageError(`'${text}' is not a comma-separated list of provider names`);
+  return items;
+}
+
 function parseFraction(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -101,8 +108,10 @@ function parseFraction(name: string) {
 
 function parseInteger(name: string) {
   return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, got '${v}'`);
+    // a safe integer: larger ones reach DuckDB as BIGINT parameters out of range; blank is not 0
+    const n = v.trim() === '' ? NaN : Number(v);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new UsageError(`${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got '${v}'`);
     return n;
   };
 }
@@ -241,7 +250,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     )
     .action(async (files: string[], opts) => {
       const { analyze, analyzeReport } = await import('../commands/analyze.js');
-      await emit(analyzeReport(await analyze({ ...opts, files, onProgress: progress })), opts);
+      await emit(analyzeReport(await analyze({ ...opts, files, onProgress: progress, onWarn: warn })), opts);
     });
 
   program
@@ -258,10 +267,24 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         .default('causal'),
     )
     .addOption(
-      new Option('--state <state>', 'per-window provider state, or one state over all measurements')
-        .choices(['windowed', 'static'])
+      new Option(
+        '--state <state>',
+        'per-window provider state, one state over all measurements, or none: judge on listing, price, context and features only (for logs and prices without measurements)',
+      )
+        .choices(['windowed', 'static', 'none'])
         .default('windowed'),
     )
+    .option(
+      '--market-at <time>',
+      'replay every request against the market as it stood at this time (or latest): prices, offerings and the static state up to it',
+    )
+    .option(
+      '--providers <list>',
+      'candidates of every policy: only these providers (the baseline is never filtered)',
+      parseList,
+    )
+    .option('--exclude-providers <list>', 'candidates of every policy: not these providers', parseList)
+    .option('--hosts-only', 'candidates of every policy: no gateways (OpenRouter, Vercel, …)')
     .option('--window <duration>', 'decision window, aligned to UTC (e.g. 1h, 30m, 1d)', '1h')
     .option('--stale <duration>', 'carry a measured state forward at most this long', '24h')
     .option(
@@ -327,7 +350,9 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         sloLatencyMs: opts.slo,
         includeAnomalousPrices: Boolean(opts.includeAnomalousPrices),
         failedAttemptsFree: Boolean(opts.failedAttemptsFree),
+        hostsOnly: Boolean(opts.hostsOnly),
         onProgress: progress,
+        onWarn: warn,
       });
       await emit(simulateReport(result), { ...opts, out: decisions ? undefined : opts.out });
     });
@@ -581,6 +606,20 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ai-ping: ${e.message}\n`);
       return exitCodeOf(e);
     }
-    throw e;
+    return internalError(e);
   }
+}
+
+/**
+ * An error no command expected: exit 2 with one line, never 1 (which a CI job reads as a failed
+ * gate). The stack only with AI_PING_DEBUG set. bin/ai-ping.js also sends uncaught errors here.
+ */
+export function internalError(e: unknown): number {
+  endProgress();
+  const message = e instanceof Error ? e.message || e.name : String(e);
+  const line = `ai-ping: internal error: ${message.split('\n')[0].trim()}`;
+  if (process.env.AI_PING_DEBUG) {
+    process.stderr.write(`${line}\n${e instanceof Error && e.stack ? e.stack : String(e)}\n`);
+  } else process.stderr.write(`${line} (set AI_PING_DEBUG=1 for the stack)\n`);
+  return 2;
 }

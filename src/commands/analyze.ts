@@ -19,12 +19,14 @@ import { versionInertia, type VersionInertiaResult } from '../metrics/version-in
 import {
   percent as pct,
   percentCell,
+  roundedCell,
   type Cell,
   type Chart,
   type Report,
   type Section,
   type Shown,
 } from '../report/index.js';
+import { fileCountsJson, type FileCountsJson } from '../ingest/messages.js';
 import type { Store } from '../store/db.js';
 import { openInput } from './input.js';
 
@@ -41,6 +43,8 @@ export interface AnalyzeOptions {
   task?: string;
   level?: ConcentrationLevel;
   onProgress?: (msg: string) => void;
+  /** skipped files and rejected rows of the files read in memory */
+  onWarn?: (msg: string) => void;
 }
 
 export interface AnalyzeResult {
@@ -52,12 +56,15 @@ export interface AnalyzeResult {
   heterogeneity: HeterogeneityResult;
   taskRegimes: TaskRegimesResult;
   dataQuality: DataQualityResult;
+  /** the files read in memory, with their counts as `ingest` gives them; absent for a database */
+  input?: { files: FileCountsJson[] };
 }
 
 export async function analyze(o: AnalyzeOptions): Promise<AnalyzeResult> {
-  const { store, source } = await openInput(o);
+  const { store, source, files } = await openInput(o);
   try {
-    return await analyzeStore(store, source, o);
+    const result = await analyzeStore(store, source, o);
+    return files ? { ...result, input: { files: files.map(fileCountsJson) } } : result;
   } finally {
     store.close();
   }
@@ -120,7 +127,7 @@ function concentrationSection(c: ConcentrationResult): Section {
       `Demand concentration by ${c.level} (${c.unit}): top 1 ${pct(c.top1Share) ?? '–'}, top 5 ${pct(c.top5Share) ?? '–'}, ` +
       `Gini ${fixed(c.gini, 3) ?? '–'}, HHI ${fixed(c.hhi, 3) ?? '–'} over ${c.groups} ${c.level === 'family' ? 'families' : `${c.level}s`}`,
     columns: [c.level, 'demand', 'share'],
-    rows: groupsOf(c).map((g) => [g.name, fixed(g.demand, 2), percentCell(g.share, 2)]),
+    rows: groupsOf(c).map((g) => [g.name, roundedCell(g.demand, 2), percentCell(g.share, 2)]),
     align: ['left', 'right', 'right'],
     chart: c.lorenz.length
       ? {
@@ -267,7 +274,7 @@ function taskSection(t: TaskRegimesResult): Section {
   };
 }
 
-function qualityNotes(q: DataQualityResult): string[] {
+function qualityNotes(q: DataQualityResult, inMemory: boolean): string[] {
   const notes = [
     `period: ${q.firstRequest ?? '–'} .. ${q.lastRequest ?? '–'}, ${q.requests.toLocaleString('en-US')} requests`,
     `requests without TTFT: ${pct(q.withoutTtftPct) ?? '–'}; without end-to-end latency: ${pct(q.withoutLatencyPct) ?? '–'}`,
@@ -280,7 +287,13 @@ function qualityNotes(q: DataQualityResult): string[] {
   if (q.requestsWithoutCost)
     notes.push(`${q.requestsWithoutCost} request(s) with neither a logged cost nor a price: counted as 0`);
   const rejected = q.rejects.reduce((n, r) => n + r.rows, 0);
-  if (rejected) notes.push(`${rejected} row(s) rejected at ingest are on record (table rejects)`);
+  if (rejected) {
+    notes.push(
+      inMemory
+        ? `${rejected} row(s) of the files rejected, not kept (read in memory; see the warnings)`
+        : `${rejected} row(s) rejected at ingest are on record (table rejects)`,
+    );
+  }
   return notes;
 }
 
@@ -360,6 +373,7 @@ export function analyzeReport(r: AnalyzeResult, o: AnalyzeReportOptions = {}): R
       heterogeneity: r.heterogeneity,
       taskRegimes: r.taskRegimes,
       dataQuality: r.dataQuality,
+      ...(r.input ? { input: r.input } : {}),
     },
     sections: [
       concentrationSection(r.concentration),
@@ -369,6 +383,6 @@ export function analyzeReport(r: AnalyzeResult, o: AnalyzeReportOptions = {}): R
       ...majorModels(r, o.majorModels ?? 0).map(providerComparisonSection),
       taskSection(r.taskRegimes),
     ],
-    notes: qualityNotes(r.dataQuality),
+    notes: qualityNotes(r.dataQuality, Boolean(r.input)),
   };
 }

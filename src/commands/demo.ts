@@ -168,6 +168,15 @@ export function demoReport(r: DemoResult): Report {
       counterfactualSection(r.counterfactuals),
     ],
     notes: [
+      ...r.counterfactuals
+        .filter((c) => Object.keys(c.result.excluded ?? {}).length)
+        .map(
+          (c) =>
+            `not compared, ${c.model} ${c.result.policy} (${c.info}): ` +
+            Object.entries(c.result.excluded!)
+              .map(([reason, n]) => `${reason} ${int(n)}`)
+              .join(', '),
+        ),
       r.names.unknown.length
         ? `unknown model names: ${r.names.unknown.join(', ')}`
         : 'every logged model name resolves through the catalog',

@@ -48,7 +48,10 @@ function validate(o: GenerateOptions): void {
 export async function generate(o: GenerateOptions): Promise<GenerateResult> {
   validate(o);
   const started = performance.now();
-  await mkdir(o.dir, { recursive: true });
+  // before the minutes of work: a file where the folder should be is bad usage, not a crash
+  await mkdir(o.dir, { recursive: true }).catch((e: Error) => {
+    throw new UsageError(`cannot create the folder ${o.dir}: ${e.message}`);
+  });
   const store = await Store.open(':memory:', { init: false });
   try {
     const calibration = await buildMarket(store, { requests: o.requests, seed: o.seed, onProgress: o.onProgress });

@@ -1,7 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { ingestFiles, type FileCounts } from '../ingest/index.js';
+import { fileCountsJson, fileWarnings, skippedWarnings } from '../ingest/messages.js';
+import type { SkippedFile } from '../ingest/sources.js';
 import { PRESETS, presetNames, type Preset } from '../ingest/presets/index.js';
 import { prepareNames } from '../query/model-map.js';
 import { ANOMALY_FACTOR, priceAnomalies, type PriceAnomaly } from '../metrics/price-anomalies.js';
@@ -91,6 +92,7 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
   checkColumns('--map', map, kind);
   const db = o.db;
   const existed = db === ':memory:' || existsSync(db);
+  const skipped: SkippedFile[] = [];
   try {
     const { files, anomalies } = await withStore(db, async (store) => {
       const files = await ingestFiles(store, o.files, {
@@ -100,18 +102,15 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
         map,
         strict: o.strict,
         onProgress: o.onProgress,
+        onSkip: (s) => skipped.push(s),
       });
       const priceIds = files.filter((f) => f.kind === 'prices' && f.accepted > 0).map((f) => f.ingestId);
       if (priceIds.length === 0) return { files, anomalies: [] };
       await prepareNames(store);
       return { files, anomalies: await priceAnomalies(store, priceIds) };
     });
-    for (const f of files) {
-      for (const w of f.warnings ?? []) o.onWarn?.(`${shownPath(f.file)}: ${w}`);
-      for (const r of f.rejects) o.onWarn?.(`${shownPath(f.file)}: row ${r.row}: ${r.reason}`);
-      if (f.rejected > f.rejects.length)
-        o.onWarn?.(`${shownPath(f.file)}: … and ${f.rejected - f.rejects.length} more rejected row(s)`);
-    }
+    for (const w of skippedWarnings(skipped)) o.onWarn?.(w);
+    for (const w of files.flatMap(fileWarnings)) o.onWarn?.(w);
     if (anomalies.length) {
       o.onWarn?.(
         `${anomalies.length} anomalous price(s): zero, or over ${ANOMALY_FACTOR}x off the model's other providers; kept and flagged`,
@@ -125,21 +124,8 @@ export async function ingest(o: IngestOptions): Promise<IngestResult> {
   }
 }
 
-/** Paths below the working directory are shown relative to it. */
-function shownPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
 export function ingestReport(r: IngestResult): Report {
-  const files = r.files.map(({ file, kind, read, accepted, duplicates, rejected }) => ({
-    file: shownPath(file),
-    kind,
-    read,
-    accepted,
-    duplicates,
-    rejected,
-  }));
+  const files = r.files.map(fileCountsJson);
   return {
     json: { files, ...(r.anomalies.length ? { anomalies: r.anomalies } : {}) },
     sections: [

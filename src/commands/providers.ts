@@ -14,7 +14,7 @@ import {
   type ProviderOffering,
 } from '../metrics/providers.js';
 import { UsageError } from '../errors.js';
-import { percentCell, type Report, type Section } from '../report/index.js';
+import { percentCell, roundedCell, type Cell, type Report, type Section } from '../report/index.js';
 import { openExisting } from '../store/db.js';
 
 export interface ProvidersOptions {
@@ -52,7 +52,8 @@ export async function providers(o: ProvidersOptions): Promise<ProvidersResult> {
   }
 }
 
-const ms = (v: number | null) => (v === null ? null : Math.round(v));
+/** Whole milliseconds for people, unrounded in csv. */
+const ms = (v: number | null) => roundedCell(v, 0);
 /** A 0..1 rate as a percentage: 50.0% for people, 50 in csv. */
 const pct = (v: number | null) => percentCell(v === null ? null : v * 100);
 
@@ -70,50 +71,66 @@ function spread(values: (number | null)[]): string | null {
   return `${(Math.max(...xs) / Math.min(...xs)).toFixed(1)}x`;
 }
 
+const OFFERING_COLUMNS = [
+  'provider',
+  'listed as',
+  'variant',
+  'in',
+  'out',
+  'cached',
+  'write',
+  'blended',
+  'tiers',
+  'cur',
+  'context',
+  'max out',
+  'features',
+  'TTFT p50 ms',
+  'TPS p50',
+  'e2e p90 ms',
+  'success',
+  'flags',
+];
+
+function offeringRow(p: ProviderOffering): Cell[] {
+  return [
+    [p.provider, p.official && '(official)', p.kind === 'gateway' && '(gateway)'].filter(Boolean).join(' '),
+    p.sourceModel,
+    [p.variant, p.quantization].filter(Boolean).join(', ') || null,
+    p.inputPrice,
+    p.outputPrice,
+    p.cachedInputPrice,
+    p.cacheWritePrice,
+    p.blendedPrice,
+    tiersCell(p.tiers),
+    p.currency,
+    p.contextLength,
+    p.maxOutputTokens,
+    p.features,
+    ms(p.medianTtftMs),
+    p.medianTps,
+    ms(p.p90LatencyMs),
+    pct(p.successRate),
+    [...(p.listed ? [] : ['not listed']), ...p.anomalies].join('; ') || null,
+  ];
+}
+
 export function providersReport(r: ProvidersResult): Report {
   const sections: Section[] = r.models.map(({ model, providers: ps }) => ({
     title: `${model}: ${ps.length} offering(s), prices in force at ${r.at.slice(0, 16)}Z`,
-    columns: [
-      'provider',
-      'listed as',
-      'variant',
-      'in',
-      'out',
-      'cached',
-      'write',
-      'blended',
-      'tiers',
-      'cur',
-      'context',
-      'max out',
-      'features',
-      'TTFT p50 ms',
-      'TPS p50',
-      'e2e p90 ms',
-      'success',
-      'flags',
-    ],
-    rows: ps.map((p) => [
-      [p.provider, p.official && '(official)', p.kind === 'gateway' && '(gateway)'].filter(Boolean).join(' '),
-      p.sourceModel,
-      [p.variant, p.quantization].filter(Boolean).join(', ') || null,
-      p.inputPrice,
-      p.outputPrice,
-      p.cachedInputPrice,
-      p.cacheWritePrice,
-      p.blendedPrice,
-      tiersCell(p.tiers),
-      p.currency,
-      p.contextLength,
-      p.maxOutputTokens,
-      p.features,
-      ms(p.medianTtftMs),
-      p.medianTps,
-      ms(p.p90LatencyMs),
-      pct(p.successRate),
-      [...(p.listed ? [] : ['not listed']), ...p.anomalies].join('; ') || null,
-    ]),
+    columns: OFFERING_COLUMNS,
+    rows: ps.map(offeringRow),
   }));
+  // csv: every model in one table, the canonical model beside the provider
+  const csv: Section = {
+    columns: [OFFERING_COLUMNS[0], 'model', ...OFFERING_COLUMNS.slice(1)],
+    rows: r.models.flatMap(({ model, providers: ps }) =>
+      ps.map((p) => {
+        const [provider, ...rest] = offeringRow(p);
+        return [provider, model, ...rest];
+      }),
+    ),
+  };
   const notes = r.models
     .map(({ model, providers: ps }) => {
       const parts = [
@@ -130,7 +147,7 @@ export function providersReport(r: ProvidersResult): Report {
     r.model !== null
       ? { model: r.model, at: r.at, providers: r.models[0]?.providers ?? [] }
       : { at: r.at, models: r.models };
-  return { json, sections, notes };
+  return { json, sections, csv, notes };
 }
 
 export interface PriceHistoryResult {

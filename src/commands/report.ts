@@ -3,7 +3,7 @@
  * where demand goes, how providers differ, what routing would have done, and
  * data quality — with gates that fail a CI job.
  */
-import type { Report } from '../report/index.js';
+import type { Report, Section } from '../report/index.js';
 import { DEFAULT_SIMULATE_OPTIONS, simulate, type Policy, type SimulateResult } from '../simulate/index.js';
 import type { Baseline } from '../simulate/replay.js';
 import { resolveProvider } from '../catalog/providers.js';
@@ -11,7 +11,8 @@ import { prepareNames } from '../query/model-map.js';
 import { openExisting, type Store } from '../store/db.js';
 import { analyzeReport, analyzeStore, type AnalyzeResult } from './analyze.js';
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
-import { simulateReport } from './simulate.js';
+import { StageProgress } from '../report/progress.js';
+import { policiesCsv, simulateReport } from './simulate.js';
 
 export interface ReportOptions {
   db: string;
@@ -50,15 +51,17 @@ async function measure(
 ): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; stale: number | null }> {
   const store = await openExisting(o.db, 'ingest logs and market data first');
   const source = o.db;
+  // each stage of the analysis and the replay from 0 to 100%, from the running statement's estimate
+  const progress =
+    o.onProgress && new StageProgress({ emit: o.onProgress, estimate: () => store.conn.progress.percentage });
   try {
     const names = await prepareNames(store, o.catalog);
     const analysis = await analyzeStore(
       store,
       source,
-      { from: o.from, to: o.to, model: o.model, onProgress: o.onProgress },
+      { from: o.from, to: o.to, model: o.model, onProgress: progress?.message },
       names,
     );
-    o.onProgress?.('simulate: replaying');
     // The analysis has built model_map and resolved --model; the replay reuses both.
     const simulation = await simulate(store, {
       ...DEFAULT_SIMULATE_OPTIONS,
@@ -70,10 +73,13 @@ async function measure(
       providerId: (name) => resolveProvider(name, names.providers).provider,
       bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
       seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
-      onProgress: o.onProgress,
+      onProgress: progress?.message,
     });
-    return { analysis, simulation, stale: await stalePriceDays(store) };
+    const stale = await stalePriceDays(store);
+    progress?.done();
+    return { analysis, simulation, stale };
   } finally {
+    progress?.stop();
     store.close();
   }
 }
@@ -99,6 +105,23 @@ export async function report(o: ReportOptions): Promise<ReportResult> {
 
 const num = (v: number | null, d = 1) => (v === null ? '–' : v.toFixed(d));
 
+function gatesSection(r: ReportResult): Section {
+  return {
+    title: 'Gates',
+    columns: ['gate', 'value', 'result'],
+    rows: r.gates.map((g) => [
+      g.expr,
+      g.actual === null ? null : { value: g.actual, text: num(g.actual, 2) },
+      g.failed ? 'FAILED' : 'ok',
+    ]),
+  };
+}
+
+/** What `report --format csv` writes: the gates when there are any (what a CI job checks), else the routing table; raw numbers. */
+export function reportCsv(r: ReportResult): Section {
+  return r.gates.length ? gatesSection(r) : policiesCsv(r.simulation);
+}
+
 export function reportReport(r: ReportResult): Report {
   const a = analyzeReport(r.analysis, { majorModels: MAJOR_MODELS });
   const s = simulateReport(r.simulation);
@@ -111,11 +134,7 @@ export function reportReport(r: ReportResult): Report {
     `demand: top family ${num(c.top1Share)}%, top five ${num(c.top5Share)}%, Gini ${num(c.gini, 3)}; ` +
       `${num(r.analysis.versionInertia.inertiaIndex)}% of demand on superseded versions`,
   ];
-  const gateRows = r.gates.map((g) => [
-    g.expr,
-    g.actual === null ? null : { value: g.actual, text: num(g.actual, 2) },
-    g.failed ? 'FAILED' : 'ok',
-  ]);
+  const gates = gatesSection(r);
   return {
     json: {
       figures: r.figures,
@@ -126,11 +145,8 @@ export function reportReport(r: ReportResult): Report {
     title: 'ai-ping report',
     alerts: failed.map((g) => `GATE FAILED: ${g.expr} (${g.figure} = ${num(g.actual, 2)})`),
     lead,
-    sections: [
-      ...(gateRows.length ? [{ title: 'Gates', columns: ['gate', 'value', 'result'], rows: gateRows }] : []),
-      ...s.sections,
-      ...a.sections,
-    ],
+    sections: [...(r.gates.length ? [gates] : []), ...s.sections, ...a.sections],
+    csv: reportCsv(r),
     notes: [
       ...(a.notes ?? []),
       ...(s.notes ?? []),

@@ -5,9 +5,11 @@
 import { resolveName } from '../catalog/index.js';
 import { resolveProvider } from '../catalog/providers.js';
 import { prepareNames } from '../query/model-map.js';
-import type { Report, Section } from '../report/index.js';
+import { percentCell, type Report, type Section } from '../report/index.js';
 import { replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
 import type { PolicyResult } from '../simulate/results.js';
+import { EXCLUSION_REASONS, type ExclusionReason } from '../simulate/feasibility.js';
+import { StageProgress } from '../report/progress.js';
 import { openInput } from './input.js';
 
 export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
@@ -20,26 +22,33 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
   /** write the per-request decisions here as Arrow IPC */
   decisions?: string;
   onProgress?: (msg: string) => void;
+  /** warnings (rows rejected from files read in memory) */
+  onWarn?: (msg: string) => void;
 }
 
 export async function simulateCommand(o: SimulateCommandOptions): Promise<SimulateResult> {
   const { store } = await openInput(o);
+  // each stage of the replay from 0 to 100%, from the running statement's estimate
+  const progress =
+    o.onProgress && new StageProgress({ emit: o.onProgress, estimate: () => store.conn.progress.percentage });
   try {
     const { catalog, providers } = await prepareNames(store, o.catalog);
-    o.onProgress?.('simulate: replaying');
     const { files: _files, db: _db, catalog: _catalog, decisions, ...rest } = o;
     const done = await replay(store, {
       ...rest,
       model: o.model ? resolveName(o.model, catalog).model : undefined,
       providerId: (name) => resolveProvider(name, providers).provider,
+      onProgress: progress?.message,
     });
     if (decisions) {
-      o.onProgress?.(`simulate: writing decisions to ${decisions}`);
+      progress?.message(`simulate: writing decisions to ${decisions}`);
       const { writeDecisions } = await import('../simulate/decisions.js');
       await writeDecisions(store, done.outcomes, decisions);
     }
+    progress?.done();
     return done.result;
   } finally {
+    progress?.stop();
     store.close();
   }
 }
@@ -63,10 +72,70 @@ export function headline(p: PolicyResult, selected: number): string {
   );
 }
 
+/**
+ * The policies as `--format csv` writes them: raw numbers only (percentages in
+ * percent, costs unrounded), an interval as its low and high columns, the routing
+ * as one share column per provider, the exclusions as one count column per reason.
+ */
+export function policiesCsv(r: SimulateResult): Section {
+  const providers = [...new Set(r.policies.flatMap((p) => p.routing.map((x) => x.provider)))].sort();
+  // every reason, counted or not: the columns stay the same from one run to the next
+  const reasons: readonly ExclusionReason[] = EXCLUSION_REASONS;
+  return {
+    columns: [
+      'policy',
+      'compared',
+      'infeasible',
+      ...reasons.map((x) => `excluded ${x}`),
+      'baseline cost',
+      'policy cost',
+      'savings %',
+      'savings 95% CI low',
+      'savings 95% CI high',
+      'baseline TPS',
+      'policy TPS',
+      'TPS gain %',
+      'gain 95% CI low',
+      'gain 95% CI high',
+      'mean TTFT ms',
+      'p50 e2e ms',
+      'p90 e2e ms',
+      'failure rate %',
+      'failure rate without fallback %',
+      ...providers.map((x) => `routing ${x} %`),
+    ],
+    rows: r.policies.map((p) => {
+      const share = new Map(p.routing.map((x) => [x.provider, x.share]));
+      return [
+        p.policy,
+        p.requests,
+        p.infeasible,
+        ...reasons.map((x) => (p.excluded ? (p.excluded[x] ?? 0) : null)),
+        p.baselineCost,
+        p.policyCost,
+        p.savingsPct,
+        p.savingsCi95?.[0],
+        p.savingsCi95?.[1],
+        p.baselineThroughput,
+        p.policyThroughput,
+        p.throughputGainPct,
+        p.throughputGainCi95?.[0],
+        p.throughputGainCi95?.[1],
+        p.meanTtftMs,
+        p.p50LatencyMs,
+        p.p90LatencyMs,
+        p.failureRate,
+        p.failureRateNoFallback,
+        ...providers.map((x) => share.get(x) ?? 0),
+      ];
+    }),
+  };
+}
+
 export function simulateReport(r: SimulateResult): Report {
   const fixed = (v: number | null, d: number) => (v === null ? null : Number(v.toFixed(d)));
   const table: Section = {
-    title: `Routing policies vs baseline '${r.baseline}' (${r.info}, ${r.window} windows, ${r.state} state)`,
+    title: `Routing policies vs baseline '${r.baseline}' (${r.info}, ${r.window} windows, ${r.state} state${r.marketAt ? `, market at ${r.marketAt}` : ''})`,
     columns: [
       'policy',
       'compared',
@@ -107,29 +176,39 @@ export function simulateReport(r: SimulateResult): Report {
         .join(', '),
     ]),
   };
+  // one point per policy: policies are categories, so no line joins them; the front is what a choice is made from
+  const pareto = new Set(r.pareto);
   const chart: Section = {
     columns: [],
     rows: [],
-    chart: {
-      title: 'Savings % and throughput gain % per policy',
-      x: r.policies.map((p) => p.policy),
-      yLabel: 'percent vs baseline',
-      series: [
-        { name: 'savings %', values: r.policies.map((p) => p.savingsPct) },
-        { name: 'TPS gain %', values: r.policies.map((p) => p.throughputGainPct) },
-      ],
+    scatter: {
+      title: `Cost change vs throughput change per policy, against baseline '${r.baseline}'`,
+      xLabel: 'cost change',
+      yLabel: 'throughput change',
+      unit: '%',
+      points: r.policies.map((p) => ({
+        label: p.policy,
+        x: p.savingsPct === null ? null : -p.savingsPct,
+        y: p.throughputGainPct,
+        marked: pareto.has(p.policy),
+      })),
+      marked: 'Pareto front',
+      unmarked: 'other policies',
     },
   };
+  const figureNames = { cost: 'cost', ttft: 'TTFT', tps: 'TPS', latency: 'latency (no TTFT logged)' } as const;
   const fit: Section[] = r.fit
     ? [
         {
-          title: `Outcome-model fit: the modelled figures of each request's own provider vs what was logged`,
+          title: r.fit.judged
+            ? `Outcome-model fit: the modelled figures of each request's own provider vs what was logged`
+            : `Outcome-model fit: ${r.fit.verdict}`,
           columns: ['figure', 'requests', 'median abs. error', 'median bias'],
-          rows: (['cost', 'ttft', 'tps'] as const).map((k) => [
-            k === 'ttft' ? 'TTFT' : k === 'tps' ? 'TPS' : 'cost',
+          rows: (['cost', 'ttft', 'tps', 'latency'] as const).map((k) => [
+            figureNames[k],
             r.fit![k].n,
-            r.fit![k].mdape === null ? null : `${r.fit![k].mdape!.toFixed(1)}%`,
-            r.fit![k].bias === null ? null : signed(r.fit![k].bias),
+            percentCell(r.fit![k].mdape),
+            r.fit![k].bias === null ? null : { value: r.fit![k].bias!, text: signed(r.fit![k].bias) },
           ]),
         },
       ]
@@ -173,6 +252,7 @@ export function simulateReport(r: SimulateResult): Report {
     json: r,
     lead: [...r.policies.map((p) => headline(p, r.requests)), ...(r.fit ? [`outcome model: ${r.fit.verdict}`] : [])],
     sections: [table, ...groups, ...(r.policies.length > 1 ? [chart] : []), ...fit],
+    csv: policiesCsv(r),
     notes: [
       ...(r.policies.length > 1 ? [`cost–throughput Pareto front: ${r.pareto.join(', ') || '–'}`] : []),
       ...(r.dynamicValue ?? []).map(
@@ -180,7 +260,43 @@ export function simulateReport(r: SimulateResult): Report {
           `value of dynamic switching, ${d.policy} vs static-best: savings ${signed(d.savingsPp, 1, ' pp')}, ` +
           `throughput gain ${signed(d.throughputGainPp, 1, ' pp')}`,
       ),
+      ...exclusionNotes(r),
       'list prices only: retries, truncation and output quality are not priced in',
     ],
   };
+}
+
+/** What would make the requests of each exclusion reason comparable. */
+const NEXT_STEP: Record<ExclusionReason, string> = {
+  no_baseline_offering:
+    'the baseline provider does not offer the model; compare with another (--baseline provider:NAME) or with what happened (--baseline observed)',
+  no_baseline_price:
+    'the baseline has no price in force then; ingest prices for that period, replay at the snapshots you have (--market-at latest), or use --baseline observed',
+  baseline_infeasible:
+    "the baseline fails the request's context, features or success rate; lower --min-success, or use --baseline observed",
+  no_state:
+    'no measurements or logged requests judge the baseline then; use --state static (one state over all measurements) or --state none',
+  anomalous_price:
+    'the only prices in force are flagged anomalous; check them with ai-ping providers, or pass --include-anomalous-prices',
+  no_feasible_candidate:
+    'the policy had no feasible provider; widen the candidates (--providers, --hosts-only), lower --min-success, or use --state none',
+};
+
+/**
+ * One line per reason requests were not compared, with what would change it: the baseline's
+ * reasons once (every policy shares them), then each policy's own.
+ */
+function exclusionNotes(r: SimulateResult): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const first = r.policies[0]?.excluded ?? {};
+  const shared = EXCLUSION_REASONS.filter((k) => k !== 'no_feasible_candidate' && first[k]).map(
+    (k) => `not compared (${k}): ${n(first[k]!)} of ${n(r.requests)} requests: ${NEXT_STEP[k]}`,
+  );
+  const own = r.policies
+    .filter((p) => p.excluded?.no_feasible_candidate)
+    .map(
+      (p) =>
+        `not compared by ${p.policy} (no_feasible_candidate): ${n(p.excluded!.no_feasible_candidate!)} requests: ${NEXT_STEP.no_feasible_candidate}`,
+    );
+  return [...shared, ...own];
 }

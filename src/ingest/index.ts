@@ -5,10 +5,17 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { firstLine, Store } from '../store/db.js';
 import { TABLES, type TableKind } from '../store/schema.js';
-import { expandSources, type SourceFile } from './sources.js';
+import { expandSources, type SkippedFile, type SourceFile } from './sources.js';
 import type { Preset } from './presets/relations.js';
 import { closeSource, openSource, type Source } from './stage.js';
-import { inferKind, NO_SOURCE, validationSql, type ColumnSources, type ValidationSql } from './validate.js';
+import {
+  inferKind,
+  namesAnyColumn,
+  NO_SOURCE,
+  validationSql,
+  type ColumnSources,
+  type ValidationSql,
+} from './validate.js';
 
 export interface IngestFilesOptions {
   kind?: TableKind;
@@ -21,6 +28,8 @@ export interface IngestFilesOptions {
   /** reads a known real-world layout instead of canonical columns */
   preset?: Preset;
   onProgress?: (msg: string) => void;
+  /** told about each stray file of a folder argument, which is not read */
+  onSkip?: (skipped: SkippedFile) => void;
 }
 
 export interface RejectSample {
@@ -174,11 +183,13 @@ async function loadUnit(
       )),
     );
   }
+  // The reader's rejects and validation's, merged: the file's first rejected rows, whichever found them.
   samples.push(
     ...source.csvRejects
       .slice(0, SAMPLE_REJECTS)
-      .map((r) => ({ row: r.row, field: '', reason: `line ${r.line}: ${r.reason}` })),
+      .map((r) => ({ row: r.row, field: r.field ?? '', reason: `line ${r.line}: ${r.reason}` })),
   );
+  samples.sort((a, b) => a.row - b.row).splice(SAMPLE_REJECTS);
   // A re-ingested file does not record its rejects twice.
   const seenBefore = (await store.one<{ n: number }>(
     'SELECT count(*) AS n FROM ingests WHERE content_hash = $1 AND kind = $2',
@@ -195,11 +206,12 @@ async function loadUnit(
   }
   if (!seenBefore) {
     for (const r of source.csvRejects) {
-      await store.run('INSERT INTO rejects VALUES ($1, $2, $3, $4, NULL, $5, $6)', [
+      await store.run('INSERT INTO rejects VALUES ($1, $2, $3, $4, $5, $6, $7)', [
         ingestId,
         src.path,
         kind,
         r.row,
+        r.field,
         `line ${r.line}: ${r.reason}`,
         r.raw,
       ]);
@@ -234,16 +246,35 @@ async function loadUnit(
 /** DuckDB's errors for data it cannot read, as opposed to a statement of ours that is wrong. */
 const READ_FAILURE = /^(IO|Invalid|Invalid Input|Conversion|Out of Range) Error/;
 
-/** The relations a file yields: itself, or what its preset makes of it. */
+/**
+ * The relations a file yields: itself, or what its preset makes of it; none for a file found in
+ * a folder whose columns are no table's (it is skipped, and the caller told).
+ */
 async function unitsOf(store: Store, src: SourceFile, opts: IngestFilesOptions): Promise<LoadUnit[]> {
   if (opts.preset) return opts.preset.open(store, src, { set: opts.set ?? {} });
-  return [{ kind: opts.kind, source: await openSource(store, src) }];
+  const source = await openSource(store, src);
+  if (src.inFolder && !namesAnyColumn(source.columns, opts.map ?? {}, opts.kind)) {
+    const names = source.columns.slice(0, 5).map((c) => (c.name.length > 40 ? `${c.name.slice(0, 40)}…` : c.name));
+    const more = source.columns.length > 5 ? `, … ${source.columns.length - 5} more` : '';
+    opts.onSkip?.({
+      file: src.path,
+      reason: `not ${opts.kind ? `a ${opts.kind} table` : 'a table ai-ping reads'}: no known column (columns: ${names.join(', ')}${more})`,
+    });
+    return [];
+  }
+  return [{ kind: opts.kind, source }];
 }
 
 /** Expands the arguments into files, DuckDB's glob doing the pattern matching. */
-export async function resolveFiles(store: Store, args: string[]): Promise<SourceFile[]> {
-  return expandSources(args, async (pattern) =>
-    (await store.all<{ file: string }>('SELECT file FROM glob($1)', [pattern])).map((r) => r.file),
+export async function resolveFiles(
+  store: Store,
+  args: string[],
+  onSkip?: (skipped: SkippedFile) => void,
+): Promise<SourceFile[]> {
+  return expandSources(
+    args,
+    async (pattern) => (await store.all<{ file: string }>('SELECT file FROM glob($1)', [pattern])).map((r) => r.file),
+    onSkip,
   );
 }
 
@@ -252,16 +283,22 @@ export async function resolveFiles(store: Store, args: string[]): Promise<Source
  * rejected row under `strict`, rolls everything back.
  */
 export async function ingestFiles(store: Store, args: string[], opts: IngestFilesOptions = {}): Promise<FileCounts[]> {
-  const files = await resolveFiles(store, args);
-  return store.transaction(async () => {
+  const files = await resolveFiles(store, args, opts.onSkip);
+  const strays: SkippedFile[] = [];
+  const onSkip = (s: SkippedFile) => {
+    strays.push(s);
+    opts.onSkip?.(s);
+  };
+  const results = await store.transaction(async () => {
     const base = (await store.one<{ id: number }>('SELECT coalesce(max(ingest_id), 0) AS id FROM ingests'))!.id;
     const results: FileCounts[] = [];
     for (const [i, f] of files.entries()) {
       const label = `[${i + 1}/${files.length}] ${path.basename(f.path)}`;
       opts.onProgress?.(label);
       const hash = fileHash(f.path);
+      hash.catch(() => undefined); // awaited below only if the file has rows to load
       try {
-        const units = await unitsOf(store, f, opts);
+        const units = await unitsOf(store, f, { ...opts, onSkip });
         for (const unit of units) {
           const counts = await loadUnit(store, f, unit, base + results.length + 1, await hash, opts, label);
           if (opts.strict && counts.rejected > 0) {
@@ -284,6 +321,12 @@ export async function ingestFiles(store: Store, args: string[], opts: IngestFile
     }
     return results;
   });
+  if (files.length > 0 && strays.length === files.length) {
+    throw new InputError(
+      `${args.join(', ')}: no file holds a table ai-ping reads; first: ${strays[0].file}: ${strays[0].reason}`,
+    );
+  }
+  return results;
 }
 
 /**

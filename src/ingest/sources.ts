@@ -10,6 +10,14 @@ export interface SourceFile {
   format: FileFormat;
   /** Partition columns from `key=value` folders below the folder argument. */
   partitions: Record<string, string>;
+  /** Found by walking a folder argument, not named: a stray file in it is skipped, not an error. */
+  inFolder?: boolean;
+}
+
+/** A file of a folder argument that is not read, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
 }
 
 const EXTENSIONS: Record<string, FileFormat> = {
@@ -77,13 +85,18 @@ function detect(file: string): FileFormat {
   return f;
 }
 
-function walk(dir: string): string[] {
+const NOT_DATA_BY_NAME = 'not a data file (no Parquet, CSV, JSON or Arrow extension)';
+
+/** The data files below `dir`, by name; other visible files go to `skipped`. */
+function walk(dir: string, skipped: SkippedFile[]): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue; // _SUCCESS, .crc, hidden files
+    // _SUCCESS, .crc and hidden files (.DS_Store) sit beside data by convention: skipped without a word
+    if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walk(full));
+    if (entry.isDirectory()) out.push(...walk(full, skipped));
     else if (entry.isFile() && formatFromName(full)) out.push(full);
+    else if (entry.isFile()) skipped.push({ file: path.resolve(full), reason: NOT_DATA_BY_NAME });
   }
   return out;
 }
@@ -107,14 +120,22 @@ export function hivePartitions(root: string, file: string): Record<string, strin
 export async function expandSources(
   args: string[],
   glob: (pattern: string) => Promise<string[]>,
+  /** told about each file of a folder argument that is not a data file by its name */
+  onSkip?: (skipped: SkippedFile) => void,
 ): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
   const seen = new Set<string>();
+  const told = new Set<string>();
   const add = (file: string, root?: string) => {
     const abs = path.resolve(file);
     if (seen.has(abs)) return;
     seen.add(abs);
-    out.push({ path: abs, format: detect(abs), partitions: root ? hivePartitions(root, abs) : {} });
+    out.push({
+      path: abs,
+      format: detect(abs),
+      partitions: root ? hivePartitions(root, abs) : {},
+      ...(root ? { inFolder: true } : {}),
+    });
   };
   for (const arg of args) {
     let st;
@@ -124,8 +145,13 @@ export async function expandSources(
       st = undefined;
     }
     if (st?.isDirectory()) {
-      const files = walk(arg);
+      const skipped: SkippedFile[] = [];
+      const files = walk(arg, skipped);
       if (files.length === 0) throw new InputError(`${arg}: folder holds no Parquet, CSV, JSON or Arrow files`);
+      for (const s of skipped.filter((x) => !told.has(x.file))) {
+        told.add(s.file);
+        onSkip?.(s);
+      }
       for (const f of files) add(f, path.resolve(arg));
     } else if (st?.isFile()) {
       add(arg);

@@ -103,14 +103,27 @@ export interface CsvReject {
   row: number;
   /** its line in the file */
   line: number;
+  /** the first column the reader names for the line, if it names one */
+  field: string | null;
   reason: string;
   raw: string;
 }
 
-/** Lines the CSV reader itself could not parse (unterminated quotes, bad encoding). */
+/** One cell the CSV reader flagged: its column, when it names one, and what is wrong. */
+interface CsvProblem {
+  name: string | null;
+  message: string;
+}
+
+/**
+ * Lines the CSV reader itself could not parse (unterminated quotes, bad encoding): one per line,
+ * however many cells of it the reader flags, so that a line counts and is kept once.
+ */
 async function takeCsvRejects(store: Store): Promise<CsvReject[]> {
-  const rows = await store.all<{ line: number; reason: string; raw: string }>(
-    `SELECT line, error_message AS reason, csv_line AS raw FROM csv_reject_errors ORDER BY line`,
+  const rows = await store.all<{ line: number; raw: string | null; problems: CsvProblem[] }>(
+    `SELECT line, any_value(csv_line) AS raw,
+       list(struct_pack(name := column_name, message := error_message) ORDER BY byte_position, column_idx) AS problems
+     FROM csv_reject_errors GROUP BY line ORDER BY line`,
   );
   await store.run('DROP TABLE IF EXISTS csv_reject_errors');
   await store.run('DROP TABLE IF EXISTS csv_reject_scans');
@@ -118,9 +131,22 @@ async function takeCsvRejects(store: Store): Promise<CsvReject[]> {
   return rows.map((r) => ({
     row: Number(r.line) - 1,
     line: Number(r.line),
-    reason: firstLine(String(r.reason)),
+    field: r.problems.find((p) => p.name)?.name ?? null,
+    reason: csvReason(r.problems),
     raw: String(r.raw ?? ''),
   }));
+}
+
+/** "model, provider: Invalid unicode …": each distinct message once, after the columns it was found in. */
+function csvReason(problems: CsvProblem[]): string {
+  const columns = new Map<string, string[]>();
+  for (const p of problems) {
+    const message = firstLine(String(p.message));
+    const seen = columns.get(message) ?? [];
+    if (p.name && !seen.includes(p.name)) seen.push(p.name);
+    columns.set(message, seen);
+  }
+  return [...columns].map(([message, cols]) => (cols.length ? `${cols.join(', ')}: ${message}` : message)).join('; ');
 }
 
 function arrowCell(v: unknown, typeId: Type): string | null {

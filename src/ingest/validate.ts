@@ -91,6 +91,18 @@ export function inferKind(columns: StagedColumn[], sources: ColumnSources, file:
   return scored[0].kind;
 }
 
+/**
+ * Whether some column of the file is a canonical column (by name, synonym or `--map`) of `kind`,
+ * or of any table: a file of a folder that names none is a stray file (notes, a config), not data.
+ */
+export function namesAnyColumn(columns: StagedColumn[], map: Record<string, string>, kind?: TableKind): boolean {
+  if (Object.values(map).some((m) => findColumn(columns, m))) return true;
+  const none = { set: {}, map: {} };
+  return (kind ? [kind] : TABLE_KINDS).some((k) =>
+    [...resolveSources(TABLES[k], columns, none, '').sources.values()].some((x) => x.kind === 'column'),
+  );
+}
+
 /** The raw expression of a canonical column the file does not have. */
 export const NO_SOURCE = 'CAST(NULL AS VARCHAR)';
 
@@ -128,10 +140,16 @@ interface ColumnSql {
 function columnSql(c: ColumnDef, source: Source): ColumnSql {
   const typedSource = source.kind === 'column' && source.type !== 'VARCHAR';
   const srcType = typedSource ? source.type : 'VARCHAR';
+  // a typed cell as text: a JSON value unquoted, any other type (a number, a list, an object) cast
+  const textOf = (x: string) => (srcType === 'JSON' ? `(${x} ->> '$')` : `CAST(${x} AS VARCHAR)`);
+  // a text column read as another type (JSON ids as numbers) is text from here on: the request ids it
+  // is deduplicated by then compare with the stored ones
   const raw =
     source.kind === 'column'
       ? typedSource
-        ? `s.${quotedIdentifier(source.name)}`
+        ? c.type === 'string'
+          ? textOf(`s.${quotedIdentifier(source.name)}`)
+          : `s.${quotedIdentifier(source.name)}`
         : c.verbatim
           ? `NULLIF(s.${quotedIdentifier(source.name)}, '')`
           : `NULLIF(trim(s.${quotedIdentifier(source.name)}), '')`
@@ -174,6 +192,8 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
         checks.push(`WHEN ${v} <> trunc(${v}) THEN ${quoted('is not a whole number')}`);
       }
       if (c.nonNegative) checks.push(`WHEN ${v} < 0 THEN ${quoted('is negative')}`);
+      if (c.max !== undefined)
+        checks.push(`WHEN ${v} > ${c.max} THEN ${quoted(`is above the plausible maximum of ${c.max}`)}`);
       break;
     }
     case 'bool': {
@@ -191,8 +211,10 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
       if (TIME_TYPES.test(srcType)) value = `CAST(${r} AS TIMESTAMP)`;
       else if (NUMERIC_TYPES.test(srcType)) value = epochToTimestamp(`CAST(${r} AS DOUBLE)`);
       else {
-        value = `CASE WHEN regexp_full_match(${r}, '-?[0-9]+(\\.[0-9]*)?') THEN ${epochToTimestamp(`CAST(${r} AS DOUBLE)`)}
-          ELSE CAST(coalesce(TRY_CAST(${r} AS TIMESTAMPTZ), TRY_CAST(upper(${r}) AS TIMESTAMPTZ)) AS TIMESTAMP) END`;
+        // text, or a type no time is read from (JSON true, a list, an object): then a rejected row
+        const text = typedSource ? textOf(r) : r;
+        value = `CASE WHEN regexp_full_match(${text}, '-?[0-9]+(\\.[0-9]*)?') THEN ${epochToTimestamp(`CAST(${text} AS DOUBLE)`)}
+          ELSE CAST(coalesce(TRY_CAST(${text} AS TIMESTAMPTZ), TRY_CAST(upper(${text}) AS TIMESTAMPTZ)) AS TIMESTAMP) END`;
       }
       checks.push(`WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${quoted('is not a timestamp')}`);
       checks.push(`WHEN ${v} < ${TS_MIN} OR ${v} >= ${TS_MAX} THEN ${quoted('is outside 1970-01-01 .. 2099-12-31')}`);

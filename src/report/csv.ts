@@ -7,9 +7,9 @@ function csvCell(v: Cell): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** CSV carries the first (primary) section: one table a spreadsheet can open. */
+/** One table a spreadsheet can open: the report's csv table, else its first (primary) section. */
 export function renderCsv(report: Report): string {
-  const s = report.sections[0];
+  const s = report.csv ?? report.sections[0];
   if (!s) return '';
   const lines = [s.columns, ...s.rows].map((r) => r.map(csvCell).join(','));
   return lines.join('\n') + '\n';

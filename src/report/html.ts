@@ -4,7 +4,7 @@
  * and the notes, as in the Markdown.
  */
 import { alignments, chartsOf, formatCell, LONG_TABLE_ROWS, type Report, type Section } from './index.js';
-import { escapeXml as esc, svgChart } from './svg.js';
+import { escapeXml as esc, svgChart, svgScatter } from './svg.js';
 
 /** A chart alone takes a wide drawing; charts side by side take narrow ones. */
 const WIDE = 720;
@@ -29,6 +29,8 @@ svg.chart { max-width: 100%; height: auto; font-size: 12px; }
 svg text { fill: var(--fg); }
 svg .title { font-size: 13px; font-weight: 600; }
 svg .tick, svg .axis-label, svg .value { fill: var(--muted); font-size: 11px; }
+svg .point-label { font-size: 11px; }
+svg .missing { fill: var(--muted); font-size: 11px; font-style: italic; }
 svg .grid { stroke: #e6e8eb; }
 svg .axis { stroke: var(--muted); }
 .table-wrap { overflow-x: auto; max-width: 100%; }
@@ -70,13 +72,15 @@ function htmlTable(s: Section): string {
 
 function htmlSection(s: Section): string {
   const charts = chartsOf(s);
-  const width = charts.length > 1 ? NARROW : WIDE;
+  const width = charts.length + (s.scatter ? 1 : 0) > 1 ? NARROW : WIDE;
+  const figures = [
+    ...charts.map((c) => svgChart(c, { width })),
+    ...(s.scatter ? [svgScatter(s.scatter, { width })] : []),
+  ];
   return [
     '<section>',
     ...(s.title ? [`<h2>${esc(s.title)}</h2>`] : []),
-    ...(charts.length
-      ? ['<div class="charts">', ...charts.map((c) => `<figure>\n${svgChart(c, { width })}\n</figure>`), '</div>']
-      : []),
+    ...(figures.length ? ['<div class="charts">', ...figures.map((f) => `<figure>\n${f}\n</figure>`), '</div>'] : []),
     ...(s.columns.length ? [htmlTable(s)] : []),
     '</section>',
   ].join('\n');

@@ -26,6 +26,30 @@ export interface Chart {
   series: { name: string; values: (number | null)[] }[];
 }
 
+/**
+ * Labelled points on two numeric axes (a policy's cost change against its
+ * throughput change). A point without both figures is named, never drawn at 0.
+ */
+export interface Scatter {
+  title: string;
+  /** what x and y are ("cost change"); with `unit`, the axes say "cost change, %" and points "cost change −37.8%" */
+  xLabel: string;
+  yLabel: string;
+  unit?: string;
+  points: ScatterPoint[];
+  /** what a marked point is, for the legend ("Pareto front"); marked points are joined in x order */
+  marked?: string;
+  /** what an unmarked point is, for the legend ("other policies") */
+  unmarked?: string;
+}
+
+export interface ScatterPoint {
+  label: string;
+  x: number | null;
+  y: number | null;
+  marked?: boolean;
+}
+
 export interface Section {
   title?: string;
   columns: string[];
@@ -34,6 +58,8 @@ export interface Section {
   chart?: Chart;
   /** more charts, drawn side by side where there is room */
   charts?: Chart[];
+  /** a scatter plot, drawn after the charts */
+  scatter?: Scatter;
   /** Columns to right-align (numbers); defaults to those whose cells are numbers. */
   align?: ('left' | 'right')[];
   /** The terminal shows only this many rows, then says how many more the other formats list. */
@@ -50,6 +76,8 @@ export interface Report {
   /** The answer in a few lines, printed before the tables (table and md formats). */
   lead?: string[];
   sections: Section[];
+  /** The one table `--format csv` writes, when it is not the first section (raw numbers only). */
+  csv?: Section;
   /** Short lines printed after the tables (table and md formats). */
   notes?: string[];
 }
@@ -104,6 +132,11 @@ export function percent(v: number | null | undefined, digits = 1): string | null
 
 export function percentCell(v: number | null | undefined, digits = 1): Shown | null {
   return v === null || v === undefined ? null : { value: v, text: percent(v, digits)! };
+}
+
+/** A number rounded for people (`1,234.57`); csv keeps it unrounded. */
+export function roundedCell(v: number | null | undefined, digits: number): Shown | null {
+  return v === null || v === undefined ? null : { value: v, text: formatNumber(Number(v.toFixed(digits)) || 0) };
 }
 
 export function alignments(s: Section): ('left' | 'right')[] {

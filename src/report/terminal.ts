@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import chalk from 'chalk';
-import { alignments, chartsOf, formatCell, type Chart, type Report } from './index.js';
+import { alignments, chartsOf, formatCell, formatNumber, type Chart, type Report, type Scatter } from './index.js';
+import { axisLabel, niceScale, signedFigure } from './svg.js';
 
 const HEIGHT = 8;
 const MARKS = ['●', '○', '◆', '◇', '■', '□'];
@@ -56,6 +57,52 @@ export function textChart(c: Chart): string {
   return [chalk.bold(c.title), ...lines].join('\n');
 }
 
+const SCATTER_WIDTH = 49;
+const SCATTER_HEIGHT = 11;
+
+/**
+ * A scatter as text: the axes cross at 0 (the baseline), each point a letter,
+ * named below with its figures; marked points are capitals. Points without
+ * both figures are listed, not drawn.
+ */
+export function textScatter(c: Scatter): string {
+  const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
+  const xs = niceScale(c.points.filter((p) => finite(p.x) && finite(p.y)).map((p) => p.x!));
+  const ys = niceScale(c.points.filter((p) => finite(p.x) && finite(p.y)).map((p) => p.y!));
+  const col = (v: number) => Math.round(((v - xs.lo) / (xs.hi - xs.lo)) * (SCATTER_WIDTH - 1));
+  const row = (v: number) => Math.round(((ys.hi - v) / (ys.hi - ys.lo)) * (SCATTER_HEIGHT - 1));
+  const grid = Array.from({ length: SCATTER_HEIGHT }, () => Array<string>(SCATTER_WIDTH).fill(' '));
+  const [c0, r0] = [col(0), row(0)];
+  for (let i = 0; i < SCATTER_HEIGHT; i++) grid[i][c0] = '│';
+  for (let j = 0; j < SCATTER_WIDTH; j++) grid[r0][j] = j === c0 ? '┼' : '─';
+  const legend: string[] = [];
+  const missing: string[] = [];
+  c.points.forEach((p, k) => {
+    if (!finite(p.x) || !finite(p.y)) {
+      missing.push(p.label);
+      return;
+    }
+    const letter = String.fromCharCode(97 + (k % 26));
+    const mark = p.marked ? letter.toUpperCase() : letter;
+    grid[row(p.y)][col(p.x)] = mark;
+    legend.push(
+      `  ${mark} ${p.label}: ${c.xLabel} ${signedFigure(p.x, c.unit)}, ${c.yLabel} ${signedFigure(p.y, c.unit)}${p.marked && c.marked ? ` (${c.marked})` : ''}`,
+    );
+  });
+  const label = (v: number) => formatNumber(v).padStart(8);
+  const lines = grid.map(
+    (r, i) => `${i === 0 ? label(ys.hi) : i === SCATTER_HEIGHT - 1 ? label(ys.lo) : ' '.repeat(8)} ┤${r.join('')}`,
+  );
+  const lo = formatNumber(xs.lo);
+  const hi = formatNumber(xs.hi);
+  lines.push(`${' '.repeat(10)}${lo}${' '.repeat(Math.max(1, SCATTER_WIDTH - lo.length - hi.length))}${hi}`);
+  lines.push(
+    `${' '.repeat(10)}x: ${axisLabel(c.xLabel, c.unit)}; y: ${axisLabel(c.yLabel, c.unit)}; the axes cross at 0`,
+  );
+  if (missing.length) legend.push(`  not drawn (no figure): ${missing.join(', ')}`);
+  return [chalk.bold(c.title), ...lines, ...legend].join('\n');
+}
+
 export function renderTerminal(report: Report): string {
   const color = chalk.level > 0;
   const out: string[] = [];
@@ -64,7 +111,10 @@ export function renderTerminal(report: Report): string {
   if (top.length) out.push(...top, '');
   for (const s of report.sections) {
     if (s.title) out.push(chalk.bold(s.title));
-    const charts = chartsOf(s).map((c) => textChart(c) + '\n');
+    const charts = [
+      ...chartsOf(s).map((c) => textChart(c) + '\n'),
+      ...(s.scatter ? [textScatter(s.scatter) + '\n'] : []),
+    ];
     if (s.columns.length === 0) {
       out.push(...charts);
       continue;

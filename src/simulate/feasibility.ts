@@ -102,19 +102,34 @@ export async function buildRequestWindows(store: Store, sel: RequestSelection, w
   await store.run('DROP TABLE sim_pre');
 }
 
+/** The providers policies may choose (`--providers`, `--exclude-providers`, `--hosts-only`); the baseline is never filtered. */
+export interface CandidateSet {
+  only?: string[];
+  exclude?: string[];
+  hostsOnly?: boolean;
+}
+
 /**
- * `sim_slots(model, slot, provider, official, official_rank, …)`: the providers of
+ * `sim_slots(model, slot, provider, official, official_rank, candidate, …)`: the providers of
  * each selected model in name order (`official_rank`: 1, 2 … among its official
- * endpoints). Returns the number of slots (providers of the most widely offered
- * model) and of official endpoints of a model at most.
+ * endpoints; `candidate`: in the candidate set). Returns the number of slots (providers of the
+ * most widely offered model) and of official endpoints of a model at most.
  */
-async function buildSlots(store: Store): Promise<{ slots: number; officials: number }> {
+async function buildSlots(store: Store, c: CandidateSet): Promise<{ slots: number; officials: number }> {
+  const list = (names: string[]) => `CAST([${names.map(quotedString).join(', ')}] AS VARCHAR[])`;
+  const kind = '(SELECT any_value(kind) FROM provider_map pm WHERE pm.provider = o.provider)';
+  const candidate = [
+    ...(c.only ? [`list_contains(${list(c.only)}, provider)`] : []),
+    ...(c.exclude?.length ? [`NOT list_contains(${list(c.exclude)}, provider)`] : []),
+    ...(c.hostsOnly ? [`coalesce(${kind}, '') <> 'gateway'`] : []),
+  ];
   await store.run(`
     CREATE OR REPLACE TEMP TABLE sim_slots AS
     SELECT model, provider, official, context_length, list_transform(features, x -> trim(x)) AS features,
       row_number() OVER (PARTITION BY model ORDER BY provider) AS slot,
-      CASE WHEN official THEN row_number() OVER (PARTITION BY model, official ORDER BY provider) END AS official_rank
-    FROM sim_offers WHERE model IN (SELECT model FROM sim_windows)`);
+      CASE WHEN official THEN row_number() OVER (PARTITION BY model, official ORDER BY provider) END AS official_rank,
+      ${candidate.join(' AND ') || 'true'} AS candidate
+    FROM sim_offers o WHERE model IN (SELECT model FROM sim_windows)`);
   const n = await store.one<{ slots: number | null; officials: number | null }>(
     'SELECT max(slot) AS slots, max(official_rank) AS officials FROM sim_slots',
   );
@@ -134,6 +149,7 @@ const SEGMENT_FIGURES = [
   'o_success',
   'o_ttft',
   'o_tps',
+  'why',
 ];
 
 /**
@@ -165,6 +181,13 @@ const REQUEST_TOKENS: Tokens = {
   output: 'output_tokens',
 };
 
+/**
+ * Why a slot is closed to the requests of a segment, the first that holds (the baseline's
+ * exclusion reasons follow it): no price in force; a feature missing or a success rate below
+ * the minimum; no state to judge it; only an anomalous price in force.
+ */
+export const WHY = { open: 0, unpriced: 1, infeasible: 2, noState: 3, anomalous: 4 } as const;
+
 /** The context length of a provider that states none: no request is too long for it. */
 const NO_LIMIT = '9223372036854775807';
 
@@ -178,11 +201,12 @@ const NO_LIMIT = '9223372036854775807';
  * above it ({min, i, o, c, w} per token, cached and write prices already falling back to the
  * tier's input price) or NULL; `cap`, the most tokens a request may
  * have (its context length), or −1 when it is closed to the request: unpriced,
- * without decision state, below a success rate of `$min_success`, or lacking a
+ * without decision state, below a success rate of `$min_success`, lacking a
  * feature the request needs (unknown context or features are not held against
- * it); the decision state (the window `$decision_lag_s` back) and the outcome
+ * it), or not a candidate (CandidateSet); `why`, the first reason it is closed
+ * whatever the candidates (WHY); the decision state (the window `$decision_lag_s` back) and the outcome
  * state (the current window; without one a failure with the decision state's
- * speed). `official_<r>_*` is the r-th official endpoint's slot and cap,
+ * speed). `official_<r>_*` is the r-th official endpoint's slot, cap (as if a candidate) and why,
  * `named_<j>_*` those of the provider `$named_j` (fixed policies, a provider baseline);
  * `throughput_*` and `ttft_*` their best providers per class of requests (classBestSql).
  */
@@ -190,8 +214,9 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
   const figures = SEGMENT_FIGURES.filter((f) => tiered || f !== 'tiers');
   const price = pricesOf('c.base');
   const perToken = (v: string) => `${v} / 1e6`;
+  // the baseline's picks see every provider, candidate or not
   const pick = (name: string, cond: string) =>
-    `any_value(slot) FILTER (WHERE ${cond}) AS ${name}_slot, any_value(cap) FILTER (WHERE ${cond}) AS ${name}_cap`;
+    `any_value(slot) FILTER (WHERE ${cond}) AS ${name}_slot, any_value(open_cap) FILTER (WHERE ${cond}) AS ${name}_cap`;
   const columns = [
     ...Array.from({ length: officials }, (_, r) => pick(`official_${r + 1}`, `official_rank = ${r + 1}`)),
     ...Array.from({ length: named }, (_, j) => pick(`named_${j}`, `provider = $named_${j}`)),
@@ -214,26 +239,37 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
   ), cuts AS (
     SELECT DISTINCT model, w AS seg_start FROM sim_windows
     UNION SELECT model, ts FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)
+    UNION SELECT model, ts FROM sim_flagged_prices WHERE model IN (SELECT model FROM sim_windows)
   ), priced AS (
     SELECT c.model, c.seg_start, ${windowOf('c.seg_start')} AS w, p.* EXCLUDE (model),
-      pr.tiers[1] AS base, list_filter(pr.tiers, t -> t.min > 0) AS upper
+      pr.tiers[1] AS base, list_filter(pr.tiers, t -> t.min > 0) AS upper, fl.ts IS NOT NULL AS flagged
     FROM cuts c JOIN sim_slots p USING (model)
     ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.seg_start >= pr.ts
+    ASOF LEFT JOIN sim_flagged_prices fl ON fl.model = c.model AND fl.provider = p.provider AND c.seg_start >= fl.ts
+  ), judged AS (
+    SELECT c.*, n.features_key, ds.w AS ds_w, ds.ttft AS ds_ttft, ds.tps AS ds_tps, cs.w AS cs_w, cs.success AS cs_success,
+      cs.ttft AS cs_ttft, cs.tps AS cs_tps,
+      CASE WHEN c.base.input_price IS NULL AND NOT c.flagged THEN ${WHY.unpriced}
+        WHEN c.features IS NOT NULL AND NOT list_has_all(c.features, n.needs) THEN ${WHY.infeasible}
+        WHEN ds.w IS NULL THEN ${WHY.noState}
+        WHEN ds.success < $min_success THEN ${WHY.infeasible}
+        WHEN c.base.input_price IS NULL THEN ${WHY.anomalous}
+        ELSE ${WHY.open} END AS why
+    FROM priced c JOIN needs n USING (model)
+    LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
+    LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
   ), x AS (
-    SELECT c.model, n.features_key, c.seg_start, c.slot, c.provider, c.official_rank,
-      CASE WHEN c.base.input_price IS NOT NULL AND ds.w IS NOT NULL AND ds.success >= $min_success
-        AND (c.features IS NULL OR list_has_all(c.features, n.needs))
-        THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS cap,
+    SELECT c.model, c.features_key, c.seg_start, c.slot, c.provider, c.official_rank, c.why,
+      CASE WHEN c.why = ${WHY.open} THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS open_cap,
+      CASE WHEN c.why = ${WHY.open} AND c.candidate THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS cap,
       ${perToken(price.input)} AS in_per_token, ${perToken(price.output)} AS out_per_token,
       ${perToken(price.cached)} AS cached_per_token, ${perToken(price.write)} AS write_per_token,
       CASE WHEN len(c.upper) > 0 THEN list_transform(c.upper, t -> {'min': t.min, 'i': ${perToken('t.input_price')},
         'o': ${perToken('t.output_price')}, 'c': ${perToken(pricesOf('t').cached)}, 'w': ${perToken(pricesOf('t').write)}}) END AS tiers,
-      ds.ttft AS d_ttft, ds.tps AS d_tps, coalesce(cs.success, 0) AS o_success,
-      CASE WHEN cs.w IS NULL THEN ds.ttft ELSE coalesce(cs.ttft, ds.ttft) END AS o_ttft,
-      CASE WHEN cs.w IS NULL THEN ds.tps ELSE coalesce(cs.tps, ds.tps) END AS o_tps
-    FROM priced c JOIN needs n USING (model)
-    LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
-    LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
+      c.ds_ttft AS d_ttft, c.ds_tps AS d_tps, coalesce(c.cs_success, 0) AS o_success,
+      CASE WHEN c.cs_w IS NULL THEN c.ds_ttft ELSE coalesce(c.cs_ttft, c.ds_ttft) END AS o_ttft,
+      CASE WHEN c.cs_w IS NULL THEN c.ds_tps ELSE coalesce(c.cs_tps, c.ds_tps) END AS o_tps
+    FROM judged c
   ), seg AS (
     SELECT model, features_key, ${windowOf('seg_start')} AS w, seg_start,
       lead(seg_start, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, features_key ORDER BY seg_start) AS seg_end, row_number() OVER () AS seg,
@@ -313,9 +349,9 @@ export interface SegmentShape {
  */
 export async function buildSegments(
   store: Store,
-  o: { minSuccess: number; decisionLagSeconds: number; winSeconds: number; named: string[] },
+  o: { minSuccess: number; decisionLagSeconds: number; winSeconds: number; named: string[]; candidates?: CandidateSet },
 ): Promise<SegmentShape> {
-  const { slots, officials } = await buildSlots(store);
+  const { slots, officials } = await buildSlots(store, o.candidates ?? {});
   const tiers = await store.one<{ t: boolean }>(
     `SELECT count(*) FILTER (WHERE len(tiers) > 1) > 0 AS t FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)`,
   );
@@ -328,7 +364,18 @@ export async function buildSegments(
 
 /** Figures of slot k for one request, segment's and request's: the columns `<name>_k`. */
 export type Figure =
-  'cost' | 'icost' | 'feas' | 'd_tps' | 'd_ttft' | 'd_e2e' | 'o_success' | 'o_ttft' | 'o_tps' | 'o_e2e';
+  | 'cost'
+  | 'icost'
+  | 'feas'
+  | 'd_tps'
+  | 'd_ttft'
+  | 'd_e2e'
+  | 'o_success'
+  | 'o_ttft'
+  | 'o_tps'
+  | 'o_e2e'
+  | 'in_per_token'
+  | 'why';
 
 /** End-to-end latency in ms of a request's output tokens at a TTFT (ms) and TPS. */
 export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens / ${tps} * 1000`;
@@ -371,17 +418,77 @@ export function candidatesSql(
   const tiers = shape.tiered
     ? ks.map((k) => `, ${passedTier(`s.tiers_${k}`, 'r.input_tokens')} AS tier_${k}`).join('')
     : '';
+  const whys = ks.map((k) => `why_${k}`).join(', ');
   const sql = `
     SELECT *, ${figures}
     FROM (
       SELECT r.*, input_tokens - cached_tokens - write_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
-        s.* EXCLUDE (model, features_key, w, seg_start, seg_end) ${o.observed ? ', o.slot AS observed_slot' : ''}${tiers}
-      FROM (${requests.sql}) r
-      LEFT JOIN sim_seg s ON s.model = r.model AND s.features_key = coalesce(r.features, '') AND s.w = r.w
-        AND r.ts >= s.seg_start AND r.ts < s.seg_end
-      ${o.observed ? 'LEFT JOIN sim_slots o ON o.model = r.model AND o.provider = r.observed' : ''}
+        s.* EXCLUDE (model, features_key, w, seg_start, seg_end, ${whys}) ${o.observed ? ', o.slot AS observed_slot' : ''}${tiers}
+      ${segmentJoin(requests, !!o.observed)}
     ) r ${o.joins ?? ''}`;
   return { sql, params: requests.params };
+}
+
+/** The requests (`r`) with their segment (`s`) and, with `observed`, the slot that served them (`o`). */
+function segmentJoin(requests: SqlFragment, observed: boolean): string {
+  return `FROM (${requests.sql}) r
+      LEFT JOIN sim_seg s ON s.model = r.model AND s.features_key = coalesce(r.features, '') AND s.w = r.w
+        AND r.ts >= s.seg_start AND r.ts < s.seg_end
+      ${observed ? 'LEFT JOIN sim_slots o ON o.model = r.model AND o.provider = r.observed' : ''}`;
+}
+
+/** Why a selected request has no baseline to compare with (SPEC's order; the last, no_feasible_candidate, is the policy's). */
+export const EXCLUSION_REASONS = [
+  'no_baseline_offering',
+  'no_baseline_price',
+  'baseline_infeasible',
+  'no_state',
+  'anomalous_price',
+  'no_feasible_candidate',
+] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/**
+ * The selected requests without a baseline to compare with, counted by reason: the baseline
+ * provider has no slot for the model (`official`: no official endpoint; the first official
+ * one's reason when none is feasible), or its slot is closed (WHY) or too short for the request.
+ * The observed baseline needs only a price in force.
+ */
+export async function baselineExclusions(
+  store: Store,
+  requests: SqlFragment,
+  shape: SegmentShape,
+  baseline: { kind: 'official' } | { kind: 'observed' } | { kind: 'named'; index: number },
+): Promise<Partial<Record<ExclusionReason, number>>> {
+  const why = (slot: string) => figureOf('why', slot, shape.slots);
+  const total = 'r.input_tokens + r.output_tokens';
+  const reasonOf = (slot: string, why: string, cap: string) => `CASE
+      WHEN s.seg IS NULL OR ${slot} IS NULL THEN 'no_baseline_offering'
+      WHEN ${why} = ${WHY.unpriced} THEN 'no_baseline_price'
+      WHEN ${why} = ${WHY.infeasible} OR (${why} = ${WHY.open} AND ${cap} < ${total}) THEN 'baseline_infeasible'
+      WHEN ${why} = ${WHY.noState} THEN 'no_state'
+      WHEN ${why} = ${WHY.anomalous} THEN 'anomalous_price' END`;
+  let reason: string;
+  if (baseline.kind === 'observed') {
+    // only its price counts: unpriced, or priced only by an anomalous snapshot
+    const priced = `${figureOf('in_per_token', 'o.slot', shape.slots)} IS NOT NULL`;
+    reason = `CASE WHEN ${priced} THEN NULL WHEN ${why('o.slot')} = ${WHY.unpriced} THEN 'no_baseline_price'
+      ELSE 'anomalous_price' END`;
+  } else if (baseline.kind === 'official') {
+    const feasible = Array.from({ length: shape.officials }, (_, r) => `s.official_${r + 1}_cap >= ${total}`);
+    reason = shape.officials
+      ? `CASE WHEN ${feasible.join(' OR ')} THEN NULL ELSE ${reasonOf('s.official_1_slot', why('s.official_1_slot'), 's.official_1_cap')} END`
+      : `'no_baseline_offering'`;
+  } else {
+    const j = baseline.index;
+    reason = `CASE WHEN s.named_${j}_cap >= ${total} THEN NULL ELSE ${reasonOf(`s.named_${j}_slot`, why(`s.named_${j}_slot`), `s.named_${j}_cap`)} END`;
+  }
+  const rows = await store.all<{ reason: ExclusionReason; n: number }>(
+    `SELECT reason, count(*) AS n FROM (SELECT ${reason} AS reason ${segmentJoin(requests, baseline.kind === 'observed')})
+     WHERE reason IS NOT NULL GROUP BY reason`,
+    requests.params,
+  );
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
 }
 
 /** `CASE slot WHEN 1 THEN name_1 …`: figure `name` of the slot an expression picks. */

@@ -27,14 +27,17 @@ import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
 import { checkModel, checkProvider } from '../query/names.js';
 import type { Store } from '../store/db.js';
-import type { SqlFragment } from '../query/selection.js';
+import { momentOption, type SqlFragment } from '../query/selection.js';
 import {
+  baselineExclusions,
   buildRequestWindows,
   buildSegments,
   candidatesSql,
+  EXCLUSION_REASONS,
   feasibilitySql,
   requestsSql,
   textValues,
+  type ExclusionReason,
 } from './feasibility.js';
 import {
   buildStaticBest,
@@ -84,6 +87,14 @@ export interface SimulateOptions {
   bootstrap: number;
   seed: number;
   includeAnomalousPrices: boolean;
+  /** replay every request against the market as it stood at this time (ISO 8601), or `latest` */
+  marketAt?: string;
+  /** candidates of every policy: only these providers (canonical ids or any spelling) */
+  providers?: string[];
+  /** candidates of every policy: not these providers */
+  excludeProviders?: string[];
+  /** candidates of every policy: no gateways */
+  hostsOnly?: boolean;
   /** `balanced` weights; default 1 each */
   weights?: Partial<BalancedWeights>;
   /** `sla` latency objective in ms; default 8000 */
@@ -120,6 +131,8 @@ export interface SimulateResult {
   /** window length as given */
   window: string;
   state: StateMode;
+  /** the market time every request was replayed against (`--market-at`), else null: each request's own time */
+  marketAt: string | null;
   /** requests selected for replay */
   requests: number;
   policies: PolicyResult[];
@@ -141,8 +154,8 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
   checkBaseline(o.baseline);
   if (o.info !== 'causal' && o.info !== 'hindsight')
     throw new UsageError(`--info must be causal or hindsight, not '${o.info}'`);
-  if (o.state !== 'windowed' && o.state !== 'static')
-    throw new UsageError(`--state must be windowed or static, not '${o.state}'`);
+  if (o.state !== 'windowed' && o.state !== 'static' && o.state !== 'none')
+    throw new UsageError(`--state must be windowed, static or none, not '${o.state}'`);
   if (!(o.minSuccess >= 0 && o.minSuccess <= 1))
     throw new UsageError(`--min-success must be between 0 and 1, not ${o.minSuccess}`);
   if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0) throw new UsageError(`--bootstrap must be a whole number ≥ 0`);
@@ -164,6 +177,8 @@ async function checkNames(store: Store, o: SimulateOptions): Promise<void> {
   if (o.baseline.startsWith('provider:')) {
     await checkProvider(store, o.baseline.slice('provider:'.length), `--baseline ${o.baseline}`);
   }
+  for (const p of o.providers ?? []) await checkProvider(store, p, '--providers');
+  for (const p of o.excludeProviders ?? []) await checkProvider(store, p, '--exclude-providers');
 }
 
 /** Providers named by fixed policies and a provider baseline, as canonical ids. */
@@ -174,7 +189,43 @@ function withProviderIds(o: SimulateOptions): SimulateOptions {
     ...o,
     policies: o.policies.map((p) => (p.provider === undefined ? p : { ...p, provider: id(p.provider) })),
     baseline: o.baseline.startsWith('provider:') ? `provider:${id(o.baseline.slice('provider:'.length))}` : o.baseline,
+    ...(o.providers ? { providers: o.providers.map(id) } : {}),
+    ...(o.excludeProviders ? { excludeProviders: o.excludeProviders.map(id) } : {}),
   };
+}
+
+/** `--market-at`: `latest` is the newest price snapshot; a time as given. ISO 8601, or null without one. */
+async function marketTime(store: Store, o: SimulateOptions): Promise<string | null> {
+  if (o.marketAt === undefined) return null;
+  if (o.marketAt !== 'latest') return momentOption('--market-at', o.marketAt).toISOString();
+  const r = await store.one<{ t: string | null }>(`SELECT strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS t FROM prices`);
+  if (!r?.t) throw new UsageError('--market-at latest: the database holds no price snapshots; ingest prices first');
+  return r.t;
+}
+
+/**
+ * Each policy's `excluded`: the selected requests it does not compare, by reason (SPEC's order),
+ * adding up to selected − compared. The baseline's reasons are the same for every policy (counted
+ * only when some policy left requests out); the rest had a baseline but no feasible candidate.
+ */
+async function withExclusions(
+  store: Store,
+  results: PolicyResult[],
+  selected: number,
+  baselineReasons: () => Promise<Partial<Record<ExclusionReason, number>>>,
+): Promise<PolicyResult[]> {
+  const base = results.some((r) => r.requests < selected) ? await baselineReasons() : {};
+  const noBaseline = Object.values(base).reduce((a, n) => a + n, 0);
+  return results.map((r) => {
+    const counts: Partial<Record<ExclusionReason, number>> = {
+      ...base,
+      no_feasible_candidate: selected - noBaseline - r.requests,
+    };
+    const excluded = Object.fromEntries(
+      EXCLUSION_REASONS.filter((k) => (counts[k] ?? 0) > 0).map((k) => [k, counts[k]!]),
+    );
+    return { ...r, excluded };
+  });
 }
 
 /** A finished replay: its results, and the relations behind them for inspection and `--out`. */
@@ -194,6 +245,10 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const policies = options.policies;
   const names = policies.map((p) => p.name);
 
+  const marketAt = await marketTime(store, options);
+  // at a market time, one state from the measurements up to it
+  const state: StateMode = marketAt && options.state !== 'none' ? 'static' : options.state;
+
   step('selected requests');
   await buildRequestWindows(store, options, windowSeconds);
 
@@ -201,19 +256,21 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   await buildProviderState(store, {
     windowSeconds,
     staleSeconds,
-    state: options.state,
+    state,
     includeAnomalousPrices: options.includeAnomalousPrices,
+    marketAt,
   });
 
   step('segments');
   // static state is the same in every window, so causal and hindsight coincide there
-  const lag = options.info === 'causal' && options.state === 'windowed' ? windowSeconds : 0;
+  const lag = options.info === 'causal' && state === 'windowed' ? windowSeconds : 0;
   const named = namedProviders(policies, options.baseline);
   const shape = await buildSegments(store, {
     named,
     minSuccess: options.minSuccess,
     decisionLagSeconds: lag,
     winSeconds: windowSeconds,
+    candidates: { only: options.providers, exclude: options.excludeProviders, hostsOnly: options.hostsOnly },
   });
 
   step('policy inputs');
@@ -274,7 +331,19 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
 
   step('results');
   const common = { bootstrap: options.bootstrap, seed: options.seed };
-  const results = await policyResults(store, names, { ...common, percentiles: overall });
+  const results = await withExclusions(
+    store,
+    await policyResults(store, names, { ...common, percentiles: overall }),
+    requests,
+    () => {
+      const b = options.baseline;
+      const kind =
+        b === 'official' || b === 'observed'
+          ? { kind: b }
+          : { kind: 'named' as const, index: named.indexOf(b.slice('provider:'.length)) };
+      return baselineExclusions(store, selected, shape, kind);
+    },
+  );
   const candidates = candidatesSql(selected, shape, { observed: true });
   const fit = options.baseline === 'observed' ? await outcomeFit(store, candidates, shape.slots) : undefined;
   const groups = options.by
@@ -288,7 +357,8 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
     baseline: options.baseline,
     info: options.info,
     window: String(options.window),
-    state: options.state,
+    state,
+    marketAt,
     requests,
     policies: results,
     pareto: paretoFront(results),

@@ -12,6 +12,7 @@ import {
   type Latencies,
   type Percentiles,
 } from './percentiles.js';
+import type { ExclusionReason } from './feasibility.js';
 import type { Policy } from './policy.js';
 import { byObjective, keyFigureColumns, keyFiguresSql, taskAwareSources, type Baseline } from './replay.js';
 
@@ -29,6 +30,8 @@ export interface PolicyResult {
   requests: number;
   /** selected requests left out of the comparison */
   infeasible: number;
+  /** those requests by reason (feasibility.EXCLUSION_REASONS), adding up to `infeasible`; overall results only */
+  excluded?: Partial<Record<ExclusionReason, number>>;
   baselineCost: number;
   policyCost: number;
   savingsPct: number | null;

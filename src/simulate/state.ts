@@ -9,7 +9,11 @@ import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
 import { requestTpsSql, TIERS_AGG } from '../query/measures.js';
 import type { Store } from '../store/db.js';
 
-export type StateMode = 'windowed' | 'static';
+/**
+ * `windowed`: per-window state from measurements; `static`: one state over all of them;
+ * `none`: no measurements judged (success taken as 1, TTFT and TPS unknown).
+ */
+export type StateMode = 'windowed' | 'static' | 'none';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -28,10 +32,11 @@ export function parseDuration(flag: string, text: string | number): number {
 /** The UTC window (a TIMESTAMP) a timestamp expression falls in; `$win_s` is the window length in seconds. */
 export const windowOf = (tsExpr: string) => `time_bucket(to_seconds($win_s), ${tsExpr}, TIMESTAMP '1970-01-01')`;
 
-/** Latency rows by canonical model and provider. */
+/** Latency rows by canonical model and provider (up to `$market_at` when set). */
 const LATENCY_SQL = `
   SELECT coalesce(m.model, l.model) AS model, pv.provider, l.ts, coalesce(l.ok, false) AS ok, l.ttft_ms, l.tps
-  FROM latency l LEFT JOIN model_map m ON m.name = l.model JOIN provider_map pv ON pv.name = l.provider`;
+  FROM latency l LEFT JOIN model_map m ON m.name = l.model JOIN provider_map pv ON pv.name = l.provider
+  WHERE $market_at IS NULL OR l.ts <= CAST($market_at AS TIMESTAMP)`;
 
 /**
  * `sim_measured(model, provider, w, success, ttft, tps, ttft_w, tps_w)`: one row per
@@ -50,6 +55,7 @@ function measuredSql(mode: StateMode, logged: boolean): string {
     SELECT coalesce(m.model, r.model) AS model, pv.provider, r.ts, coalesce(r.status, 'ok') = 'ok' AS ok, r.ttft_ms,
       ${requestTpsSql('r')} AS tps
     FROM requests r LEFT JOIN model_map m ON m.name = r.model JOIN provider_map pv ON pv.name = r.provider
+    WHERE $market_at IS NULL OR r.ts <= CAST($market_at AS TIMESTAMP)
   ), src AS (
     SELECT * FROM lat
     ${logged ? 'UNION ALL SELECT g.* FROM logged g ANTI JOIN lat_pairs p ON p.model = g.model AND p.provider = g.provider' : ''}
@@ -76,6 +82,16 @@ function measuredSql(mode: StateMode, logged: boolean): string {
  * Static mode: the one whole-period state, for every window.
  */
 function stateSql(mode: StateMode): string {
+  if (mode === 'none') {
+    return `
+  CREATE OR REPLACE TEMP TABLE sim_state AS
+  WITH windows AS (
+    SELECT DISTINCT model, w FROM sim_windows
+    UNION SELECT DISTINCT model, w - to_seconds($win_s) FROM sim_windows
+  )
+  SELECT w.model, o.provider, w.w, 1.0 AS success, CAST(NULL AS DOUBLE) AS ttft, CAST(NULL AS DOUBLE) AS tps
+  FROM windows w JOIN sim_offers o ON o.model = w.model`;
+  }
   const fresh = (col: string) =>
     mode === 'static' ? `m.${col}` : `CASE WHEN n.w - m.${col}_w <= to_seconds($stale_s) THEN m.${col} END`;
   return `
@@ -92,31 +108,48 @@ function stateSql(mode: StateMode): string {
   ${mode === 'static' ? '' : 'WHERE n.w - m.w <= to_seconds($stale_s)'}`;
 }
 
+/** The time every price snapshot of a `--market-at` replay is moved to: before any request. */
+const MARKET_EPOCH = "TIMESTAMP '1970-01-01'";
+
 /**
  * `sim_prices(model, provider, ts, tiers)`: snapshots by canonical model and provider, `tiers`
  * their tier rows in ascending order of threshold (measures.TIERS_AGG), the first always the
  * base tier (all prices NULL, so unpriced, when the snapshot has no row of threshold 0).
- * Anomalous snapshots (see price-anomalies) are left out unless included.
+ * Anomalous snapshots (see price-anomalies) are left out unless included; they are kept apart
+ * in `sim_flagged_prices(model, provider, ts)`, which says why a provider is unpriced.
+ * With `$market_at`, each provider's latest snapshot at or before it, in force from 1970 on.
  */
-async function buildPrices(store: Store, includeAnomalous: boolean): Promise<void> {
+async function buildPrices(store: Store, includeAnomalous: boolean, marketAt: string | null): Promise<void> {
   await store.run(`CREATE OR REPLACE TEMP TABLE sim_anomalous AS ${priceAnomaliesSql()}`);
-  await store.run(
-    `
-  CREATE OR REPLACE TEMP TABLE sim_prices AS
-  SELECT model, provider, ts,
-    CASE WHEN tiers[1].min = 0 THEN tiers
-      ELSE list_prepend({'min': 0, 'input_price': NULL, 'output_price': NULL, 'cached_input_price': NULL,
-        'cache_write_price': NULL}, tiers) END AS tiers
-  FROM (
-    SELECT coalesce(m.model, p.model) AS model, pv.provider, p.ts, ${TIERS_AGG} AS tiers
+  const snapshots = `
+    SELECT coalesce(m.model, p.model) AS model, pv.provider, p.ts, ${TIERS_AGG} AS tiers,
+      NOT $include_anomalous AND bool_or(EXISTS (
+        SELECT 1 FROM sim_anomalous a
+        WHERE a.provider = pv.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))) AS flagged
     FROM prices p LEFT JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
-    WHERE $include_anomalous OR NOT EXISTS (
-      SELECT 1 FROM sim_anomalous a
-      WHERE a.provider = pv.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))
-    GROUP BY ALL
-  )`,
-    { include_anomalous: includeAnomalous },
+    WHERE $market_at IS NULL OR p.ts <= CAST($market_at AS TIMESTAMP)
+    GROUP BY ALL`;
+  // at a market time: each provider's latest snapshot of each kind, in force for every request
+  const latest = (flagged: boolean) =>
+    marketAt
+      ? `SELECT model, provider, ${MARKET_EPOCH} AS ts, tiers FROM (
+           SELECT * FROM sim_snapshots WHERE flagged = ${flagged}
+           QUALIFY ts = max(ts) OVER (PARTITION BY model, provider))`
+      : `SELECT model, provider, ts, tiers FROM sim_snapshots WHERE flagged = ${flagged}`;
+  const params = { include_anomalous: includeAnomalous, market_at: marketAt };
+  await store.run(`CREATE OR REPLACE TEMP TABLE sim_snapshots AS ${snapshots}`, params);
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_prices AS
+     SELECT model, provider, ts,
+       CASE WHEN tiers[1].min = 0 THEN tiers
+         ELSE list_prepend({'min': 0, 'input_price': NULL, 'output_price': NULL, 'cached_input_price': NULL,
+           'cache_write_price': NULL}, tiers) END AS tiers
+     FROM (${latest(false)})`,
   );
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_flagged_prices AS SELECT model, provider, ts FROM (${latest(true)})`,
+  );
+  await store.run('DROP TABLE sim_snapshots');
 }
 
 /**
@@ -146,18 +179,23 @@ export interface StateOptions {
   staleSeconds: number;
   state: StateMode;
   includeAnomalousPrices: boolean;
+  /** replay against the market as it stood then (ISO time): prices and measurements up to it */
+  marketAt: string | null;
 }
 
 /** Builds `sim_prices`, `sim_offers`, `sim_measured` and `sim_state` (needs `sim_windows` and `sim_selected`). */
 export async function buildProviderState(store: Store, o: StateOptions): Promise<void> {
-  const params = { win_s: o.windowSeconds, stale_s: o.staleSeconds };
-  await buildPrices(store, o.includeAnomalousPrices);
+  const params = { win_s: o.windowSeconds, stale_s: o.staleSeconds, market_at: o.marketAt };
+  await buildPrices(store, o.includeAnomalousPrices, o.marketAt);
   await store.run(OFFERS_SQL);
-  // scanning every logged request for state is only needed for a provider without latency rows
-  const unmeasured = await store.one<{ n: number }>(
-    `SELECT count(*) AS n FROM sim_offers o WHERE model IN (SELECT model FROM sim_windows)
-       AND NOT EXISTS (SELECT 1 FROM (${LATENCY_SQL}) l WHERE l.model = o.model AND l.provider = o.provider)`,
-  );
-  await store.run(measuredSql(o.state, (unmeasured?.n ?? 0) > 0), params);
+  if (o.state !== 'none') {
+    // scanning every logged request for state is only needed for a provider without latency rows
+    const unmeasured = await store.one<{ n: number }>(
+      `SELECT count(*) AS n FROM sim_offers o WHERE model IN (SELECT model FROM sim_windows)
+         AND NOT EXISTS (SELECT 1 FROM (${LATENCY_SQL}) l WHERE l.model = o.model AND l.provider = o.provider)`,
+      params,
+    );
+    await store.run(measuredSql(o.state, (unmeasured?.n ?? 0) > 0), params);
+  }
   await store.run(stateSql(o.state), params);
 }

@@ -16,7 +16,12 @@ export interface ColumnDef {
   nonNegative?: boolean;
   /** Opaque identifier compared exactly: not trimmed. */
   verbatim?: boolean;
+  /** Numbers above this are rejected rows: no real value is that large (prices, `MAX_PRICE`). */
+  max?: number;
 }
+
+/** The highest plausible price per 1 M tokens: a larger one is a unit error (per token, per 1 K), not a price. */
+export const MAX_PRICE = 10_000;
 
 export type TableKind = 'requests' | 'offerings' | 'prices' | 'latency' | 'probes' | 'catalog' | 'provider_catalog';
 
@@ -38,6 +43,7 @@ export interface TableDef {
 
 const tokens = (name: string, required = false): ColumnDef => ({ name, type: 'int', required, nonNegative: true });
 const money = (name: string, required = false): ColumnDef => ({ name, type: 'float', required, nonNegative: true });
+const price = (name: string, required = false): ColumnDef => ({ ...money(name, required), max: MAX_PRICE });
 const ms = (name: string): ColumnDef => ({ name, type: 'float', nonNegative: true });
 
 export const TABLES: Record<TableKind, TableDef> = {
@@ -86,10 +92,10 @@ export const TABLES: Record<TableKind, TableDef> = {
       { name: 'ts', type: 'timestamp', required: true },
       { name: 'provider', type: 'string', required: true },
       { name: 'model', type: 'string', required: true },
-      money('input_price', true),
-      money('output_price', true),
-      money('cached_input_price'),
-      money('cache_write_price'),
+      price('input_price', true),
+      price('output_price', true),
+      price('cached_input_price'),
+      price('cache_write_price'),
       { name: 'tier_min_input_tokens', type: 'int', default: '0', nonNegative: true },
       { name: 'currency', type: 'string', default: 'CNY' },
     ],

@@ -12,6 +12,7 @@ interface DemoJson {
     model: string;
     providers: { provider: string; official: boolean; inputPrice: number; outputPrice: number }[];
   }[];
+  counterfactuals: { selected: number; requests: number; infeasible: number; excluded: Record<string, number> }[];
 }
 
 test('demo: generates, ingests every table and shows the showcase models', () => {
@@ -33,4 +34,10 @@ test('demo: generates, ingests every table and shows the showcase models', () =>
   const official = qwen.providers.find((p) => p.official)!;
   assert.deepEqual([official.provider, official.inputPrice, official.outputPrice], ['qwen-official', 2, 8]);
   assert.ok(existsSync(path.join(dir, 'demo.duckdb')), '--dir keeps the database');
+  // every request not compared has its reason
+  for (const c of j.counterfactuals) {
+    const sum = Object.values(c.excluded).reduce((a, n) => a + n, 0);
+    assert.equal(sum, c.selected - c.requests);
+    assert.equal(sum, c.infeasible);
+  }
 });

@@ -23,6 +23,7 @@ interface Offering {
 
 describe('ai-ping providers', () => {
   const db = path.join(tmpDir(), 'p.duckdb');
+  let ingestStderr = '';
   before(() => {
     const r = runCli([
       'ingest',
@@ -34,6 +35,7 @@ describe('ai-ping providers', () => {
       db,
     ]);
     assert.equal(r.code, 0, r.stderr);
+    ingestStderr = r.stderr;
   });
 
   const json = (...args: string[]) => {
@@ -101,18 +103,28 @@ describe('ai-ping providers', () => {
     assert.match(table.stdout, /\| provider-b \| Qwen3-32B \|.*\| not listed \|/);
   });
 
-  test('anomalous prices are flagged on their offering', () => {
+  test('anomalous prices are flagged on their offering; a price above the plausible maximum is rejected', () => {
+    // wandb's 71,500 per 1 M in prices-anomalies.csv is above the plausible maximum (10,000): a rejected row at
+    // ingest, so wandb has neither a price nor an offering of Llama-3.3-70B, and nothing to flag.
+    assert.match(
+      ingestStderr,
+      /^warning: \S*prices-anomalies\.csv: row 5: input_price: '71500' is above the plausible maximum of 10000; output_price: '71500' is above the plausible maximum of 10000$/m,
+    );
+    assert.match(ingestStderr, /^warning: 1 row\(s\) rejected/m);
     const r = json('--model', 'Llama-3.3-70B-Instruct');
-    const wandb = r.providers.find((p) => p.provider === 'wandb')!;
-    assert.deepEqual(wandb.anomalies, [
-      'input price 119167x the median of 6 other provider(s)',
-      'output price 81250x the median of 6 other provider(s)',
-    ]);
-    assert.equal(r.providers.length, 7, 'every spelling of Llama-3.3-70B resolves to one model');
-    assert.ok(
-      r.providers
-        .filter((p) => p.provider !== 'wandb' && p.provider !== 'free-tier' && p.provider !== 'provider-e')
-        .every((p) => p.anomalies.length === 0),
+    assert.equal(
+      r.providers.find((p) => p.provider === 'wandb'),
+      undefined,
+    );
+    assert.equal(r.providers.length, 6, 'every spelling of Llama-3.3-70B resolves to one model');
+    // Against the 5 other providers (see test/metrics/price-anomalies): free-tier's zeros, and provider-e's
+    // input 0.02, 1/37 of the others' median 0.74. Every other offering is unflagged.
+    assert.deepEqual(
+      r.providers.filter((p) => p.anomalies.length > 0).map((p) => [p.provider, p.anomalies]),
+      [
+        ['free-tier', ['input price zero price', 'output price zero price']],
+        ['provider-e', ['input price 1/37 of the median of 5 other provider(s)']],
+      ],
     );
   });
 
@@ -122,7 +134,8 @@ describe('ai-ping providers', () => {
     assert.deepEqual(
       all.models.map((m) => [m.model, m.providers.length]),
       [
-        ['Llama-3.3-70B-Instruct', 7],
+        // 6: wandb's only price was rejected (above the plausible maximum)
+        ['Llama-3.3-70B-Instruct', 6],
         ['Qwen3-32B', 4],
       ],
     );

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { before, describe, test } from 'node:test';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { ingestFiles } from '../../src/ingest/index.js';
+import type { SkippedFile } from '../../src/ingest/sources.js';
 import { Store } from '../../src/store/db.js';
 import { fixtures, tmpDir } from '../helpers.js';
 
@@ -132,6 +133,65 @@ describe('globs, folders and hive partitions', () => {
     try {
       await assert.rejects(ingestFiles(s, [path.join(dir, 'nothing-*.csv')]), /nothing-\*\.csv: no files match/);
       await assert.rejects(ingestFiles(s, [path.join(dir, 'absent.csv')]), /absent\.csv: no such file or folder/);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('stray files in a folder', () => {
+  const strays = path.join(fixtures, 'ingest', 'stray-files');
+
+  test('notes.txt and README.md are skipped and named, .DS_Store silently; the data lands', async () => {
+    const s = await Store.open(':memory:');
+    try {
+      const skipped: SkippedFile[] = [];
+      const counts = await ingestFiles(s, [strays], { onSkip: (x) => skipped.push(x) });
+      assert.deepEqual(
+        counts.map((c) => [path.basename(c.file), c.read, c.accepted]),
+        [['requests.csv', 2, 2]],
+      );
+      assert.deepEqual(
+        skipped.map((x) => [path.basename(x.file), x.reason]),
+        [
+          // by its name, while the folder is walked
+          ['README.md', 'not a data file (no Parquet, CSV, JSON or Arrow extension)'],
+          // .txt is a CSV name, but no column is any table's
+          [
+            'notes.txt',
+            'not a table ai-ping reads: no known column (columns: These logs come from the gateway, collected in October.)',
+          ],
+        ],
+      );
+      assert.equal((await s.one<{ n: number }>('SELECT count(*) AS n FROM ingests'))!.n, 1);
+    } finally {
+      s.close();
+    }
+  });
+
+  test('under --kind, a stray file is one without a column of that table', async () => {
+    const s = await Store.open(':memory:');
+    try {
+      const skipped: SkippedFile[] = [];
+      const counts = await ingestFiles(s, [strays], { kind: 'requests', onSkip: (x) => skipped.push(x) });
+      assert.equal(counts.length, 1);
+      assert.match(skipped[1].reason, /^not a requests table: no known column/);
+    } finally {
+      s.close();
+    }
+  });
+
+  test('a non-data file named on its own is still an error; a folder of nothing but strays too', async () => {
+    const s = await Store.open(':memory:');
+    try {
+      await assert.rejects(ingestFiles(s, [path.join(strays, 'notes.txt')]), /notes\.txt: cannot tell which table/);
+      await assert.rejects(ingestFiles(s, [path.join(strays, 'README.md')]), /README\.md: cannot tell which table/);
+      const dir = tmpDir();
+      writeFileSync(path.join(dir, 'notes.txt'), readFileSync(path.join(strays, 'notes.txt')));
+      await assert.rejects(
+        ingestFiles(s, [dir]),
+        /no file holds a table ai-ping reads; first: .*notes\.txt: not a table/,
+      );
     } finally {
       s.close();
     }

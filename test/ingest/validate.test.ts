@@ -3,6 +3,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ingestFiles, readTable } from '../../src/ingest/index.js';
+import { priceAnomalies } from '../../src/metrics/price-anomalies.js';
+import { prepareNames } from '../../src/query/model-map.js';
+import { MAX_PRICE } from '../../src/store/schema.js';
 import { inferKind } from '../../src/ingest/validate.js';
 import { fixtures, tmpDir, withMemory } from '../helpers.js';
 
@@ -309,13 +312,73 @@ test('lines the CSV reader cannot parse are rejected too, and later rows keep th
     assert.deepEqual(
       r.map((x) => [x.row_number, x.field]),
       [
-        [2, null],
+        [2, 'model'],
         [3, 'input_tokens'],
-        [4, null],
+        [4, 'model'],
         [5, 'input_tokens'],
       ],
     );
-    assert.match(r[0].reason, /^line 3: Invalid unicode/);
-    assert.match(r[2].reason, /^line 5: Invalid unicode/);
+    assert.match(r[0].reason, /^line 3: model: Invalid unicode/);
+    assert.match(r[2].reason, /^line 5: model: Invalid unicode/);
+  });
+});
+
+test('a line with bad UTF-8 in two fields is one rejected row, counted and kept once', async () => {
+  await withMemory(async (s) => {
+    // row 1: bad bytes in model and provider; row 2: fine
+    const [c] = await ingestFiles(s, [fx('bad/invalid-utf8-two-fields.csv')]);
+    assert.deepEqual([c.read, c.accepted, c.duplicates, c.rejected], [2, 1, 0, 1]);
+    assert.deepEqual(
+      c.rejects.map((r) => [r.row, r.field]),
+      [[1, 'model']],
+    );
+    const r = await s.all<{ row_number: number; field: string; reason: string }>(
+      'SELECT row_number, field, reason FROM rejects',
+    );
+    assert.deepEqual(
+      r.map((x) => [x.row_number, x.field, x.reason]),
+      [
+        [
+          1,
+          'model',
+          'line 2: model, provider: Invalid unicode (byte sequence mismatch) detected. This file is not utf-8 encoded.',
+        ],
+      ],
+    );
+    const stored = await s.all<{ request_id: string }>('SELECT request_id FROM requests');
+    assert.deepEqual(stored, [{ request_id: 'u-2' }]);
+    const [log] = await s.all<{ read: number; rejected: number }>('SELECT read, rejected FROM ingests');
+    assert.deepEqual([log.read, log.rejected], [2, 1]);
+  });
+});
+
+test('a price above 10,000 per 1M tokens is a rejected row, so it flags no sound price beside it', async () => {
+  assert.equal(MAX_PRICE, 10_000);
+  await withMemory(async (s) => {
+    const [c] = await ingestFiles(s, [fx('prices-implausible.csv')]);
+    // good and at-limit (exactly 10,000 everywhere) land; absurd, cached-over and write-over do not
+    assert.deepEqual([c.read, c.accepted, c.duplicates, c.rejected], [5, 2, 0, 3]);
+    const r = await s.all<{ row_number: number; field: string; reason: string }>(
+      'SELECT row_number, field, reason FROM rejects ORDER BY row_number',
+    );
+    assert.deepEqual(
+      r.map((x) => [x.row_number, x.field, x.reason]),
+      [
+        [
+          2,
+          'input_price',
+          "input_price: '1e30' is above the plausible maximum of 10000; output_price: '1e30' is above the plausible maximum of 10000",
+        ],
+        [4, 'cached_input_price', "cached_input_price: '10000.5' is above the plausible maximum of 10000"],
+        [5, 'cache_write_price', "cache_write_price: '20000' is above the plausible maximum of 10000"],
+      ],
+    );
+    assert.deepEqual(await s.all('SELECT provider FROM prices ORDER BY provider'), [
+      { provider: 'at-limit' },
+      { provider: 'good' },
+    ]);
+    // Stored, the 1e30 row would be the median of the "other providers" of good, and flag good as well.
+    await prepareNames(s);
+    assert.deepEqual(await priceAnomalies(s), []);
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { simulateReport } from '../../src/commands/simulate.js';
 import { renderHtml } from '../../src/report/html.js';
 import { LONG_TABLE_ROWS, percentCell, type Report } from '../../src/report/index.js';
+import { simulation } from './fixtures.js';
 
 const report: Report = {
   json: {},
@@ -74,4 +76,14 @@ test('html: every chart is an inline svg; long tables fold into <details>', () =
 test('html: deterministic, no date or path of its own', () => {
   assert.equal(renderHtml(report), renderHtml(structuredClone(report)));
   assert.ok(!/\d{4}-\d\d-\d\dT|\/tmp\/|\/home\//.test(renderHtml(report)));
+});
+
+test('html: the policy scatter is one inline svg with the front marked; no line across policies', () => {
+  const html = renderHtml(simulateReport(simulation()));
+  const figure = /<figure>\n(<svg [\s\S]*?<\/svg>)\n<\/figure>/.exec(html)![1];
+  assert.equal(figure.match(/<circle class="point marked"/g)?.length, 2, 'cost and throughput are on the front');
+  assert.equal(figure.match(/<polyline class="front"/g)?.length, 1);
+  assert.doesNotMatch(figure, /class="series"/, 'no polyline joins the policies as a series');
+  assert.match(figure, /not drawn \(no figure\): balanced/);
+  assert.match(html, /viewBox="0 0 720 /, 'the scatter alone is wide');
 });

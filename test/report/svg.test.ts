@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { simulateReport } from '../../src/commands/simulate.js';
 import type { Chart } from '../../src/report/index.js';
-import { escapeXml, niceScale, niceStep, svgChart } from '../../src/report/svg.js';
+import { escapeXml, niceScale, niceStep, svgChart, svgScatter } from '../../src/report/svg.js';
+import { simulation } from './fixtures.js';
 
 const attr = (tag: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(tag)?.[1];
 const tags = (svg: string, name: string) => svg.match(new RegExp(`<${name}\\b[^>]*>`, 'g')) ?? [];
@@ -123,4 +125,109 @@ test('values that are not finite numbers are left out, never drawn at NaN', () =
   });
   assert.ok(!svg.includes('NaN') && !svg.includes('Infinity'));
   assert.equal(tags(svg, 'circle').length, 1);
+});
+
+test('a missing bar is marked n/a at the zero line, never drawn as a bar of 0', () => {
+  const svg = svgChart(
+    { title: 'TTFT', kind: 'bar', x: ['p', 'q'], yLabel: 'ms', series: [{ name: 'median TTFT', values: [400, null] }] },
+    { width: 340 },
+  );
+  // one bar (p); q's slot (x 194..324, bar from 207, 104 wide) says n/a above the zero line at y 260
+  assert.equal(tags(svg, 'rect').filter((t) => t.includes('class="bar"')).length, 1);
+  const missing = [...svg.matchAll(/<text class="value missing" x="([^"]*)" y="([^"]*)"[^>]*>n\/a<title>([^<]*)</g)];
+  assert.deepEqual(
+    missing.map((m) => m.slice(1)),
+    [['259', '256', 'q, median TTFT: no figure']],
+  );
+});
+
+test('a series without any figure says so in the legend, and draws nothing', () => {
+  const svg = svgChart({
+    title: 't',
+    x: ['a', 'b'],
+    yLabel: '%',
+    series: [
+      { name: 'up', values: [1, 2] },
+      { name: 'gone', values: [null, null] },
+    ],
+  });
+  assert.equal(tags(svg, 'polyline').length, 1);
+  assert.deepEqual(
+    [...svg.matchAll(/<g class="legend">.*?<text[^>]*>([^<]*)<\/text><\/g>/g)].map((m) => m[1]),
+    ['up', 'gone (no data)'],
+  );
+});
+
+test('the policy scatter: cost change against throughput change, at hand-computed points, the front joined', () => {
+  const scatter = simulateReport(simulation()).sections.find((s) => s.scatter)!.scatter!;
+  const svg = svgScatter(scatter);
+  // x: cost −35.96% and +25% → axis −40..40 in steps of 20; plot x 64..624, 7 px per point: x(v) = 64 + 7 (v + 40)
+  // y: throughput −25% and +50% → axis −40..60 in steps of 20; plot y 40..260: y(v) = 40 + 2.2 (60 − v)
+  // cost (−35.9567901375, −25) → (92.3, 227); throughput (25, 50) → (519, 62); the baseline (0, 0) → (344, 172)
+  const points = tags(svg, 'circle').filter((t) => t.includes('class="point'));
+  assert.deepEqual(
+    points.map((p) => [attr(p, 'class'), attr(p, 'cx'), attr(p, 'cy')]),
+    [
+      ['point marked', '92.3', '227'],
+      ['point marked', '519', '62'],
+    ],
+  );
+  const front = tags(svg, 'polyline');
+  assert.deepEqual(
+    front.map((t) => [attr(t, 'class'), attr(t, 'points')]),
+    [['front', '92.3,227 519,62']],
+    'the front, in cost order',
+  );
+  const axes = tags(svg, 'line').filter((t) => t.includes('class="axis"'));
+  assert.deepEqual(
+    axes.map((a) => ['x1', 'x2', 'y1', 'y2'].map((k) => attr(a, k))),
+    [
+      ['344', '344', '40', '260'],
+      ['64', '624', '172', '172'],
+    ],
+    'the axes cross at the baseline',
+  );
+  // labels: right of a point, left of one in the right third (x > 437.3)
+  const labels = [...svg.matchAll(/<text class="point-label" x="([^"]*)" y="([^"]*)" text-anchor="([^"]*)">([^<]*)</g)];
+  assert.deepEqual(
+    labels.map((m) => m.slice(1)),
+    [
+      ['100.3', '221', 'start', 'cost'],
+      ['511', '56', 'end', 'throughput'],
+    ],
+  );
+  assert.match(svg, /<title>cost: cost change −36%, throughput change −25% \(Pareto front\)<\/title>/);
+  assert.match(svg, /<text class="missing"[^>]*>not drawn \(no figure\): balanced<\/text>/);
+  assert.match(svg, /<text class="axis-label"[^>]*>cost change, %<\/text>/);
+  const xTicks = [...svg.matchAll(/<text class="tick" x="[^"]*" y="276" text-anchor="middle">([^<]*)</g)].map(
+    (m) => m[1],
+  );
+  assert.deepEqual(xTicks, ['-40', '-20', '0', '20', '40']);
+});
+
+test('a scatter point off the front is hollow and not joined', () => {
+  const svg = svgScatter({
+    title: 't',
+    xLabel: 'x',
+    yLabel: 'y',
+    points: [
+      { label: 'a', x: -10, y: 10, marked: true },
+      { label: 'b', x: 5, y: -5 },
+    ],
+    marked: 'front',
+    unmarked: 'others',
+  });
+  assert.equal(tags(svg, 'polyline').length, 0, 'one point on the front: no line');
+  const points = tags(svg, 'circle').filter((t) => t.includes('class="point'));
+  assert.deepEqual(
+    points.map((p) => [attr(p, 'class'), attr(p, 'fill')]),
+    [
+      ['point marked', '#d55e00'],
+      ['point', '#fff'],
+    ],
+  );
+  assert.deepEqual(
+    [...svg.matchAll(/<g class="legend">.*?<text[^>]*>([^<]*)<\/text><\/g>/g)].map((m) => m[1]),
+    ['front', 'others'],
+  );
 });
