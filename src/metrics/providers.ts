@@ -155,14 +155,17 @@ export interface PricePoint {
  */
 export function priceHistory(store: Store, model: string): Promise<PricePoint[]> {
   return store.all<PricePoint>(
-    `SELECT m.model, pv.provider, any_value(pv.kind) AS kind, strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ') AS ts,
-       arg_min(p.input_price, (${blendedPriceSql('p.input_price', 'p.output_price')}, p.model)) AS "inputPrice",
-       arg_min(p.output_price, (${blendedPriceSql('p.input_price', 'p.output_price')}, p.model)) AS "outputPrice",
-       round(min(${blendedPriceSql('p.input_price', 'p.output_price')}), 9) AS "blendedPrice",
-       arg_min(p.currency, (${blendedPriceSql('p.input_price', 'p.output_price')}, p.model)) AS currency
-     FROM prices p JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
-     WHERE m.model = $model AND coalesce(p.tier_min_input_tokens, 0) = 0
-     GROUP BY ALL ORDER BY pv.provider, ts`,
+    `SELECT model, provider, kind, ts, cheapest.input_price AS "inputPrice", cheapest.output_price AS "outputPrice",
+       round(cheapest.blended, 9) AS "blendedPrice", cheapest.currency
+     FROM (
+       SELECT m.model, pv.provider, any_value(pv.kind) AS kind, strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ') AS ts,
+         arg_min({'input_price': p.input_price, 'output_price': p.output_price, 'currency': p.currency,
+           'blended': ${blendedPriceSql('p.input_price', 'p.output_price')}},
+           (${blendedPriceSql('p.input_price', 'p.output_price')}, p.model)) AS cheapest
+       FROM prices p JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
+       WHERE m.model = $model AND coalesce(p.tier_min_input_tokens, 0) = 0
+       GROUP BY ALL
+     ) ORDER BY provider, ts`,
     { model },
   );
 }

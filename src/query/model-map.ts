@@ -3,7 +3,7 @@
  * the temp tables `model_map` and `provider_map`, which analysis and replay join requests,
  * prices, offerings and latency through; and the catalog rows and names the database holds.
  */
-import { dateValue, quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier } from '@duckdb/node-api';
 import {
   buildCatalog,
   catalogModels,
@@ -32,24 +32,11 @@ export const MODEL_MAP_DDL = `CREATE OR REPLACE TEMP TABLE model_map (
 export async function loadModelMap(store: Store, names: Iterable<string>, catalog: Catalog): Promise<Resolution[]> {
   const resolutions = resolveNames(names, catalog);
   await store.run(MODEL_MAP_DDL);
-  const appender = await store.conn.createAppender('model_map', 'main', 'temp');
-  try {
-    for (const r of resolutions) {
-      appender.appendVarchar(r.name);
-      appender.appendVarchar(r.model);
-      appender.appendVarchar(r.family);
-      appender.appendVarchar(r.line);
-      if (r.releaseDate) appender.appendDate(dateValue(epochDays(r.releaseDate)));
-      else appender.appendNull();
-      if (r.variant) appender.appendVarchar(r.variant);
-      else appender.appendNull();
-      appender.appendBoolean(r.known);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(
+    store,
+    'model_map',
+    resolutions.map((r) => [r.name, r.model, r.family, r.line, r.releaseDate, r.variant, r.known]),
+  );
   return resolutions;
 }
 
@@ -118,21 +105,11 @@ export async function loadProviderMap(
   await store.run(
     'CREATE OR REPLACE TEMP TABLE provider_map (name VARCHAR, provider VARCHAR, display VARCHAR, kind VARCHAR, known BOOLEAN)',
   );
-  const appender = await store.conn.createAppender('provider_map', 'main', 'temp');
-  try {
-    for (const r of resolutions) {
-      appender.appendVarchar(r.name);
-      appender.appendVarchar(r.provider);
-      appender.appendVarchar(r.display);
-      if (r.kind) appender.appendVarchar(r.kind);
-      else appender.appendNull();
-      appender.appendBoolean(r.known);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(
+    store,
+    'provider_map',
+    resolutions.map((r) => [r.name, r.provider, r.display, r.kind, r.known]),
+  );
   return resolutions;
 }
 
@@ -143,8 +120,29 @@ async function existingTables(store: Store): Promise<Set<string>> {
   return new Set(rows.map((r) => r.name));
 }
 
-function epochDays(isoDay: string): number {
-  return Math.round(Date.parse(`${isoDay}T00:00:00Z`) / 86_400_000);
+/**
+ * Appends rows to the temp table `table`: text (a date as `YYYY-MM-DD` too), booleans, and
+ * null or undefined as NULL.
+ */
+async function appendRows(
+  store: Store,
+  table: string,
+  rows: readonly (readonly (string | boolean | null | undefined)[])[],
+): Promise<void> {
+  const appender = await store.conn.createAppender(table, 'main', 'temp');
+  try {
+    for (const row of rows) {
+      for (const v of row) {
+        if (v === null || v === undefined) appender.appendNull();
+        else if (typeof v === 'boolean') appender.appendBoolean(v);
+        else appender.appendVarchar(v);
+      }
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
 }
 
 /** The rows of a catalog file (any format ingest reads): model rows or provider rows, told by its columns. */
@@ -164,19 +162,11 @@ export async function readCatalogFile(
  */
 async function loadCatalogReleases(store: Store, catalog: Catalog): Promise<void> {
   await store.run('CREATE OR REPLACE TEMP TABLE catalog_releases (model VARCHAR, line VARCHAR, release_date DATE)');
-  const appender = await store.conn.createAppender('catalog_releases', 'main', 'temp');
-  try {
-    for (const m of catalogModels(catalog)) {
-      if (!m.releaseDate) continue;
-      appender.appendVarchar(m.model);
-      appender.appendVarchar(m.line);
-      appender.appendVarchar(m.releaseDate);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(
+    store,
+    'catalog_releases',
+    catalogModels(catalog).flatMap((m) => (m.releaseDate ? [[m.model, m.line, m.releaseDate]] : [])),
+  );
 }
 
 /** The model and provider catalogs in use: built-in, then the database's rows, then a catalog file's. */
