@@ -30,6 +30,24 @@ const formatOption = () =>
   ]);
 const outOption = () => new Option('--out <file>', 'write the result to FILE instead of stdout');
 /** The one place the database path is decided: --db, else $AI_PING_DB, else ./ai-ping.duckdb. */
+/** Replay options `simulate` and `report` share. */
+const stateOption = () =>
+  new Option(
+    '--state <state>',
+    'per-window provider state, one state over all measurements, or none: judge on listing, price, context and features only (for logs and prices without measurements)',
+  )
+    .choices(['windowed', 'static', 'none'])
+    .default('windowed');
+const marketAtOption = () =>
+  new Option(
+    '--market-at <time>',
+    'replay every request against the market as it stood at this time (or latest): prices, offerings and the static state up to it',
+  );
+const minSuccessOption = () =>
+  new Option('--min-success <rate>', 'providers below this success rate are infeasible')
+    .argParser(parseFraction('--min-success'))
+    .default(0.9);
+
 const dbOption = () =>
   new Option('--db <file>', 'database file').default(
     process.env.AI_PING_DB || 'ai-ping.duckdb',
@@ -266,18 +284,8 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         .choices(['causal', 'hindsight'])
         .default('causal'),
     )
-    .addOption(
-      new Option(
-        '--state <state>',
-        'per-window provider state, one state over all measurements, or none: judge on listing, price, context and features only (for logs and prices without measurements)',
-      )
-        .choices(['windowed', 'static', 'none'])
-        .default('windowed'),
-    )
-    .option(
-      '--market-at <time>',
-      'replay every request against the market as it stood at this time (or latest): prices, offerings and the static state up to it',
-    )
+    .addOption(stateOption())
+    .addOption(marketAtOption())
     .option(
       '--providers <list>',
       'candidates of every policy: only these providers (the baseline is never filtered)',
@@ -287,12 +295,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--hosts-only', 'candidates of every policy: no gateways (OpenRouter, Vercel, …)')
     .option('--window <duration>', 'decision window, aligned to UTC (e.g. 1h, 30m, 1d)', '1h')
     .option('--stale <duration>', 'carry a measured state forward at most this long', '24h')
-    .option(
-      '--min-success <rate>',
-      'providers below this success rate are infeasible',
-      parseFraction('--min-success'),
-      0.9,
-    )
+    .addOption(minSuccessOption())
     .option(
       '--bootstrap <n>',
       'day-block bootstrap resamples for the 95% intervals (0: off)',
@@ -364,13 +367,15 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     )
     .addOption(dbOption())
     .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
-    .option(
-      '--policy <list>',
-      `routing policies to replay, comma-separated: ${POLICY_HELP}`,
-      parsePolicies,
-      parsePolicies('cost,throughput'),
+    .addOption(
+      new Option('--policy <list>', `routing policies to replay, comma-separated: ${POLICY_HELP}`)
+        .argParser(parsePolicies)
+        .default(parsePolicies('cost,throughput'), 'cost,throughput'),
     )
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
+    .addOption(stateOption())
+    .addOption(marketAtOption())
+    .addOption(minSuccessOption())
     .option('--model <name>', 'only this model (any spelling)')
     .option('--from <date>', 'first day (inclusive, UTC)')
     .option('--to <date>', 'last day (inclusive, UTC)')

@@ -183,6 +183,27 @@ function inertiaSections(v: VersionInertiaResult): Section[] {
   return [table, ...charts.filter((c) => c.chart!.x.length > 1 && c.chart!.series[0].values.some((v) => (v ?? 0) > 0))];
 }
 
+/** What the supply vs use table covers, and why it has no correlation when it has none. */
+function supplyNotes(s: SupplyUseResult): string[] {
+  const used = s.models.filter((m) => m.requests > 0).length;
+  const u = s.unresolved;
+  return [
+    `supply vs use: ${used} model(s) with requests and ${s.models.length - used} known model(s) listed beside them`,
+    ...(used < 3
+      ? [
+          `supply vs use: no rank correlation, which needs requests on 3 or more models (here ${used}); a log spanning more models answers whether listing breadth follows use`,
+        ]
+      : []),
+    ...(u.models
+      ? [
+          `supply vs use: ${u.models.toLocaleString('en-US')} listed name(s) the catalog does not resolve and nobody called ` +
+            `(${u.listings.toLocaleString('en-US')} listing(s) at ${u.providers} provider(s)) are counted, not ranked; ` +
+            '`ai-ping catalog` lists unknown names, and a catalog row (`--catalog FILE`) resolves one',
+        ]
+      : []),
+  ];
+}
+
 function supplySections(s: SupplyUseResult): Section[] {
   return [
     {
@@ -383,6 +404,6 @@ export function analyzeReport(r: AnalyzeResult, o: AnalyzeReportOptions = {}): R
       ...majorModels(r, o.majorModels ?? 0).map(providerComparisonSection),
       taskSection(r.taskRegimes),
     ],
-    notes: qualityNotes(r.dataQuality, Boolean(r.input)),
+    notes: [...supplyNotes(r.supplyVsUse), ...qualityNotes(r.dataQuality, Boolean(r.input))],
   };
 }

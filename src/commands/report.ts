@@ -4,12 +4,18 @@
  * data quality — with gates that fail a CI job.
  */
 import type { Report, Section } from '../report/index.js';
-import { DEFAULT_SIMULATE_OPTIONS, simulate, type Policy, type SimulateResult } from '../simulate/index.js';
+import {
+  DEFAULT_SIMULATE_OPTIONS,
+  simulate,
+  type Policy,
+  type SimulateOptions,
+  type SimulateResult,
+} from '../simulate/index.js';
 import type { Baseline } from '../simulate/replay.js';
 import { resolveProvider } from '../catalog/providers.js';
 import { prepareNames } from '../query/model-map.js';
 import { openExisting, type Store } from '../store/db.js';
-import { analyzeReport, analyzeStore, type AnalyzeResult } from './analyze.js';
+import { analyzeReport, analyzeStore, majorModels, type AnalyzeResult } from './analyze.js';
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
 import { StageProgress } from '../report/progress.js';
 import { policiesCsv, simulateReport } from './simulate.js';
@@ -22,15 +28,27 @@ export interface ReportOptions {
   model?: string;
   policies: readonly Policy[];
   baseline: string;
+  state?: SimulateOptions['state'];
+  marketAt?: string;
+  minSuccess?: number;
   failIf: string[];
   bootstrap?: number;
   seed?: number;
   onProgress?: (msg: string) => void;
 }
 
+/** The price snapshots' span against the log's: a market from after the log prices none of it at its own time. */
+export interface PriceSpan {
+  first: string | null;
+  last: string | null;
+  /** days from the newest snapshot to the last request (negative: the prices are newer than the log) */
+  staleDays: number | null;
+}
+
 export interface ReportResult {
   analysis: AnalyzeResult;
   simulation: SimulateResult;
+  prices: PriceSpan;
   figures: Record<GateFigure, number | null>;
   gates: GateOutcome[];
 }
@@ -38,17 +56,19 @@ export interface ReportResult {
 /** Providers of this many major models are compared side by side. */
 export const MAJOR_MODELS = 3;
 
-async function stalePriceDays(store: Store): Promise<number | null> {
-  const r = await store.one<{ d: number | null }>(
-    `SELECT date_diff('second', (SELECT max(ts) FROM prices), (SELECT max(ts) FROM requests)) / 86400.0 AS d`,
+async function priceSpan(store: Store): Promise<PriceSpan> {
+  const r = await store.one<PriceSpan>(
+    `SELECT strftime(min(ts), '%Y-%m-%d') AS first, strftime(max(ts), '%Y-%m-%d') AS last,
+       date_diff('second', max(ts), (SELECT max(ts) FROM requests)) / 86400.0 AS "staleDays"
+     FROM prices`,
   );
-  return r?.d ?? null;
+  return r ?? { first: null, last: null, staleDays: null };
 }
 
 /** Analysis, replay and the stale-price check share one read-only open of the database. */
 async function measure(
   o: ReportOptions,
-): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; stale: number | null }> {
+): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; prices: PriceSpan }> {
   const store = await openExisting(o.db, 'ingest logs and market data first');
   const source = o.db;
   // each stage of the analysis and the replay from 0 to 100%, from the running statement's estimate
@@ -70,14 +90,17 @@ async function measure(
       model: analysis.selection.model,
       policies: o.policies,
       baseline: o.baseline as Baseline, // checked by the replay
+      state: o.state ?? DEFAULT_SIMULATE_OPTIONS.state,
+      marketAt: o.marketAt,
+      minSuccess: o.minSuccess ?? DEFAULT_SIMULATE_OPTIONS.minSuccess,
       providerId: (name) => resolveProvider(name, names.providers).provider,
       bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
       seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
       onProgress: progress?.message,
     });
-    const stale = await stalePriceDays(store);
+    const prices = await priceSpan(store);
     progress?.done();
-    return { analysis, simulation, stale };
+    return { analysis, simulation, prices };
   } finally {
     progress?.stop();
     store.close();
@@ -86,24 +109,70 @@ async function measure(
 
 export async function report(o: ReportOptions): Promise<ReportResult> {
   const gates = o.failIf.map(parseGate); // bad expressions fail before any work
-  const { analysis, simulation, stale } = await measure(o);
+  const { analysis, simulation, prices } = await measure(o);
   const first = simulation.policies[0];
   const q = analysis.dataQuality;
   const figures: Record<GateFigure, number | null> = {
     savingsPct: first?.savingsPct ?? null,
     throughputGainPct: first?.throughputGainPct ?? null,
     failureRate: first?.failureRate ?? null,
-    stalePriceDays: stale,
+    stalePriceDays: prices.staleDays,
     unknownModels: q.unknownModels.length,
     rejectedRows: q.rejects.reduce((n, r) => n + r.rows, 0),
     inertiaIndex: analysis.versionInertia.inertiaIndex,
     top1Share: analysis.concentration.top1Share,
     gini: analysis.concentration.gini,
   };
-  return { analysis, simulation, figures, gates: evaluateGates(gates, figures) };
+  return { analysis, simulation, prices, figures, gates: evaluateGates(gates, figures) };
 }
 
 const num = (v: number | null, d = 1) => (v === null ? '–' : v.toFixed(d));
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * What this database can answer and what it cannot, each with the reason: a log of one model
+ * answers no question about where demand goes, a market from after the log prices none of it.
+ */
+export function scopeLines(r: Pick<ReportResult, 'analysis' | 'simulation' | 'prices'>): string[] {
+  const can: string[] = [];
+  const cannot: string[] = [];
+  const { concentration: c, versionInertia: v, supplyVsUse: su } = r.analysis;
+  if (c.groups > 1) can.push(`where demand goes across ${c.groups} families`);
+  else cannot.push(`where demand goes (${c.groups === 1 ? 'one family has all of it' : 'no demand selected'})`);
+  if (v.lines.length) can.push(`how long superseded versions keep traffic (${v.lines.length} line(s))`);
+  else cannot.push('version inertia (no model line with requests had a newer release in the period)');
+  const used = su.models.filter((m) => m.requests > 0).length;
+  if (su.spearman !== null) can.push(`whether listing breadth follows use (${su.models.length} models)`);
+  else
+    cannot.push(
+      `whether listing breadth follows use (${used < 3 ? `requests on ${used} model(s), it takes 3` : 'breadth or demand is the same for every model'})`,
+    );
+  const major = majorModels(r.analysis, Infinity);
+  if (major.length)
+    can.push(
+      `how providers differ for ${major.length} model(s) with requests (${major[0].model}: ${major[0].providers.length} providers)`,
+    );
+  else cannot.push('how providers differ (no model with requests has two providers listed or measured)');
+  const sim = r.simulation;
+  const first = sim.policies[0];
+  if (first?.requests) {
+    can.push(`what routing would have saved (${count(first.requests)} of ${count(sim.requests)} requests compared)`);
+  } else if (first) {
+    const [reason, n] = Object.entries(first.excluded ?? {}).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const last = r.analysis.dataQuality.lastRequest?.slice(0, 10);
+    const newer = sim.marketAt === null && r.prices.first !== null && last !== undefined && r.prices.first > last;
+    cannot.push(
+      `what routing would have saved (0 of ${count(sim.requests)} requests compared` +
+        (reason ? `; ${reason}: ${count(n)}, see the notes` : '') +
+        (newer ? `; every price snapshot is newer than the log: --market-at latest replays at the newest` : '') +
+        ')',
+    );
+  }
+  return [
+    ...(can.length ? [`this data answers: ${can.join('; ')}`] : []),
+    ...(cannot.length ? [`it cannot answer: ${cannot.join('; ')}`] : []),
+  ];
+}
 
 function gatesSection(r: ReportResult): Section {
   return {
@@ -133,6 +202,7 @@ export function reportReport(r: ReportResult): Report {
     ...(s.lead ?? []),
     `demand: top family ${num(c.top1Share)}%, top five ${num(c.top5Share)}%, Gini ${num(c.gini, 3)}; ` +
       `${num(r.analysis.versionInertia.inertiaIndex)}% of demand on superseded versions`,
+    ...scopeLines(r),
   ];
   const gates = gatesSection(r);
   return {
@@ -150,7 +220,11 @@ export function reportReport(r: ReportResult): Report {
     notes: [
       ...(a.notes ?? []),
       ...(s.notes ?? []),
-      `stale prices: latest snapshot ${num(r.figures.stalePriceDays)} days before the last request`,
+      r.prices.staleDays === null
+        ? 'stale prices: no price snapshot or no request to compare its time with'
+        : r.prices.staleDays >= 0
+          ? `stale prices: latest snapshot ${num(r.prices.staleDays)} days before the last request`
+          : `prices newer than the log: snapshots ${r.prices.first} .. ${r.prices.last}, the latest ${num(-r.prices.staleDays)} days after the last request`,
     ],
   };
 }

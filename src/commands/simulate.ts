@@ -11,6 +11,7 @@ import type { PolicyResult } from '../simulate/results.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from '../simulate/feasibility.js';
 import { StageProgress } from '../report/progress.js';
 import { openInput } from './input.js';
+import { fileCountsJson } from '../ingest/messages.js';
 
 export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
   /** request logs and market tables analysed in memory, instead of a database */
@@ -27,7 +28,7 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
 }
 
 export async function simulateCommand(o: SimulateCommandOptions): Promise<SimulateResult> {
-  const { store } = await openInput(o);
+  const { store, files } = await openInput(o);
   // each stage of the replay from 0 to 100%, from the running statement's estimate
   const progress =
     o.onProgress && new StageProgress({ emit: o.onProgress, estimate: () => store.conn.progress.percentage });
@@ -46,7 +47,7 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<Simula
       await writeDecisions(store, done.outcomes, decisions);
     }
     progress?.done();
-    return done.result;
+    return files ? { ...done.result, input: { files: files.map(fileCountsJson) } } : done.result;
   } finally {
     progress?.stop();
     store.close();

@@ -33,11 +33,19 @@ export interface SupplyUseProvider {
 
 export interface SupplyUseResult {
   unit: DemandUnit;
-  /** by demand, largest first, then by name */
+  /**
+   * The models with requests, and the models the catalog knows listed beside them; by demand,
+   * largest first, then by name.
+   */
   models: SupplyUseModel[];
   /**
+   * Listed names the catalog does not resolve and nobody called (a price catalogue's long
+   * tail): counted, not ranked, since each would stand as its own model and family.
+   */
+  unresolved: { models: number; listings: number; providers: number };
+  /**
    * Spearman rank correlation of listing breadth and demand across `models`
-   * (tied values take their average rank); null below 3 models or when either
+   * (tied values take their average rank); null below 3 models with requests, or when either
    * side is constant.
    */
   spearman: number | null;
@@ -50,8 +58,9 @@ export interface SupplyUseResult {
  * Listings are offerings whose listing period overlaps the selection period, and
  * price snapshots taken before its end (a price in force lists the model);
  * names resolve to canonical models and providers through `model_map` and `provider_map`. One statement, one scan
- * of the requests: rows of kind 'model' (with the Spearman correlation repeated)
- * and of kind 'provider', each in its own order `ord`.
+ * of the requests: rows of kind 'model' (with the Spearman correlation repeated), of kind
+ * 'provider', each in its own order `ord`, and one row of kind 'unresolved' counting the names
+ * left out of the ranking.
  */
 export function supplyUseSql(sel: AnalyzeSelection) {
   const s = selectedRequestsSql(sel);
@@ -72,26 +81,31 @@ pairs AS MATERIALIZED (
     l.model IS NOT NULL AS is_listed, coalesce(u.requests, 0) AS requests, coalesce(u.demand, 0) AS demand
   FROM listed l FULL JOIN used u ON u.provider = l.provider AND u.model = l.model
 ),
-per_model AS (
-  SELECT model, count(DISTINCT provider) FILTER (WHERE is_listed) AS breadth,
-    sum(requests) AS requests, sum(demand) AS demand
-  FROM pairs GROUP BY ALL
+names AS (SELECT model, min(family) AS family, bool_or(known) AS known FROM model_map GROUP BY ALL),
+per_model AS MATERIALIZED (
+  SELECT p.model, count(DISTINCT p.provider) FILTER (WHERE p.is_listed) AS breadth,
+    sum(p.requests) AS requests, sum(p.demand) AS demand, sum(p.requests) > 0 OR coalesce(any_value(n.known), false) AS ranked
+  FROM pairs p LEFT JOIN names n USING (model) GROUP BY ALL
+),
+folded AS (
+  SELECT 'unresolved' AS kind, 0 AS ord, count(DISTINCT model) AS unresolved_models, count(*) AS unresolved_listings,
+    count(DISTINCT provider) AS unresolved_providers
+  FROM pairs WHERE model IN (SELECT model FROM per_model WHERE NOT ranked)
 ),
 ranked AS (
   SELECT *,
     -- average rank for ties: the first rank of the tie plus half its extra width
     rank() OVER (ORDER BY breadth) + (count(*) OVER (PARTITION BY breadth) - 1) / 2 AS breadth_rank,
     rank() OVER (ORDER BY demand) + (count(*) OVER (PARTITION BY demand) - 1) / 2 AS demand_rank
-  FROM per_model
+  FROM per_model WHERE ranked
 ),
-families AS (SELECT model, min(family) AS family FROM model_map GROUP BY ALL),
 model_rows AS (
   SELECT 'model' AS kind, row_number() OVER (ORDER BY r.demand DESC, r.model) AS ord,
     r.model, coalesce(f.family, r.model) AS family, r.breadth AS "listingBreadth", r.requests, r.demand,
     r.demand / nullif(sum(r.demand) OVER (), 0) * 100 AS share,
-    CASE WHEN count(*) OVER () >= 3 AND var_pop(r.breadth_rank) OVER () > 0 AND var_pop(r.demand_rank) OVER () > 0
+    CASE WHEN count(*) FILTER (WHERE r.requests > 0) OVER () >= 3 AND var_pop(r.breadth_rank) OVER () > 0 AND var_pop(r.demand_rank) OVER () > 0
       THEN corr(r.breadth_rank, r.demand_rank) OVER () END AS spearman
-  FROM ranked r LEFT JOIN families f USING (model)
+  FROM ranked r LEFT JOIN names f USING (model)
 ),
 shared AS (SELECT *, demand / nullif(sum(demand) OVER (PARTITION BY provider), 0) * 100 AS share FROM pairs),
 provider_rows AS (
@@ -102,19 +116,28 @@ provider_rows AS (
     list(model ORDER BY model) FILTER (WHERE is_listed AND requests = 0) AS unused
   FROM shared GROUP BY provider
 )
-SELECT * FROM model_rows UNION ALL BY NAME SELECT * FROM provider_rows
+SELECT * FROM model_rows UNION ALL BY NAME SELECT * FROM provider_rows UNION ALL BY NAME SELECT * FROM folded
 ORDER BY kind, ord`;
   return { sql, params: s.params };
 }
 
 type Row = SupplyUseModel &
-  SupplyUseProvider & { kind: 'model' | 'provider'; ord: number; spearman: number | null; unused: string[] | null };
+  SupplyUseProvider & {
+    kind: 'model' | 'provider' | 'unresolved';
+    ord: number;
+    spearman: number | null;
+    unused: string[] | null;
+    unresolved_models: number;
+    unresolved_listings: number;
+    unresolved_providers: number;
+  };
 
 export async function supplyUse(store: Store, opts: AnalyzeSelection): Promise<SupplyUseResult> {
   const q = supplyUseSql(opts);
   const rows = await store.all<Row>(q.sql, q.params);
   const models = rows.filter((r) => r.kind === 'model');
   const providers = rows.filter((r) => r.kind === 'provider');
+  const folded = rows.find((r) => r.kind === 'unresolved');
   return {
     unit: opts.by,
     models: models.map((r) => ({
@@ -125,6 +148,11 @@ export async function supplyUse(store: Store, opts: AnalyzeSelection): Promise<S
       demand: r.demand,
       share: r.share,
     })),
+    unresolved: {
+      models: folded?.unresolved_models ?? 0,
+      listings: folded?.unresolved_listings ?? 0,
+      providers: folded?.unresolved_providers ?? 0,
+    },
     spearman: models[0]?.spearman ?? null,
     providers: providers.map((r) => ({
       provider: r.provider,

@@ -54,6 +54,7 @@ import {
 import type { Objective, Policy } from './policy.js';
 import { aggregateOutcomes, policyResults, type PolicyResult } from './results.js';
 import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
+import type { FileCountsJson } from '../ingest/messages.js';
 import { buildProviderState, parseDuration, type StateMode } from './state.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
@@ -125,6 +126,9 @@ export const DEFAULT_SIMULATE_OPTIONS: Omit<SimulateOptions, 'policies'> = {
   includeAnomalousPrices: false,
 };
 
+/** Resamples beyond this change an interval's bounds by less than they can be read. */
+export const MAX_BOOTSTRAP = 100_000;
+
 export interface SimulateResult {
   baseline: Baseline;
   info: Information;
@@ -145,6 +149,8 @@ export interface SimulateResult {
   groups?: PolicyResult[];
   /** with the observed baseline: how well the outcome model reproduces the logged requests */
   fit?: OutcomeFit;
+  /** the files read in memory, with their counts as `ingest` gives them; absent for a database */
+  input?: { files: FileCountsJson[] };
 }
 
 function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: number } {
@@ -158,7 +164,10 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
     throw new UsageError(`--state must be windowed, static or none, not '${o.state}'`);
   if (!(o.minSuccess >= 0 && o.minSuccess <= 1))
     throw new UsageError(`--min-success must be between 0 and 1, not ${o.minSuccess}`);
-  if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0) throw new UsageError(`--bootstrap must be a whole number ≥ 0`);
+  if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0 || o.bootstrap > MAX_BOOTSTRAP)
+    throw new UsageError(`--bootstrap must be a whole number from 0 to ${MAX_BOOTSTRAP.toLocaleString('en-US')}`);
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0))
+    throw new UsageError('--retries must be a whole number ≥ 0');
   if (!Number.isInteger(o.seed)) throw new UsageError(`--seed must be a whole number`);
   for (const [k, v] of Object.entries(o.weights ?? {})) {
     if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0))
@@ -289,6 +298,8 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const taskObjectives = policies.some((p) => p.needsTaskObjectives);
   if (staticBest) await buildStaticBest(store, selected, shape);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
+  // a retry falls back to the next choice: beyond the slots there is none, and the result is the same
+  const retries = Math.min(options.retries ?? 0, Math.max(shape.slots - 1, 0));
   const wideOf = (requests: SqlFragment) =>
     replaySql(
       policies,
@@ -299,7 +310,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
         named,
         weights: { cost: 1, latency: 1, throughput: 1, ...options.weights },
         sloLatencyMs: options.sloLatencyMs ?? 8000,
-        retries: options.retries ?? 0,
+        retries,
         failedAttemptsFree: options.failedAttemptsFree ?? false,
       },
     );
@@ -315,7 +326,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const aggregate = (bands?: Bands[]) =>
     aggregateOutcomes(store, wide, policies, {
       baseline: options.baseline,
-      retries: options.retries ?? 0,
+      retries,
       failedAttemptsFree: options.failedAttemptsFree ?? false,
       slots: shape.slots,
       bands,

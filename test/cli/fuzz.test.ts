@@ -517,6 +517,9 @@ const FOUND_LINES: [string[], string | undefined][] = [
   [['report', '--db', '@DB', '--bootstrap', '1e30'], undefined],
   // a file where generate's folder should be
   [['generate', '--out', '@F:junk.csv', '--requests', '20'], undefined],
+  // retries past the providers (SQL nested beyond DuckDB's depth), resamples near 2^53 (no end)
+  [['simulate', '--db', '@DB', '--policy', 'cost', '--retries', '300', '--bootstrap', '0'], undefined],
+  [['simulate', '--db', '@DB', '--policy', 'cost', '--bootstrap', '9007199254740991'], undefined],
 ];
 const FOUND_FILES: string[][] = [
   // JSON that types a text column as a number (request ids) or ts as a boolean, list or object

@@ -38,11 +38,15 @@ test('analyze FILE: rejected rows counted on stderr with the first reasons, and 
   assert.match(table.stdout, /1 row\(s\) of the files rejected, not kept \(read in memory; see the warnings\)/);
 });
 
-test('simulate FILE: the same warnings', () => {
+test('simulate FILE: the same warnings, and the same counts under input in the JSON', () => {
   const r = runCli(['simulate', bad, '--policy', 'cost', '--baseline', 'observed', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(fileWarnings(r.stderr, bad), rejectWarnings);
-  assert.equal(JSON.parse(r.stdout).requests, 1);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.requests, 1);
+  assert.deepEqual(json.input, {
+    files: [{ file: bad, kind: 'requests', read: 2, accepted: 1, duplicates: 0, rejected: 1 }],
+  });
 });
 
 test('analyze on a database has no input block', () => {

@@ -37,6 +37,31 @@ describe('ai-ping report', () => {
     assert.ok(!md.includes(dir), 'no absolute paths in the report');
   });
 
+  test('the lead says what the data answers, each figure as the JSON gives it', () => {
+    const md = runCli(['report', '--db', db, '--bootstrap', '0']);
+    const json = runCli(['report', '--db', db, '--bootstrap', '0', '--format', 'json']);
+    assert.equal(md.code, 0, md.stderr);
+    const { analysis: a, simulation: s } = JSON.parse(json.stdout);
+    type Model = { model: string; requests: number; demand: number };
+    const used = new Map<string, number>(
+      a.supplyVsUse.models.filter((m: Model) => m.requests > 0).map((m: Model) => [m.model, m.demand]),
+    );
+    // models with requests and two or more providers, most demand first
+    const major = a.heterogeneity.models
+      .filter((m: { model: string }) => used.has(m.model))
+      .sort((x: { model: string }, y: { model: string }) => used.get(y.model)! - used.get(x.model)!);
+    const n = (v: number) => v.toLocaleString('en-US');
+    assert.ok(a.concentration.groups > 1 && a.versionInertia.lines.length > 0 && a.supplyVsUse.spearman !== null);
+    const expected =
+      `- **this data answers: where demand goes across ${a.concentration.groups} families; ` +
+      `how long superseded versions keep traffic (${a.versionInertia.lines.length} line(s)); ` +
+      `whether listing breadth follows use (${a.supplyVsUse.models.length} models); ` +
+      `how providers differ for ${major.length} model(s) with requests (${major[0].model}: ${major[0].providers.length} providers); ` +
+      `what routing would have saved (${n(s.policies[0].requests)} of ${n(s.requests)} requests compared)**`;
+    assert.equal(md.stdout.split('\n')[4], expected);
+    assert.doesNotMatch(md.stdout, /it cannot answer/);
+  });
+
   test('a failing gate still writes the report, marks it at the top and exits 1', () => {
     const out = path.join(dir, 'failed.md');
     const r = runCli(['report', '--db', db, '--bootstrap', '0', '--out', out, '--fail-if', 'gini < 0.99']);

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { sampleRankCorrelation } from 'simple-statistics';
 import { supplyUse } from '../../src/metrics/supply-use.js';
+import { tmpDir } from '../helpers.js';
 import { approx, MARKET_FILES, withAnalyzeStore } from './analyze-fixtures.js';
 
 const OCTOBER = { from: '2025-10-01', to: '2025-10-31' };
@@ -100,4 +103,66 @@ test('--by requests changes which models count as used; fewer than 3 models or n
       ['Qwen3-32B', 5],
     ],
   );
+});
+
+test('names the catalog cannot resolve are counted, not ranked, unless someone called them', async () => {
+  const dir = tmpDir();
+  const offerings = path.join(dir, 'tail-offerings.csv');
+  const requests = path.join(dir, 'tail-requests.csv');
+  // a price catalogue's long tail: two unknown names nobody calls, at p1 and p2 (three listings),
+  // and one unknown name with a request, which is ranked like any used model
+  fs.writeFileSync(
+    offerings,
+    'provider,model,listed_from\np1,acme/widget-7b,2025-01-01\np2,acme/widget-7b,2025-01-01\np2,acme/gizmo-3b,2025-01-01\np3,acme/called-1b,2025-01-01\n',
+  );
+  fs.writeFileSync(
+    requests,
+    'request_id,ts,model,provider,input_tokens,output_tokens,status\nt-1,2025-10-05T10:00:00Z,acme/called-1b,p3,100,0,ok\n',
+  );
+  const r = await withAnalyzeStore(MARKET_FILES, (s) => supplyUse(s, { by: 'tokens', ...OCTOBER }), [
+    offerings,
+    requests,
+  ]);
+  assert.deepEqual(r.unresolved, { models: 2, listings: 3, providers: 2 });
+  assert.ok(!r.models.some((m) => m.model.startsWith('acme/widget') || m.model.startsWith('acme/gizmo')));
+  const called = r.models.find((m) => m.model === 'acme/called-1b');
+  assert.deepEqual(approx(called), {
+    model: 'acme/called-1b',
+    family: 'acme/called-1b',
+    listingBreadth: 1,
+    requests: 1,
+    demand: 100,
+    share: approx((100 / 10100) * 100),
+  });
+  // the ranking is the first test's five known models plus the called name: still one list, one ρ
+  assert.equal(r.models.length, 6);
+  assert.equal(
+    approx(r.spearman),
+    approx(
+      sampleRankCorrelation(
+        r.models.map((m) => m.listingBreadth),
+        r.models.map((m) => m.demand),
+      ),
+    ),
+  );
+});
+
+test('requests on fewer than 3 models: no Spearman, however many known models are listed', async () => {
+  // 2 and 3 October: Qwen3-32B and DeepSeek-V3.2 have requests; GLM and Kimi are listed beside them
+  // (MiniMax only from 27 October)
+  const r = await withAnalyzeStore(MARKET_FILES, (s) =>
+    supplyUse(s, { by: 'tokens', from: '2025-10-02', to: '2025-10-03' }),
+  );
+  assert.deepEqual(
+    r.models.filter((m) => m.requests > 0).map((m) => m.model),
+    ['DeepSeek-V3.2', 'Qwen3-32B'],
+  );
+  assert.equal(r.models.length, 4);
+  // the ranks alone would give a number; two used models cannot say whether breadth follows use
+  const ranks = sampleRankCorrelation(
+    r.models.map((m) => m.listingBreadth),
+    r.models.map((m) => m.demand),
+  );
+  assert.ok(Number.isFinite(ranks));
+  assert.equal(r.spearman, null);
 });

@@ -40,6 +40,9 @@ test('--retries: a failed attempt falls back to the next choice; expected cost, 
     const [free] = (await run(s, { policies: ['cost'], info: 'hindsight', retries: 1, failedAttemptsFree: true }))
       .policies;
     near(free.policyCost, 0.9 * 0.0006 + 0.1 * 0.9 * 0.0012);
+    // more retries than other providers: the same as one fallback per other provider, not an error
+    const [many] = (await run(s, { policies: ['cost'], info: 'hindsight', retries: 500 })).policies;
+    assert.deepEqual(many, p);
     const [none] = (await run(s, { policies: ['cost'], info: 'hindsight' })).policies;
     near(none.policyCost, 0.0006);
     near(none.failureRate, 10);
