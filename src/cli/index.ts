@@ -134,6 +134,13 @@ function parseInteger(name: string) {
   };
 }
 
+/** A run whose gates failed ends in exit 1, naming each failed gate and its figure. */
+function failGates(gates: { expr: string; figure: string; actual: number | null; failed: boolean }[]): void {
+  const failed = gates.filter((g) => g.failed);
+  if (failed.length)
+    throw new GateFailure(`gate(s) failed: ${failed.map((g) => `${g.expr} (${g.figure} = ${g.actual})`).join('; ')}`);
+}
+
 async function emit(report: Report, opts: OutputOptions): Promise<void> {
   endProgress();
   const { render } = await import('../report/index.js');
@@ -202,7 +209,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--set <column=value>', 'fill a column the source lacks (repeatable)', collect, [])
     .option(
       '--map <canonical=source>',
-      'read a canonical column from a differently named source column (repeatable)',
+      'read a canonical column from a source column of another name, or from a dotted path into nested fields such as usage.prompt_tokens (repeatable)',
       collect,
       [],
     )
@@ -272,6 +279,45 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     });
 
   program
+    .command('reconcile')
+    .description(
+      'billed cost vs list cost per model and provider, the prices the bills imply, and why a request was not compared',
+    )
+    .argument('[file...]', 'request logs (with prices) to reconcile in memory, instead of a database')
+    .addOption(dbOption())
+    .option('--catalog <file>', 'a catalog file applied on top of the built-in catalog')
+    .option('--model <name>', 'only this model (any spelling)')
+    .option('--from <date>', 'first day (inclusive, UTC)')
+    .option('--to <date>', 'last day (inclusive, UTC)')
+    .option(
+      '--save-prices',
+      "store the fitted prices in the database as billed price snapshots, for 'simulate --prices billed|both'",
+    )
+    .option(
+      '--fail-if <expr>',
+      'fail (exit 1) when FIGURE OP NUMBER holds, repeatable; figure: billingDeltaPct',
+      collect,
+    )
+    .addOption(formatOption())
+    .addOption(outOption())
+    .addHelpText(
+      'after',
+      "\nExamples:\n  ai-ping reconcile --db gateway.duckdb --fail-if 'billingDeltaPct > 5'\n  ai-ping reconcile --db gateway.duckdb --save-prices && ai-ping simulate --db gateway.duckdb --policy cost --prices both",
+    )
+    .action(async (files: string[], opts) => {
+      const { reconcileCommand, reconcileReport } = await import('../commands/reconcile.js');
+      const result = await reconcileCommand({
+        ...opts,
+        files,
+        savePrices: Boolean(opts.savePrices),
+        onProgress: progress,
+        onWarn: warn,
+      });
+      await emit(reconcileReport(result), opts);
+      failGates(result.gates);
+    });
+
+  program
     .command('simulate')
     .description('replay the logged traffic under routing policies: cost, throughput and failures vs a baseline')
     .argument('[file...]', 'request logs and market tables to replay in memory, instead of a database')
@@ -286,6 +332,14 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     )
     .addOption(stateOption())
     .addOption(marketAtOption())
+    .addOption(
+      new Option(
+        '--prices <source>',
+        "which prices replay: list, billed (fitted from bills by 'reconcile --save-prices'), or both (list where in force, billed elsewhere)",
+      )
+        .choices(['list', 'billed', 'both'])
+        .default('list'),
+    )
     .option(
       '--providers <list>',
       'candidates of every policy: only these providers (the baseline is never filtered)',
@@ -408,11 +462,7 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
         onProgress: progress,
       });
       await emit(reportReport(result), opts);
-      const failed = result.gates.filter((g) => g.failed);
-      if (failed.length)
-        throw new GateFailure(
-          `gate(s) failed: ${failed.map((g) => `${g.expr} (${g.figure} = ${g.actual})`).join('; ')}`,
-        );
+      failGates(result.gates);
     });
 
   program

@@ -187,8 +187,11 @@ function inertiaSections(v: VersionInertiaResult): Section[] {
 function supplyNotes(s: SupplyUseResult): string[] {
   const used = s.models.filter((m) => m.requests > 0).length;
   const u = s.unresolved;
+  const listedOnly = s.models.length - used;
   return [
-    `supply vs use: ${used} model(s) with requests and ${s.models.length - used} known model(s) listed beside them`,
+    ...(listedOnly
+      ? [`supply vs use: ${used} model(s) with requests and ${listedOnly} known model(s) listed beside them`]
+      : []),
     ...(used < 3
       ? [
           `supply vs use: no rank correlation, which needs requests on 3 or more models (here ${used}); a log spanning more models answers whether listing breadth follows use`,

@@ -14,6 +14,8 @@ export const GATE_FIGURES = {
   inertiaIndex: 'share of demand on superseded model versions, percent',
   top1Share: "the largest family's share of demand, percent",
   gini: 'Gini coefficient of demand over families, 0..1',
+  billingDeltaPct:
+    'how far list costs are from the bills, either way: |(list − billed) / billed| × 100 over the requests compared',
 } as const;
 
 export type GateFigure = keyof typeof GATE_FIGURES;

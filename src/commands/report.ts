@@ -19,6 +19,8 @@ import { analyzeReport, analyzeStore, majorModels, type AnalyzeResult } from './
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
 import { StageProgress } from '../report/progress.js';
 import { policiesCsv, simulateReport } from './simulate.js';
+import { reconcile, type ReconcileResult, type UnpricedReason } from '../metrics/reconcile.js';
+import { billingDeltaPct, reconcileLead, reconcileNotes, reconcileSections } from './reconcile.js';
 
 export interface ReportOptions {
   db: string;
@@ -48,6 +50,7 @@ export interface PriceSpan {
 export interface ReportResult {
   analysis: AnalyzeResult;
   simulation: SimulateResult;
+  reconciliation: ReconcileResult;
   prices: PriceSpan;
   figures: Record<GateFigure, number | null>;
   gates: GateOutcome[];
@@ -66,9 +69,12 @@ async function priceSpan(store: Store): Promise<PriceSpan> {
 }
 
 /** Analysis, replay and the stale-price check share one read-only open of the database. */
-async function measure(
-  o: ReportOptions,
-): Promise<{ analysis: AnalyzeResult; simulation: SimulateResult; prices: PriceSpan }> {
+async function measure(o: ReportOptions): Promise<{
+  analysis: AnalyzeResult;
+  simulation: SimulateResult;
+  reconciliation: ReconcileResult;
+  prices: PriceSpan;
+}> {
   const store = await openExisting(o.db, 'ingest logs and market data first');
   const source = o.db;
   // each stage of the analysis and the replay from 0 to 100%, from the running statement's estimate
@@ -98,9 +104,11 @@ async function measure(
       seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
       onProgress: progress?.message,
     });
+    progress?.message('reconcile: billed vs list cost');
+    const reconciliation = await reconcile(store, { from: o.from, to: o.to, model: analysis.selection.model });
     const prices = await priceSpan(store);
     progress?.done();
-    return { analysis, simulation, prices };
+    return { analysis, simulation, reconciliation, prices };
   } finally {
     progress?.stop();
     store.close();
@@ -109,7 +117,7 @@ async function measure(
 
 export async function report(o: ReportOptions): Promise<ReportResult> {
   const gates = o.failIf.map(parseGate); // bad expressions fail before any work
-  const { analysis, simulation, prices } = await measure(o);
+  const { analysis, simulation, reconciliation, prices } = await measure(o);
   const first = simulation.policies[0];
   const q = analysis.dataQuality;
   const figures: Record<GateFigure, number | null> = {
@@ -122,18 +130,28 @@ export async function report(o: ReportOptions): Promise<ReportResult> {
     inertiaIndex: analysis.versionInertia.inertiaIndex,
     top1Share: analysis.concentration.top1Share,
     gini: analysis.concentration.gini,
+    billingDeltaPct: billingDeltaPct(reconciliation),
   };
-  return { analysis, simulation, prices, figures, gates: evaluateGates(gates, figures) };
+  return { analysis, simulation, reconciliation, prices, figures, gates: evaluateGates(gates, figures) };
 }
 
 const num = (v: number | null, d = 1) => (v === null ? '–' : v.toFixed(d));
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** Why no bill was compared, by the reason most requests were not. */
+const WHY_UNBILLED: Record<UnpricedReason, string> = {
+  no_billed_cost: 'the log has no billed costs',
+  no_price: 'no list price in force for the billed requests',
+  currency_differs: 'bills and list prices in different currencies',
+  failed_not_billed: 'nothing was billed',
+  free_or_byok: 'nothing was billed',
+};
+
 /**
  * What this database can answer and what it cannot, each with the reason: a log of one model
  * answers no question about where demand goes, a market from after the log prices none of it.
  */
-export function scopeLines(r: Pick<ReportResult, 'analysis' | 'simulation' | 'prices'>): string[] {
+export function scopeLines(r: Pick<ReportResult, 'analysis' | 'simulation' | 'reconciliation' | 'prices'>): string[] {
   const can: string[] = [];
   const cannot: string[] = [];
   const { concentration: c, versionInertia: v, supplyVsUse: su } = r.analysis;
@@ -153,6 +171,12 @@ export function scopeLines(r: Pick<ReportResult, 'analysis' | 'simulation' | 'pr
       `how providers differ for ${major.length} model(s) with requests (${major[0].model}: ${major[0].providers.length} providers)`,
     );
   else cannot.push('how providers differ (no model with requests has two providers listed or measured)');
+  const rec = r.reconciliation.overall;
+  if (rec.priced) can.push(`whether list prices describe the bills (${count(rec.priced)} requests compared)`);
+  else {
+    const [reason] = (Object.entries(rec.unpriced) as [UnpricedReason, number][]).sort((a, b) => b[1] - a[1])[0] ?? [];
+    cannot.push(`whether list prices describe the bills (${reason ? WHY_UNBILLED[reason] : 'no requests'})`);
+  }
   const sim = r.simulation;
   const first = sim.policies[0];
   if (first?.requests) {
@@ -202,6 +226,7 @@ export function reportReport(r: ReportResult): Report {
     ...(s.lead ?? []),
     `demand: top family ${num(c.top1Share)}%, top five ${num(c.top5Share)}%, Gini ${num(c.gini, 3)}; ` +
       `${num(r.analysis.versionInertia.inertiaIndex)}% of demand on superseded versions`,
+    reconcileLead(r.reconciliation),
     ...scopeLines(r),
   ];
   const gates = gatesSection(r);
@@ -211,15 +236,22 @@ export function reportReport(r: ReportResult): Report {
       gates: r.gates.map(({ expr, figure, actual, failed }) => ({ expr, figure, actual, failed })),
       analysis: a.json,
       simulation: s.json,
+      reconcile: r.reconciliation,
     },
     title: 'ai-ping report',
     alerts: failed.map((g) => `GATE FAILED: ${g.expr} (${g.figure} = ${num(g.actual, 2)})`),
     lead,
-    sections: [...(r.gates.length ? [gates] : []), ...s.sections, ...a.sections],
+    sections: [
+      ...(r.gates.length ? [gates] : []),
+      ...s.sections,
+      ...reconcileSections(r.reconciliation),
+      ...a.sections,
+    ],
     csv: reportCsv(r),
     notes: [
       ...(a.notes ?? []),
       ...(s.notes ?? []),
+      ...reconcileNotes(r.reconciliation),
       r.prices.staleDays === null
         ? 'stale prices: no price snapshot or no request to compare its time with'
         : r.prices.staleDays >= 0

@@ -1,4 +1,4 @@
-import { quotedIdentifier } from '@duckdb/node-api';
+import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
@@ -10,8 +10,11 @@ import type { Preset } from './presets/relations.js';
 import { closeSource, openSource, type Source } from './stage.js';
 import {
   inferKind,
+  jsonStructurePaths,
+  knownPaths,
   namesAnyColumn,
   NO_SOURCE,
+  unknownPath,
   validationSql,
   type ColumnSources,
   type ValidationSql,
@@ -120,6 +123,28 @@ async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<
   return { dupIds: r.dup > 0, nullIds: r.nul > 0 };
 }
 
+/**
+ * A `--map` path into JSON must name a key that some row has: otherwise it is a misspelling, or the
+ * column holds no JSON, and it would read as a column of NULLs. The error lists the keys the rows have.
+ */
+async function checkJsonPaths(store: Store, source: Source, v: ValidationSql, file: string): Promise<void> {
+  if (v.jsonPaths.length === 0) return;
+  const found = (await store.one<Record<string, boolean | null>>(
+    `SELECT ${v.jsonPaths.map((p, i) => `bool_or(json_exists(${p.json.expr}, ${quotedString(p.json.pointer)})) AS p${i}`).join(', ')}
+     FROM ${source.relation} s`,
+    source.params,
+  ))!;
+  const missing = v.jsonPaths.find((_p, i) => !found[`p${i}`]);
+  if (!missing) return;
+  const { structure } = (await store.one<{ structure: string | null }>(
+    `SELECT CAST(json_group_structure(CASE WHEN json_type(j) = 'OBJECT' THEN j END) AS VARCHAR) AS structure
+     FROM (SELECT ${missing.json.expr} AS j FROM ${source.relation} s)`,
+    source.params,
+  ))!;
+  const keys = jsonStructurePaths(missing.json.node, JSON.parse(structure ?? 'null'));
+  throw unknownPath(file, missing.column, missing.path, [...knownPaths(source.columns), ...keys]);
+}
+
 /** One relation to load into one canonical table: a file as it is, or what a preset makes of it. */
 export interface LoadUnit {
   /** the table; inferred from the columns when absent */
@@ -148,6 +173,7 @@ async function loadUnit(
   const kind = unit.kind ?? opts.kind ?? inferKind(source.columns, sources, src.path);
   const def = TABLES[kind];
   const v = validationSql(kind, source.columns, sources, src.path, source.relation);
+  await checkJsonPaths(store, source, v, src.path);
   const params = { ...source.params, ...v.params };
   const has = kind === 'requests' ? await scanIds(store, source, v) : { dupIds: false, nullIds: false };
   const cols = def.columns.map((c) => c.name);

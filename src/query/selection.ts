@@ -107,7 +107,7 @@ export function selectionParams(sel: AnalyzeSelection): SqlParams {
  * Cost of a request at the list prices of price snapshot `p` (per 1 M tokens), at the tier its
  * input tokens reach, as `simulate` prices it.
  */
-const LIST_COST = (p: string) =>
+export const LIST_COST = (p: string) =>
   `(${listCostSql(tokensOf('q'), pricesOf(`(${tierOf(`${p}.tiers`, 'q.input_tokens')})`))}) / 1e6`;
 
 function demandSql(by: DemandUnit): { demand: string; known: string; joins: string } {
@@ -122,18 +122,18 @@ function demandSql(by: DemandUnit): { demand: string; known: string; joins: stri
 
 /**
  * Price snapshots by resolved provider and model name as logged, each with its `tiers`
- * (measures.TIERS_AGG). A provider's prices for a name are those listed under that exact
+ * (measures.TIERS_AGG) and `currency`. A provider's prices for a name are those listed under that exact
  * name; when the provider never priced that name, those under any name of the same
  * canonical model (price lists often spell a model differently from the request log).
  * Small: built from `prices`, `model_map` and `provider_map`.
  */
-const PRICE_BOOK = `
+export const PRICE_BOOK = `
   WITH p AS (
     SELECT pv.provider, p.model, p.ts, p.tier_min_input_tokens, p.input_price, p.output_price, p.cached_input_price,
-      p.cache_write_price
+      p.cache_write_price, p.currency
     FROM prices p JOIN provider_map pv ON pv.name = p.provider
   )
-  SELECT p.provider, n.name, p.ts, ${TIERS_AGG} AS tiers
+  SELECT p.provider, n.name, p.ts, ${TIERS_AGG} AS tiers, min(p.currency) AS currency
   FROM p JOIN model_map pm ON pm.name = p.model JOIN model_map n ON n.model = pm.model
   WHERE n.name = p.model
     OR NOT EXISTS (SELECT 1 FROM p e WHERE e.provider = p.provider AND e.model = n.name)

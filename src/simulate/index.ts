@@ -55,7 +55,7 @@ import type { Objective, Policy } from './policy.js';
 import { aggregateOutcomes, policyResults, type PolicyResult } from './results.js';
 import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
 import type { FileCountsJson } from '../ingest/messages.js';
-import { buildProviderState, parseDuration, type StateMode } from './state.js';
+import { buildProviderState, parseDuration, PRICE_SOURCES, type PriceSource, type StateMode } from './state.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
 export type { PolicyResult } from './results.js';
@@ -90,6 +90,8 @@ export interface SimulateOptions {
   includeAnomalousPrices: boolean;
   /** replay every request against the market as it stood at this time (ISO 8601), or `latest` */
   marketAt?: string;
+  /** which snapshots price the replay (default list): list prices, prices fitted from bills, or list else billed */
+  prices?: PriceSource;
   /** candidates of every policy: only these providers (canonical ids or any spelling) */
   providers?: string[];
   /** candidates of every policy: not these providers */
@@ -137,6 +139,8 @@ export interface SimulateResult {
   state: StateMode;
   /** the market time every request was replayed against (`--market-at`), else null: each request's own time */
   marketAt: string | null;
+  /** which snapshots priced the replay */
+  prices: PriceSource;
   /** requests selected for replay */
   requests: number;
   policies: PolicyResult[];
@@ -160,6 +164,8 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
   checkBaseline(o.baseline);
   if (o.info !== 'causal' && o.info !== 'hindsight')
     throw new UsageError(`--info must be causal or hindsight, not '${o.info}'`);
+  if (o.prices !== undefined && !(PRICE_SOURCES as readonly string[]).includes(o.prices))
+    throw new UsageError(`--prices must be list, billed or both, not '${o.prices}'`);
   if (o.state !== 'windowed' && o.state !== 'static' && o.state !== 'none')
     throw new UsageError(`--state must be windowed, static or none, not '${o.state}'`);
   if (!(o.minSuccess >= 0 && o.minSuccess <= 1))
@@ -207,8 +213,17 @@ function withProviderIds(o: SimulateOptions): SimulateOptions {
 async function marketTime(store: Store, o: SimulateOptions): Promise<string | null> {
   if (o.marketAt === undefined) return null;
   if (o.marketAt !== 'latest') return momentOption('--market-at', o.marketAt).toISOString();
-  const r = await store.one<{ t: string | null }>(`SELECT strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS t FROM prices`);
-  if (!r?.t) throw new UsageError('--market-at latest: the database holds no price snapshots; ingest prices first');
+  const source = o.prices ?? 'list';
+  const tables = { list: ['prices'], billed: ['billed_prices'], both: ['prices', 'billed_prices'] }[source];
+  const r = await store.one<{ t: string | null }>(
+    `SELECT strftime(max(ts), '%Y-%m-%dT%H:%M:%S.%fZ') AS t FROM (${tables.map((t) => `SELECT ts FROM ${t}`).join(' UNION ALL ')})`,
+  );
+  if (!r?.t)
+    throw new UsageError(
+      source === 'list'
+        ? '--market-at latest: the database holds no price snapshots; ingest prices first'
+        : `--market-at latest: no ${source === 'billed' ? 'billed' : 'list or billed'} price snapshots; 'ai-ping reconcile --save-prices' stores prices fitted from bills`,
+    );
   return r.t;
 }
 
@@ -254,6 +269,10 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const policies = options.policies;
   const names = policies.map((p) => p.name);
 
+  if (options.prices === 'billed' && !(await store.one<{ n: number }>('SELECT count(*) AS n FROM billed_prices'))?.n)
+    throw new UsageError(
+      "--prices billed: the database holds no billed prices; 'ai-ping reconcile --save-prices' fits them from the log's bills",
+    );
   const marketAt = await marketTime(store, options);
   // at a market time, one state from the measurements up to it
   const state: StateMode = marketAt && options.state !== 'none' ? 'static' : options.state;
@@ -268,6 +287,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
     state,
     includeAnomalousPrices: options.includeAnomalousPrices,
     marketAt,
+    prices: options.prices ?? 'list',
   });
 
   step('segments');
@@ -370,6 +390,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
     window: String(options.window),
     state,
     marketAt,
+    prices: options.prices ?? 'list',
     requests,
     policies: results,
     pareto: paretoFront(results),

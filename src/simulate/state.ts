@@ -119,9 +119,13 @@ const MARKET_EPOCH = "TIMESTAMP '1970-01-01'";
  * in `sim_flagged_prices(model, provider, ts)`, which says why a provider is unpriced.
  * With `$market_at`, each provider's latest snapshot at or before it, in force from 1970 on.
  */
-async function buildPrices(store: Store, includeAnomalous: boolean, marketAt: string | null): Promise<void> {
+async function buildPrices(
+  store: Store,
+  o: Pick<StateOptions, 'includeAnomalousPrices' | 'marketAt' | 'prices'>,
+): Promise<void> {
+  const { marketAt } = o;
   await store.run(`CREATE OR REPLACE TEMP TABLE sim_anomalous AS ${priceAnomaliesSql()}`);
-  const snapshots = `
+  const list = `
     SELECT coalesce(m.model, p.model) AS model, pv.provider, p.ts, ${TIERS_AGG} AS tiers,
       NOT $include_anomalous AND bool_or(EXISTS (
         SELECT 1 FROM sim_anomalous a
@@ -129,6 +133,23 @@ async function buildPrices(store: Store, includeAnomalous: boolean, marketAt: st
     FROM prices p LEFT JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
     WHERE $market_at IS NULL OR p.ts <= CAST($market_at AS TIMESTAMP)
     GROUP BY ALL`;
+  // prices fitted from bills: one base tier, never flagged (they are what was paid)
+  const billed = `
+    SELECT b.model, b.provider, b.ts, [{'min': 0, 'input_price': b.input_price, 'output_price': b.output_price,
+      'cached_input_price': b.cached_input_price, 'cache_write_price': NULL::DOUBLE}] AS tiers, false AS flagged
+    FROM billed_prices b
+    WHERE $market_at IS NULL OR b.ts <= CAST($market_at AS TIMESTAMP)`;
+  // both: a billed snapshot only before the first list snapshot of its model and provider
+  const snapshots =
+    o.prices === 'billed'
+      ? billed
+      : o.prices === 'both'
+        ? `WITH l AS (${list})
+           SELECT * FROM l
+           UNION ALL
+           SELECT b.* FROM (${billed}) b
+           WHERE b.ts < coalesce((SELECT min(l.ts) FROM l WHERE l.model = b.model AND l.provider = b.provider), 'infinity'::TIMESTAMP)`
+        : list;
   // at a market time: each provider's latest snapshot of each kind, in force for every request
   const latest = (flagged: boolean) =>
     marketAt
@@ -136,7 +157,7 @@ async function buildPrices(store: Store, includeAnomalous: boolean, marketAt: st
            SELECT * FROM sim_snapshots WHERE flagged = ${flagged}
            QUALIFY ts = max(ts) OVER (PARTITION BY model, provider))`
       : `SELECT model, provider, ts, tiers FROM sim_snapshots WHERE flagged = ${flagged}`;
-  const params = { include_anomalous: includeAnomalous, market_at: marketAt };
+  const params = { include_anomalous: o.includeAnomalousPrices, market_at: marketAt };
   await store.run(`CREATE OR REPLACE TEMP TABLE sim_snapshots AS ${snapshots}`, params);
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_prices AS
@@ -181,12 +202,17 @@ export interface StateOptions {
   includeAnomalousPrices: boolean;
   /** replay against the market as it stood then (ISO time): prices and measurements up to it */
   marketAt: string | null;
+  /** which snapshots price the replay: list prices, prices fitted from bills, or list where in force and billed elsewhere */
+  prices: PriceSource;
 }
+
+export const PRICE_SOURCES = ['list', 'billed', 'both'] as const;
+export type PriceSource = (typeof PRICE_SOURCES)[number];
 
 /** Builds `sim_prices`, `sim_offers`, `sim_measured` and `sim_state` (needs `sim_windows` and `sim_selected`). */
 export async function buildProviderState(store: Store, o: StateOptions): Promise<void> {
   const params = { win_s: o.windowSeconds, stale_s: o.staleSeconds, market_at: o.marketAt };
-  await buildPrices(store, o.includeAnomalousPrices, o.marketAt);
+  await buildPrices(store, o);
   await store.run(OFFERS_SQL);
   if (o.state !== 'none') {
     // scanning every logged request for state is only needed for a provider without latency rows

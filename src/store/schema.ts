@@ -57,6 +57,7 @@ export const TABLES: Record<TableKind, TableDef> = {
       { name: 'provider', type: 'string', required: true },
       { name: 'task', type: 'string' },
       { name: 'app', type: 'string' },
+      { name: 'session', type: 'string' },
       tokens('input_tokens', true),
       tokens('output_tokens', true),
       tokens('cached_tokens'),
@@ -172,7 +173,7 @@ export function sqlType(t: ColumnType): string {
 }
 
 /** Bump when the DDL changes; a database from a newer version is refused. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export function schemaDdl(): string[] {
   const ddl = TABLE_KINDS.map((kind) => {
@@ -188,6 +189,9 @@ export function schemaDdl(): string[] {
     ...ddl,
     `CREATE TABLE IF NOT EXISTS rejects (ingest_id BIGINT, file VARCHAR, kind VARCHAR, row_number BIGINT,
       field VARCHAR, reason VARCHAR, raw_row VARCHAR)`,
+    // prices fitted from bills (`reconcile --save-prices`), by canonical model and provider; read by `simulate --prices`
+    `CREATE TABLE IF NOT EXISTS billed_prices (ts TIMESTAMP, provider VARCHAR, model VARCHAR, input_price DOUBLE,
+      output_price DOUBLE, cached_input_price DOUBLE, currency VARCHAR, r2 DOUBLE, n BIGINT, saved_at TIMESTAMP)`,
     `CREATE TABLE IF NOT EXISTS ingests (ingest_id BIGINT, file VARCHAR, content_hash VARCHAR, kind VARCHAR,
       read BIGINT, accepted BIGINT, duplicates BIGINT, rejected BIGINT, ingested_at TIMESTAMP)`,
   ];

@@ -41,7 +41,7 @@ describe('ai-ping report', () => {
     const md = runCli(['report', '--db', db, '--bootstrap', '0']);
     const json = runCli(['report', '--db', db, '--bootstrap', '0', '--format', 'json']);
     assert.equal(md.code, 0, md.stderr);
-    const { analysis: a, simulation: s } = JSON.parse(json.stdout);
+    const { analysis: a, simulation: s, reconcile: rec } = JSON.parse(json.stdout);
     type Model = { model: string; requests: number; demand: number };
     const used = new Map<string, number>(
       a.supplyVsUse.models.filter((m: Model) => m.requests > 0).map((m: Model) => [m.model, m.demand]),
@@ -57,8 +57,16 @@ describe('ai-ping report', () => {
       `how long superseded versions keep traffic (${a.versionInertia.lines.length} line(s)); ` +
       `whether listing breadth follows use (${a.supplyVsUse.models.length} models); ` +
       `how providers differ for ${major.length} model(s) with requests (${major[0].model}: ${major[0].providers.length} providers); ` +
+      `whether list prices describe the bills (${n(rec.overall.priced)} requests compared); ` +
       `what routing would have saved (${n(s.policies[0].requests)} of ${n(s.requests)} requests compared)**`;
-    assert.equal(md.stdout.split('\n')[4], expected);
+    assert.equal(md.stdout.split('\n')[5], expected);
+    // the demo bills at list prices: no gap
+    const billed = Number(rec.overall.billedCost.toPrecision(6));
+    assert.equal(
+      md.stdout.split('\n')[4],
+      `- **bills vs list: billed ${billed} CNY, list ${billed} CNY (0.00%; median per-request error 0.00%) ` +
+        `over ${n(rec.overall.priced)} of ${n(rec.overall.requests)} requests**`,
+    );
     assert.doesNotMatch(md.stdout, /it cannot answer/);
   });
 

@@ -129,7 +129,12 @@ describe('bad rows are rejected with file, row, field and reason; good rows land
     ['non-numeric-tokens.csv', 1, 'output_tokens', /'many' is not a number/],
     ['bad-timestamp.csv', 1, 'ts', /'yesterday at noon' is not a timestamp/],
     ['timestamp-out-of-range.csv', 1, 'ts', /outside 1970-01-01 \.\. 2099-12-31/],
-    ['unknown-status.csv', 1, 'status', /'maybe' is not a known value \(expected ok or error\)/],
+    [
+      'unknown-status.csv',
+      1,
+      'status',
+      /'maybe' is not a known value \(expected ok, success, succeeded, error, failed, failure or an HTTP status code/,
+    ],
     ['missing-value.csv', 1, 'model', /missing required value/],
     ['cached-exceeds-input.csv', 1, 'cached_tokens', /6 exceeds input_tokens 5/],
     ['bad-bool.csv', 1, 'ok', /'maybe' is not true\/false/],
@@ -191,7 +196,8 @@ describe('bad rows are rejected with file, row, field and reason; good rows land
       assert.equal(
         r!.reason,
         "ts: 'never' is not a timestamp; model: missing required value; input_tokens: '-1' is negative; " +
-          "output_tokens: 'x' is not a number; status: 'odd' is not a known value (expected ok or error)",
+          "output_tokens: 'x' is not a number; status: 'odd' is not a known value " +
+          '(expected ok, success, succeeded, error, failed, failure or an HTTP status code 2xx, 4xx or 5xx)',
       );
     });
   });
@@ -279,7 +285,7 @@ describe('column mapping', () => {
     await withMemory(async (s) => {
       await assert.rejects(
         ingestFiles(s, [fx('requests.csv')], { map: { input_tokens: 'nope' } }),
-        /requests\.csv: --map input_tokens=nope: the file has no column 'nope'/,
+        /requests\.csv: --map input_tokens=nope: the file has no column or field 'nope'; closest: /,
       );
     });
   });

@@ -1,7 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpErrorType, httpStatus, textErrorType } from '../../src/ingest/presets/gateway-fields.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { httpErrorType, httpStatus, textErrorType, unwrapData } from '../../src/ingest/presets/gateway-fields.js';
+import { openSource } from '../../src/ingest/stage.js';
 import { Store } from '../../src/store/db.js';
+import { tmpDir } from '../helpers.js';
 
 async function evaluate(
   expr: (x: string) => string,
@@ -87,6 +91,46 @@ describe('error types shared by the gateway presets', () => {
       'server',
       null,
       null,
+    ]);
+  });
+});
+
+describe('API pages shared by the gateway presets', () => {
+  async function records(lines: string[]): Promise<unknown[]> {
+    const file = path.join(tmpDir(), 'pages.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const s = await Store.open(':memory:', { init: false });
+    try {
+      const src = await unwrapData(
+        s,
+        await openSource(s, { path: file, format: 'json', partitions: {} }),
+        'id',
+        'pages',
+      );
+      return await s.all(`SELECT __row, id FROM ${src.relation} ORDER BY __row`, src.params);
+    } finally {
+      s.close();
+    }
+  }
+
+  test('{data: [...]} pages, one per line: their records, numbered through the file', async () => {
+    assert.deepEqual(
+      await records([
+        '{"data": [{"id": "a"}, {"id": "b"}], "meta": {"page": 1}}',
+        '{"data": [{"id": "c"}], "meta": {"page": 2}}',
+      ]),
+      [
+        { __row: 1, id: 'a' },
+        { __row: 2, id: 'b' },
+        { __row: 3, id: 'c' },
+      ],
+    );
+  });
+
+  test('records that are not wrapped are read as they are', async () => {
+    assert.deepEqual(await records(['{"id": "a", "data": [{"x": 1}]}', '{"id": "b", "data": []}']), [
+      { __row: 1, id: 'a' },
+      { __row: 2, id: 'b' },
     ]);
   });
 });

@@ -101,3 +101,17 @@ export function ingestCli(
   const files = r.code === 0 ? (JSON.parse(r.stdout) as { files: (Counts & { file: string })[] }).files : [];
   return { code: r.code, files, stderr: r.stderr, db };
 }
+
+/** The warnings a preset gives about each file, ingested into a fresh in-memory store. */
+export async function ingestWarnings(
+  preset: string,
+  files: string[],
+  set: Record<string, string> = {},
+): Promise<string[][]> {
+  const s = await Store.open(':memory:');
+  try {
+    return (await ingestFiles(s, files, { preset: PRESETS[preset], set })).map((f) => f.warnings ?? []);
+  } finally {
+    s.close();
+  }
+}

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { fixtures, query, tmpDir } from '../helpers.js';
@@ -9,12 +9,12 @@ import { assertIdempotent, ingestCli, rejects, requestRow, rows, withIngest } fr
 const PRESET = 'helicone';
 // @helicone/export JSONL: the records of POST /v1/request/query-clickhouse; see the README beside it.
 const file = path.join(fixtures, 'presets', PRESET, 'requests.jsonl');
-const id = (n: string) => `9b2f4e10-1c3a-4d5e-8f70-00000000000${n}`;
+const id = (n: string) => `9b2f4e10-1c3a-4d5e-8f70-${n.padStart(12, '0')}`;
 
 describe('helicone preset', () => {
-  test('8 records read: 7 accepted, the 200 without usage rejected', async () => {
+  test('10 records read: 9 accepted, the 200 without usage rejected', async () => {
     await withIngest(PRESET, [file], async (s, c) => {
-      assert.deepEqual(c, [{ kind: 'requests', read: 8, accepted: 7, duplicates: 0, rejected: 1 }]);
+      assert.deepEqual(c, [{ kind: 'requests', read: 10, accepted: 9, duplicates: 0, rejected: 1 }]);
       assert.deepEqual(await rejects(s), [
         {
           kind: 'requests',
@@ -35,8 +35,9 @@ describe('helicone preset', () => {
         provider: 'TOGETHER', // provider, as Helicone names it
         task: null,
         app: null,
+        session: null,
         input_tokens: 900, // prompt_tokens 900 + prompt_cache_read_tokens 0 + prompt_cache_write_tokens 0
-        output_tokens: 260, // completion_tokens
+        output_tokens: 260, // completion_tokens 260 + no reasoning_tokens
         cached_tokens: 0, // prompt_cache_read_tokens
         cache_write_tokens: 0, // prompt_cache_write_tokens
         ttft_ms: 410, // time_to_first_token (ms)
@@ -56,6 +57,38 @@ describe('helicone preset', () => {
       // Helicone prices prompt_tokens as fresh tokens and cache reads separately: 300 + 1700 = 2000.
       assert.deepEqual([r.provider, r.input_tokens, r.cached_tokens, r.output_tokens], ['DEEPINFRA', 2000, 1700, 420]);
     });
+  });
+
+  test('reasoning tokens are output tokens: Helicone keeps them apart from completion_tokens', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      const r = await requestRow(s, id('9'));
+      // deepseek-reasoner: completion_tokens 420 + reasoning_tokens 1650 = 2070
+      assert.deepEqual([r.model, r.input_tokens, r.output_tokens], ['deepseek-reasoner', 1200, 2070]);
+    });
+  });
+
+  test('cache writes are prompt tokens on top of prompt_tokens, kept as cache_write_tokens', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      const r = await requestRow(s, id('10'));
+      // prompt_tokens 40 (fresh) + prompt_cache_read_tokens 3000 + prompt_cache_write_tokens 2000 = 5040
+      assert.deepEqual(
+        [r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens],
+        [5040, 3000, 2000, 300],
+      );
+    });
+  });
+
+  test("the export tool's JSON (no --limit: the array ends with a trailing comma) gives the same requests", async () => {
+    const json = path.join(fixtures, 'presets', PRESET, 'output.json');
+    assert.match(readFileSync(json, 'utf8'), /\},\n\]\n$/);
+    const some = `SELECT * EXCLUDE (ingest_id) FROM requests WHERE request_id IN ('${id('1')}', '${id('3')}', '${id('9')}') ORDER BY request_id`;
+    const fromJsonl = await withIngest(PRESET, [file], (s) => rows(s, some));
+    const fromJson = await withIngest(PRESET, [json], async (s, c) => {
+      assert.deepEqual(c, [{ kind: 'requests', read: 3, accepted: 3, duplicates: 0, rejected: 0 }]);
+      return rows(s, some);
+    });
+    assert.equal(fromJson.length, 3);
+    assert.deepEqual(fromJson, fromJsonl);
   });
 
   test('failed requests: status from the HTTP code, zero tokens when none were logged', async () => {
@@ -148,11 +181,11 @@ describe('helicone preset', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
       r.files.map((f) => [path.basename(f.file), f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
-      [['requests.jsonl', 'requests', 8, 7, 0, 1]],
+      [['requests.jsonl', 'requests', 10, 9, 0, 1]],
     );
     assert.match(r.stderr, /requests\.jsonl: row 6: input_tokens: missing required value/);
     const [t] = await query<{ cost: number }>(r.db, 'SELECT sum(cost) AS cost FROM requests');
-    // 0.000602 + 0.00019 + 0 + 0 + 0.000602 + 0.00184 + 0
-    assert.ok(Math.abs(t.cost - 0.003234) < 1e-12);
+    // 0.000602 + 0.00019 + 0 + 0 + 0.000602 + 0.00184 + 0 + 0.005193 + 0.01302
+    assert.ok(Math.abs(t.cost - 0.021447) < 1e-12);
   });
 });

@@ -5,16 +5,28 @@ import path from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { Store } from '../../src/store/db.js';
 import { fixtures, query, tmpDir } from '../helpers.js';
-import { assertIdempotent, ingestCli, rejects, requestRow, rows, withIngest } from './gateway-helpers.js';
+import {
+  assertIdempotent,
+  ingestCli,
+  ingestWarnings,
+  rejects,
+  requestRow,
+  rows,
+  withIngest,
+} from './gateway-helpers.js';
 
 const PRESET = 'litellm-spend-logs';
 // A Postgres CSV export of LiteLLM_SpendLogs (columns as in BerriAI/litellm schema.prisma); see the README beside it.
 const file = path.join(fixtures, 'presets', PRESET, 'spend-logs.csv');
+// A page of the admin UI's GET /spend/logs/ui: {"data": [...], "total": n, ...}.
+const uiPage = path.join(fixtures, 'presets', PRESET, 'spend-logs-ui.json');
+const CACHE_HIT_WARNING =
+  '1 LiteLLM response-cache hit(s) (cache_hit True) not stored: LiteLLM answered them from its own cache, so no provider served them and they cost nothing';
 const id = (n: string) => `chatcmpl-3f1c2a7e-5b1d-4c7e-9a52-0c1f3e2d${n}`;
 const failedId = (n: string) => `5b2e8c1d-6f0a-4d3b-8e7c-1a2b3c4d${n}`;
 
 describe('litellm-spend-logs preset', () => {
-  test('10 rows read: 9 accepted, the request never routed to a provider rejected', async () => {
+  test('11 rows: the response-cache hit left out; of 10 read, 9 accepted, the request never routed to a provider rejected', async () => {
     await withIngest(PRESET, [file], async (s, c) => {
       assert.deepEqual(c, [{ kind: 'requests', read: 10, accepted: 9, duplicates: 0, rejected: 1 }]);
       // Row 8 is the call LiteLLM refused before routing (invalid model): custom_llm_provider is empty.
@@ -33,6 +45,7 @@ describe('litellm-spend-logs preset', () => {
         provider: 'together_ai', // custom_llm_provider
         task: null,
         app: null,
+        session: null,
         input_tokens: 1200, // prompt_tokens
         output_tokens: 350, // completion_tokens
         cached_tokens: 0, // metadata.usage_object.prompt_tokens_details.cached_tokens
@@ -119,10 +132,21 @@ describe('litellm-spend-logs preset', () => {
     });
   });
 
-  test("a hit in LiteLLM's response cache keeps its tokens, not the cache's times", async () => {
+  test("a hit in LiteLLM's response cache is no provider request: not stored, counted in a warning", async () => {
     await withIngest(PRESET, [file], async (s) => {
-      const r = await requestRow(s, `${id('0001')}_cache_hit1759277100.512`);
-      assert.deepEqual([r.input_tokens, r.output_tokens, r.cost, r.ttft_ms, r.latency_ms], [1200, 350, 0, null, null]);
+      assert.deepEqual(await rows(s, "SELECT request_id FROM requests WHERE request_id LIKE '%_cache_hit%'"), []);
+    });
+    assert.deepEqual(await ingestWarnings(PRESET, [file]), [[CACHE_HIT_WARNING]]);
+  });
+
+  test('prompt-cache writes: cache_write_tokens from the usage object, part of prompt_tokens', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      const r = await requestRow(s, id('0011'));
+      // Anthropic via LiteLLM: prompt_tokens 5040 = 40 fresh + cache_read_input_tokens 3000 + cache_creation_input_tokens 2000
+      assert.deepEqual(
+        [r.provider, r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, r.ttft_ms],
+        ['anthropic', 5040, 3000, 2000, 300, 1100],
+      );
     });
   });
 
@@ -145,10 +169,10 @@ describe('litellm-spend-logs preset', () => {
         s,
         'SELECT sum(cost) AS cost, sum(input_tokens) AS input, sum(output_tokens) AS output FROM requests',
       );
-      // spend: 0.000868 + 0.0012 + 0.00032 + 0 (cache hit) + 0.00035 + 0.00016 (failures cost 0)
-      assert.ok(Math.abs((t.cost as number) - 0.002898) < 1e-12);
-      assert.equal(t.input, 1200 + 2048 + 800 + 1200 + 300 + 1000);
-      assert.equal(t.output, 350 + 120 + 400 + 350 + 500 + 200);
+      // spend: 0.000868 + 0.0012 + 0.00032 + 0.00035 + 0.00016 + 0.01302 (failures cost 0; the cache hit is not stored)
+      assert.ok(Math.abs((t.cost as number) - 0.015918) < 1e-12);
+      assert.equal(t.input, 1200 + 2048 + 800 + 300 + 1000 + 5040);
+      assert.equal(t.output, 350 + 120 + 400 + 500 + 200 + 300);
     });
   });
 
@@ -169,6 +193,20 @@ describe('litellm-spend-logs preset', () => {
     const fromJson = await withIngest(PRESET, [json], (st) => rows(st, all));
     assert.equal(fromCsv.length, 9);
     assert.deepEqual(fromJson, fromCsv);
+  });
+
+  test("the admin UI's /spend/logs/ui page ({data, total}) gives the same requests", async () => {
+    const ids = [id('0001'), id('0006'), id('0011')];
+    const some = `SELECT * EXCLUDE (ingest_id) FROM requests WHERE request_id IN (${ids.map((i) => `'${i}'`).join(', ')}) ORDER BY request_id`;
+    const fromCsv = await withIngest(PRESET, [file], (st) => rows(st, some));
+    const fromUi = await withIngest(PRESET, [uiPage], async (st, c) => {
+      // 4 records, one a response-cache hit
+      assert.deepEqual(c, [{ kind: 'requests', read: 3, accepted: 3, duplicates: 0, rejected: 0 }]);
+      return rows(st, some);
+    });
+    assert.equal(fromUi.length, 3);
+    assert.deepEqual(fromUi, fromCsv);
+    assert.deepEqual(await ingestWarnings(PRESET, [uiPage]), [[CACHE_HIT_WARNING]]);
   });
 
   test('idempotent: ingesting the file twice adds nothing', async () => {
@@ -194,6 +232,7 @@ describe('litellm-spend-logs preset', () => {
       [['spend-logs.csv', 'requests', 10, 9, 0, 1]],
     );
     assert.match(r.stderr, /spend-logs\.csv: row 8: provider: missing required value/);
+    assert.ok(r.stderr.includes(`spend-logs.csv: ${CACHE_HIT_WARNING}`), r.stderr);
     const [n] = await query<{ n: number; usd: number }>(
       r.db,
       "SELECT count(*) AS n, count(*) FILTER (WHERE currency = 'USD') AS usd FROM requests",

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { fixtures, query, tmpDir } from '../helpers.js';
-import { assertIdempotent, ingestCli, rejects, requestRow, rows, withIngest } from './gateway-helpers.js';
+import type { Store } from '../../src/store/db.js';
+import { assertIdempotent, ingestCli, rejects, rows, withIngest } from './gateway-helpers.js';
 
 const PRESET = 'openrouter-generations';
 // GET /api/v1/generation responses ({"data": …}), one per line; see the README beside it.
@@ -13,16 +14,29 @@ const G1 = 'gen-1759276800-Qm3kR8vTzL1pXa9bC2dE';
 const G2 = 'gen-1759276860-Wn7hJ2sKq4LmZx8vB1cF';
 const G3 = 'gen-1759276920-Tp5gH9dRw2NbYc6xA3eG';
 const G5 = 'gen-1759277040-Zc2vN7bMx5KsPq4wE8uJ';
+const CANCELLED = 'gen-1759277280-Cn5vR2kWq8TzLp3xYb6N';
+const BYOK = 'gen-1759277340-By7kQ4mWs1VxRt9zLc2P';
+const NOVITA = 'gen-1759277400-Lt3hV8nPq5WcZx2mKd7R';
 
 const ALL_REQUESTS = 'SELECT * EXCLUDE (ingest_id) FROM requests ORDER BY request_id';
 const ALL_LATENCY = 'SELECT * EXCLUDE (ingest_id, row_key) FROM latency ORDER BY ts, provider, model';
 
+// The canonical columns of a request (SPEC "Canonical input tables" and cache writes).
+const REQUEST_COLUMNS = `request_id, ts, model, provider, task, app, input_tokens, output_tokens, cached_tokens,
+  cache_write_tokens, ttft_ms, latency_ms, status, error_type, features, cost, currency`;
+
+async function request(s: Store, id: string): Promise<Record<string, unknown>> {
+  const [r] = await rows(s, `SELECT ${REQUEST_COLUMNS} FROM requests WHERE request_id = $1`, [id]);
+  assert.ok(r, `request ${id} is stored`);
+  return r;
+}
+
 describe('openrouter-generations preset', () => {
-  test('one file, two tables: 8 generations (7 accepted) and 11 provider attempts (10 accepted)', async () => {
+  test('one file, two tables: 11 generations (10 accepted) and 14 provider attempts (13 accepted)', async () => {
     await withIngest(PRESET, [file], async (s, c) => {
       assert.deepEqual(c, [
-        { kind: 'requests', read: 8, accepted: 7, duplicates: 0, rejected: 1 },
-        { kind: 'latency', read: 11, accepted: 10, duplicates: 0, rejected: 1 },
+        { kind: 'requests', read: 11, accepted: 10, duplicates: 0, rejected: 1 },
+        { kind: 'latency', read: 14, accepted: 13, duplicates: 0, rejected: 1 },
       ]);
       assert.deepEqual(await rejects(s), [
         // line 8: stopped before any provider (moderation): no provider_name, no provider_responses
@@ -34,7 +48,7 @@ describe('openrouter-generations preset', () => {
 
   test('a streamed generation, every canonical value of its request and of its attempt', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      assert.deepEqual(await requestRow(s, G1), {
+      assert.deepEqual(await request(s, G1), {
         request_id: G1, // id
         ts: '2025-10-01T00:00:00.000Z', // created_at 2025-10-01T00:00:00.000000+00:00
         model: 'deepseek/deepseek-v3.2', // model
@@ -74,7 +88,7 @@ describe('openrouter-generations preset', () => {
 
   test('retried through fallback providers: one request, three attempts, the failures typed by HTTP status', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      const r = await requestRow(s, G2);
+      const r = await request(s, G2);
       assert.deepEqual([r.provider, r.status, r.ttft_ms, r.latency_ms], ['DeepInfra', 'ok', 640, 2640]);
       assert.deepEqual(
         await rows(
@@ -92,7 +106,8 @@ describe('openrouter-generations preset', () => {
 
   test('per-provider error rates come from the attempts', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      // Hand-counted from provider_responses: Together 429 + 503, Fireworks 502, Chutes 500, SiliconFlow 408, Groq 429.
+      // Hand-counted from provider_responses: Together 429 + 503, Fireworks 502, Chutes 500, SiliconFlow 408, Groq 429;
+      // DeepInfra and Novita served every attempt they got (lines 1, 2, 9, 10 and 3, 11).
       assert.deepEqual(
         await rows(
           s,
@@ -102,10 +117,10 @@ describe('openrouter-generations preset', () => {
         [
           { provider: 'Cerebras', attempts: 1, ok: 1 },
           { provider: 'Chutes', attempts: 1, ok: 0 },
-          { provider: 'DeepInfra', attempts: 2, ok: 2 },
+          { provider: 'DeepInfra', attempts: 4, ok: 4 },
           { provider: 'Fireworks', attempts: 1, ok: 0 },
           { provider: 'Groq', attempts: 1, ok: 0 },
-          { provider: 'Novita', attempts: 1, ok: 1 },
+          { provider: 'Novita', attempts: 2, ok: 2 },
           { provider: 'SiliconFlow', attempts: 1, ok: 0 },
           { provider: 'Together', attempts: 2, ok: 0 },
         ],
@@ -115,7 +130,7 @@ describe('openrouter-generations preset', () => {
 
   test('cached prompt tokens, tool calls, and a fallback to another model', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      const r = await requestRow(s, G3);
+      const r = await request(s, G3);
       // not streamed, finish_reason tool_calls; native_tokens_cached 1024 of 3000
       assert.deepEqual([r.features, r.input_tokens, r.cached_tokens, r.output_tokens], ['tools', 3000, 1024, 1000]);
       assert.deepEqual(
@@ -135,7 +150,7 @@ describe('openrouter-generations preset', () => {
 
   test('every attempt failed: an error request on the last provider tried, with zero tokens', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      const r = await requestRow(s, G5);
+      const r = await request(s, G5);
       // attempts: Chutes 500, then SiliconFlow 408 (timeout); no provider_name, no usage
       assert.deepEqual(
         [r.provider, r.status, r.error_type, r.input_tokens, r.output_tokens, r.ttft_ms, r.latency_ms],
@@ -146,10 +161,113 @@ describe('openrouter-generations preset', () => {
 
   test('a generation without provider_responses is a request without attempts', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      const r = await requestRow(s, 'gen-1759276980-Ld8fS3gXv6QaWe1rT9yH');
+      const r = await request(s, 'gen-1759276980-Ld8fS3gXv6QaWe1rT9yH');
       assert.deepEqual([r.provider, r.cached_tokens, r.ttft_ms, r.latency_ms], ['Groq', null, 700, 2100]);
       const [n] = await rows(s, "SELECT count(*) AS n FROM latency WHERE ts = '2025-10-01 00:03:00'");
       assert.equal(n.n, 0);
+    });
+  });
+
+  test('a cancelled generation is an error of type cancelled, its billed tokens and cost kept', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      // line 9: cancelled true, finish_reason null, its one attempt answered 200
+      assert.deepEqual(await request(s, CANCELLED), {
+        request_id: CANCELLED,
+        ts: '2025-10-01T00:08:00.000Z',
+        model: 'meta-llama/llama-4-scout-17b-16e-instruct',
+        provider: 'DeepInfra',
+        task: null,
+        app: null,
+        input_tokens: 64, // native_tokens_prompt
+        output_tokens: 98, // native_tokens_completion, generated before the abort
+        cached_tokens: 0,
+        cache_write_tokens: null,
+        ttft_ms: 1016, // latency
+        latency_ms: 2940, // generation_time, until the abort
+        status: 'error', // cancelled: true
+        error_type: 'cancelled',
+        features: 'stream',
+        cost: 0.00003452, // total_cost: billed all the same
+        currency: 'USD',
+      });
+      // The provider did not fail: its attempt stays ok.
+      assert.deepEqual(await rows(s, "SELECT provider, ok, error_type FROM latency WHERE ts = '2025-10-01 00:08:00'"), [
+        { provider: 'DeepInfra', ok: true, error_type: null },
+      ]);
+    });
+  });
+
+  test("a BYOK generation costs what the provider charged, not OpenRouter's fee", async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      // line 10: is_byok true, upstream_inference_cost 0.000726, total_cost 0.0000363 (5% fee)
+      const r = await request(s, BYOK);
+      assert.deepEqual([r.provider, r.status, r.cost, r.currency], ['DeepInfra', 'ok', 0.000726, 'USD']);
+    });
+  });
+
+  test('a BYOK generation without upstream_inference_cost has no cost, not the fee', async () => {
+    const one = path.join(tmpDir(), 'byok.jsonl');
+    writeFileSync(
+      one,
+      JSON.stringify({
+        id: 'g-byok',
+        created_at: '2025-10-02T00:00:00Z',
+        model: 'deepseek/deepseek-v3.2',
+        provider_name: 'DeepInfra',
+        native_tokens_prompt: 100,
+        native_tokens_completion: 10,
+        total_cost: 0.000002,
+        upstream_inference_cost: null,
+        is_byok: true,
+      }) + '\n',
+    );
+    await withIngest(PRESET, [one], async (s) => {
+      assert.equal((await request(s, 'g-byok')).cost, null);
+    });
+  });
+
+  test('the request and its serving attempt share TTFT, latency and TPS: the generation latency is the TTFT', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      // line 11: generation latency 10941, its one attempt's latency 9155 (first response, not first token),
+      // generation_time 12615, 52 native completion tokens, 1600 of 88813 prompt tokens read from the cache
+      assert.deepEqual(await request(s, NOVITA), {
+        request_id: NOVITA,
+        ts: '2025-10-01T00:10:00.000Z',
+        model: 'deepseek/deepseek-chat-v3-0324',
+        provider: 'Novita',
+        task: null,
+        app: null,
+        input_tokens: 88813, // native_tokens_prompt, the cached ones included
+        output_tokens: 52,
+        cached_tokens: 1600, // native_tokens_cached: cache reads
+        cache_write_tokens: null, // the generation record has no cache-write count
+        ttft_ms: 10941,
+        latency_ms: 12615,
+        status: 'ok',
+        error_type: null,
+        features: 'stream,tools',
+        cost: 0.02382175, // total_cost, net of the 0.000216 cache discount
+        currency: 'USD',
+      });
+      const [attempt] = await rows(
+        s,
+        "SELECT provider, ok, ttft_ms, latency_ms, tps FROM latency WHERE ts = '2025-10-01 00:10:00'",
+      );
+      assert.deepEqual(attempt, { provider: 'Novita', ok: true, ttft_ms: 10941, latency_ms: 12615, tps: 52 / 1.674 });
+      // Every served request agrees with its 2xx attempt, TPS computed from the request as the spec defines it.
+      const pairs = await rows(
+        s,
+        `SELECT r.request_id, r.ttft_ms AS r_ttft, l.ttft_ms AS l_ttft, r.latency_ms AS r_latency, l.latency_ms AS l_latency,
+           r.output_tokens / ((r.latency_ms - r.ttft_ms) / 1000.0) AS r_tps, l.tps AS l_tps
+         FROM requests r JOIN latency l ON l.ts = r.ts AND l.provider = r.provider AND l.ok
+         ORDER BY r.request_id`,
+      );
+      assert.equal(pairs.length, 7);
+      for (const p of pairs) {
+        assert.equal(p.l_ttft, p.r_ttft, `${p.request_id}: TTFT`);
+        assert.equal(p.l_latency, p.r_latency, `${p.request_id}: latency`);
+        assert.ok(Math.abs((p.l_tps as number) - (p.r_tps as number)) < 1e-9, `${p.request_id}: TPS`);
+      }
     });
   });
 
@@ -169,8 +287,8 @@ describe('openrouter-generations preset', () => {
         requests: await rows(s, ALL_REQUESTS),
         latency: await rows(s, ALL_LATENCY),
       }));
-      assert.equal(expected.requests.length, 7);
-      assert.equal(expected.latency.length, 10);
+      assert.equal(expected.requests.length, 10);
+      assert.equal(expected.latency.length, 13);
     });
     for (const name of Object.keys(layouts)) {
       test(name, async () => {
@@ -178,8 +296,8 @@ describe('openrouter-generations preset', () => {
           assert.deepEqual(
             c.map((x) => [x.kind, x.read, x.accepted, x.rejected]),
             [
-              ['requests', 8, 7, 1],
-              ['latency', 11, 10, 1],
+              ['requests', 11, 10, 1],
+              ['latency', 14, 13, 1],
             ],
           );
           assert.deepEqual({ requests: await rows(s, ALL_REQUESTS), latency: await rows(s, ALL_LATENCY) }, expected);
@@ -249,14 +367,14 @@ describe('openrouter-generations preset', () => {
     assert.deepEqual(
       r.files.map((f) => [path.basename(f.file), f.kind, f.read, f.accepted, f.duplicates, f.rejected]),
       [
-        ['generations.jsonl', 'requests', 8, 7, 0, 1],
-        ['generations.jsonl', 'latency', 11, 10, 0, 1],
+        ['generations.jsonl', 'requests', 11, 10, 0, 1],
+        ['generations.jsonl', 'latency', 14, 13, 0, 1],
       ],
     );
     const [n] = await query<{ requests: number; latency: number }>(
       r.db,
       'SELECT (SELECT count(*) FROM requests) AS requests, (SELECT count(*) FROM latency) AS latency',
     );
-    assert.deepEqual(n, { requests: 7, latency: 10 });
+    assert.deepEqual(n, { requests: 10, latency: 13 });
   });
 });

@@ -92,6 +92,7 @@ test('report csv: the gates, raw, when there are gates; else the routing table, 
   const result: ReportResult = {
     analysis: {} as ReportResult['analysis'],
     simulation: simulation(),
+    reconciliation: {} as ReportResult['reconciliation'],
     prices: { first: null, last: null, staleDays: null },
     figures: {} as ReportResult['figures'],
     gates: [{ ...parseGate('savingsPct < 40'), actual: 35.9567901375, failed: true }],

@@ -41,6 +41,7 @@ export function simulation(): SimulateResult {
     window: '1h',
     state: 'windowed',
     marketAt: null,
+    prices: 'list',
     requests: 1020,
     policies: [
       policy({

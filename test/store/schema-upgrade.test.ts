@@ -15,13 +15,17 @@ test('a database of schema 1: readers ask for an ingest, which adds the new colu
   await s.run('ALTER TABLE prices DROP COLUMN cache_write_price');
   await s.run('ALTER TABLE prices DROP COLUMN tier_min_input_tokens');
   await s.run('ALTER TABLE requests DROP COLUMN cache_write_tokens');
+  await s.run('ALTER TABLE requests DROP COLUMN session');
   await s.run('DROP TABLE provider_catalog');
+  await s.run('DROP TABLE billed_prices');
   await s.run("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
   s.close();
 
   await assert.rejects(
     Store.open(db, { readOnly: true }),
-    /written by an earlier ai-ping \(schema 1, now 2\); any 'ai-ping ingest --db .*' upgrades it in place/,
+    new RegExp(
+      `written by an earlier ai-ping \\(schema 1, now ${SCHEMA_VERSION}\\); any 'ai-ping ingest --db .*' upgrades it in place`,
+    ),
   );
   const w = await Store.open(db);
   try {
@@ -32,6 +36,8 @@ test('a database of schema 1: readers ask for an ingest, which adds the new colu
     assert.equal(row!.cache_write_price, null);
     assert.equal(row!.tier_min_input_tokens, null);
     assert.equal((await w.one<{ n: number }>('SELECT count(*) AS n FROM provider_catalog'))!.n, 0);
+    assert.equal((await w.one<{ n: number }>('SELECT count(*) AS n FROM billed_prices'))!.n, 0);
+    assert.equal((await w.one<{ n: number }>('SELECT count(session) AS n FROM requests'))!.n, 0);
   } finally {
     w.close();
   }

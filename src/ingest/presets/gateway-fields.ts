@@ -1,14 +1,16 @@
 /**
  * SQL fragments shared by the gateway and observability presets (LiteLLM,
  * OpenRouter, Helicone, Langfuse): finding a field among its documented
- * spellings, reading nested JSON, parsing timestamps, and mapping HTTP status
- * codes and error texts onto canonical error types. Identifiers go through
+ * spellings, reading nested JSON, parsing timestamps, unwrapping API pages, and
+ * mapping HTTP status codes and error texts onto canonical error types. Identifiers go through
  * `quotedIdentifier`; the only literals are this module's own constants.
  */
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
-import type { StagedColumn } from '../stage.js';
+import type { Store } from '../../store/db.js';
+import type { Source, StagedColumn } from '../stage.js';
 import { findColumn } from '../validate.js';
+import { stageTable } from './relations.js';
 
 /** Trimmed text of any typed value, NULL when empty: validation then parses it and names what is wrong. */
 export function text(expr: string): string {
@@ -152,4 +154,26 @@ export function textErrorType(expr: string): string {
     ['bad.?request|invalid|unprocessable|not.?found|\\b400\\b|\\b404\\b|\\b422\\b', 'bad_request'],
   ];
   return `CASE ${rules.map(([re, type]) => `WHEN regexp_matches(${t}, ${quotedString(re)}) THEN ${quotedString(type)}`).join(' ')} END`;
+}
+
+/**
+ * The records of a file whose rows may be API pages wrapping them in a `data` list
+ * (`{"data": [...], "meta": {...}}`, one page per file or per line): one row per record,
+ * numbered through the file (page, then position). A file whose rows are the records
+ * (they have `marker`), or that holds no list of objects in `data`, is returned as it is.
+ */
+export async function unwrapData(store: Store, raw: Source, marker: string, name: string): Promise<Source> {
+  const f = new Fields(raw.columns);
+  const data = f.find('data');
+  // A list of objects is STRUCT(...)[]; a list type also starts with STRUCT, hence the suffix.
+  if (f.has(marker) || !data || !/^STRUCT.*\[\]$/.test(data.type)) return raw;
+  const list = `p.${quotedIdentifier(data.name)}`;
+  return stageTable(
+    store,
+    name,
+    `SELECT __row, unnest(r) FROM (
+       SELECT row_number() OVER (ORDER BY page, i) AS __row, r
+       FROM (SELECT p.__row AS page, unnest(${list}) AS r, generate_subscripts(${list}, 1) AS i FROM ${raw.relation} p))`,
+    raw.params,
+  );
 }

@@ -4,18 +4,67 @@
  * `POST /v1/request/query-clickhouse` (Helicone `getRequestsClickhouse`), one
  * per request.
  */
-import { openSource } from '../stage.js';
+import { closeSync, copyFileSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { InputError } from '../../errors.js';
+import type { Store } from '../../store/db.js';
+import type { SourceFile } from '../sources.js';
+import { openSource, type Source } from '../stage.js';
 import { Fields, httpErrorType, httpStatus, msBetween } from './gateway-fields.js';
 import { derive, type Preset } from './relations.js';
 
 /** Helicone's `cache_reference_id` of a request that was not served from its cache. */
 const NO_CACHE_REFERENCE = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * A copy of `file` with the comma after its last array element blanked, or undefined when the file
+ * does not end that way. The export tool's JSON format writes `,\n` after every record unless
+ * `--limit` is reached, then `]`: an export without `--limit` ends with `},\n]`.
+ */
+function withoutTrailingComma(file: string): string | undefined {
+  const fd = openSync(file, 'r');
+  let at: number;
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 4096));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const m = /\}\s*,\s*\]\s*$/.exec(tail.toString('latin1'));
+    if (!m) return undefined;
+    at = size - tail.length + m.index + m[0].indexOf(',');
+  } finally {
+    closeSync(fd);
+  }
+  const copy = path.join(mkdtempSync(path.join(tmpdir(), 'ai-ping-helicone-')), path.basename(file));
+  copyFileSync(file, copy);
+  const out = openSync(copy, 'r+');
+  try {
+    writeSync(out, ' ', at);
+  } finally {
+    closeSync(out);
+  }
+  return copy;
+}
+
+/** The export's records; a JSON array ending in that trailing comma is read from a repaired copy. */
+async function openExport(store: Store, src: SourceFile): Promise<Source> {
+  const copy = src.format === 'json' ? withoutTrailingComma(src.path) : undefined;
+  if (!copy) return openSource(store, src);
+  try {
+    return await openSource(store, { ...src, path: copy });
+  } catch (e) {
+    throw e instanceof InputError ? new InputError(e.message.replaceAll(copy, src.path)) : e;
+  } finally {
+    // The records are staged into a table: the copy is not needed once they are open.
+    rmSync(path.dirname(copy), { recursive: true, force: true });
+  }
+}
+
 export const helicone: Preset = {
   name: 'helicone',
   description: 'Helicone request export (@helicone/export JSONL, JSON or CSV; query-clickhouse records) as requests',
   async open(store, src) {
-    const base = await openSource(store, src);
+    const base = await openExport(store, src);
     const f = new Fields(base.columns);
     f.require(src.path, 'a Helicone export', ['request_created_at', ['response_status', 'status']]);
     const code = `TRY_CAST(${f.number('response_status', 'status')} AS INTEGER)`;
@@ -26,6 +75,10 @@ export const helicone: Preset = {
     const prompt = f.number('prompt_tokens');
     const input = `CASE WHEN ${prompt} IS NULL THEN ${f.text('prompt_tokens')}
       ELSE CAST(${prompt} + coalesce(${f.number('prompt_cache_read_tokens')}, 0) + coalesce(${f.number('prompt_cache_write_tokens')}, 0) AS VARCHAR) END`;
+    // Helicone's completion_tokens leave out the reasoning tokens, which it keeps as reasoning_tokens.
+    const completion = f.number('completion_tokens');
+    const output = `CASE WHEN ${completion} IS NULL THEN ${f.text('completion_tokens')}
+      ELSE CAST(${completion} + coalesce(${f.number('reasoning_tokens')}, 0) AS VARCHAR) END`;
     // Failed calls carry no usage; they count as demand with zero tokens.
     const orZero = (t: string) => `CASE WHEN ${isError} THEN coalesce(${t}, '0') ELSE ${t} END`;
     const latency = `coalesce(${f.number('delay_ms', 'latency')},
@@ -37,7 +90,7 @@ export const helicone: Preset = {
       `coalesce(${f.text('model')}, ${f.text('request_model')}, ${f.text('response_model')}) AS model`,
       `${f.text('provider')} AS provider`,
       `${orZero(input)} AS input_tokens`,
-      `${orZero(f.text('completion_tokens'))} AS output_tokens`,
+      `${orZero(output)} AS output_tokens`,
       `${f.text('prompt_cache_read_tokens')} AS cached_tokens`,
       `${f.text('prompt_cache_write_tokens')} AS cache_write_tokens`,
       `CASE WHEN NOT ${cacheHit} THEN ${f.number('time_to_first_token')} END AS ttft_ms`,

@@ -9,6 +9,7 @@ import { helicone } from './helicone.js';
 import { langfuse } from './langfuse.js';
 import { litellmSpendLogs } from './litellm-spend-logs.js';
 import { openrouterGenerations } from './openrouter-generations.js';
+import { openrouterActivity } from './openrouter-activity.js';
 import { litellmPrices } from './litellm-prices.js';
 import { openrouterModels } from './openrouter-models.js';
 import { openrouterEndpoints } from './openrouter-endpoints.js';
@@ -24,6 +25,7 @@ export const PRESETS: Record<string, Preset> = {
   langfuse,
   'litellm-spend-logs': litellmSpendLogs,
   'openrouter-generations': openrouterGenerations,
+  'openrouter-activity': openrouterActivity,
   'litellm-prices': litellmPrices,
   'openrouter-models': openrouterModels,
   'openrouter-endpoints': openrouterEndpoints,

@@ -5,7 +5,8 @@
  * Each generation is a request; each element of its `provider_responses` (one
  * upstream attempt, fallbacks included) is a latency row, which is where
  * per-provider error rates come from. Provider names are OpenRouter's as written, but its `Google`
- * (Vertex AI) is stored as `Google Vertex` (see openrouter-provider.ts).
+ * (Vertex AI) is stored as `Google Vertex` (see openrouter-provider.ts). What each field means, and
+ * its source, is in fixtures/presets/openrouter-generations/README.md.
  */
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
@@ -61,7 +62,8 @@ export const openrouterGenerations: Preset = {
     const attempts = `TRY_CAST(${f.json('provider_responses')} AS JSON[])`;
     const lastCode = `TRY_CAST(json_extract_string(${attempts}[-1], '$.status') AS INTEGER)`;
     const finish = `lower(${f.text('finish_reason')})`;
-    const isError = `coalesce(${finish} = 'error' OR NOT (${lastCode} BETWEEN 200 AND 299), false)`;
+    const cancelled = `coalesce(lower(${f.text('cancelled')}) IN ('true', '1'), false)`;
+    const isError = `(${cancelled} OR coalesce(${finish} = 'error' OR NOT (${lastCode} BETWEEN 200 AND 299), false))`;
     // Native counts are what providers bill, and native_tokens_cached is one of them.
     const promptTokens = `coalesce(${f.text('native_tokens_prompt')}, ${f.text('tokens_prompt')})`;
     const completionTokens = `coalesce(${f.text('native_tokens_completion')}, ${f.text('tokens_completion')})`;
@@ -77,13 +79,16 @@ export const openrouterGenerations: Preset = {
       `${orZero(promptTokens)} AS input_tokens`,
       `${orZero(completionTokens)} AS output_tokens`,
       `${f.text('native_tokens_cached')} AS cached_tokens`,
-      // `latency` runs to the first token of the serving provider, `generation_time` to the end of its response.
+      // `latency` runs to the first token of the serving provider, `generation_time` to the end of its response;
+      // the attempt's own `latency` ends at the provider's first response, before the first token.
       `${f.number('latency')} AS ttft_ms`,
       `${f.number('generation_time')} AS latency_ms`,
       `CASE WHEN ${isError} THEN 'error' ELSE 'ok' END AS status`,
-      `CASE WHEN ${isError} THEN ${httpErrorType(lastCode)} END AS error_type`,
+      `CASE WHEN ${cancelled} THEN 'cancelled' WHEN ${isError} THEN ${httpErrorType(lastCode)} END AS error_type`,
       `NULLIF(concat_ws(',', CASE WHEN ${streamed} THEN 'stream' END, CASE WHEN ${finish} = 'tool_calls' THEN 'tools' END), '') AS features`,
-      `${f.text('total_cost')} AS cost`,
+      // BYOK: the provider billed the inference; total_cost is then only OpenRouter's fee.
+      `CASE WHEN coalesce(lower(${f.text('is_byok')}) IN ('true', '1'), false) THEN ${f.text('upstream_inference_cost')}
+        ELSE ${f.text('total_cost')} END AS cost`,
       `'USD' AS currency`,
     ];
     const requestsSource = await derive(store, gens, requests.join(',\n      '));
@@ -93,6 +98,7 @@ export const openrouterGenerations: Preset = {
         ${f.text('created_at')} AS created_at,
         ${f.text('model')} AS model,
         ${f.number('generation_time')} AS generation_time,
+        ${f.number('latency')} AS first_token,
         TRY_CAST(${promptTokens} AS DOUBLE) AS prompt_tokens,
         TRY_CAST(${completionTokens} AS DOUBLE) AS completion_tokens,
         unnest(${attempts}) AS attempt,
@@ -101,6 +107,8 @@ export const openrouterGenerations: Preset = {
     const code = `TRY_CAST(json_extract_string(a.attempt, '$.status') AS INTEGER)`;
     const ok = `(${code} BETWEEN 200 AND 299)`;
     const attemptMs = `TRY_CAST(json_extract_string(a.attempt, '$.latency') AS DOUBLE)`;
+    // The serving attempt's first token is the generation's, as on its request row.
+    const firstToken = `coalesce(a.first_token, ${attemptMs})`;
     const slug = `NULLIF(trim(json_extract_string(a.attempt, '$.model_permaslug')), '')`;
     // A dated permaslug (`qwen/qwen3-32b-04-28`) is the generation's model; another slug is a fallback model.
     const sameModel = `(${slug} IS NULL OR ${slug} = a.model OR (starts_with(${slug}, a.model || '-')
@@ -114,10 +122,10 @@ export const openrouterGenerations: Preset = {
          CASE WHEN ${sameModel} THEN a.model ELSE ${slug} END AS model,
          ${ok} AS ok,
          ${httpErrorType(code)} AS error_type,
-         CASE WHEN ${ok} THEN ${attemptMs} END AS ttft_ms,
+         CASE WHEN ${ok} THEN ${firstToken} END AS ttft_ms,
          CASE WHEN ${ok} THEN coalesce(a.generation_time, ${attemptMs}) ELSE ${attemptMs} END AS latency_ms,
-         CASE WHEN ${ok} AND a.generation_time > ${attemptMs} AND a.completion_tokens > 0
-           THEN a.completion_tokens / ((a.generation_time - ${attemptMs}) / 1000.0) END AS tps,
+         CASE WHEN ${ok} AND a.generation_time > ${firstToken} AND a.completion_tokens > 0
+           THEN a.completion_tokens / ((a.generation_time - ${firstToken}) / 1000.0) END AS tps,
          a.prompt_tokens AS input_tokens
        FROM (${perAttempt}) a`,
       gens.params,
