@@ -19,7 +19,7 @@ interface OutputOptions {
 
 /** Gate figure names, for --help (kept in sync with src/commands/gates.ts by a test). */
 export const GATE_NAMES =
-  'savingsPct, throughputGainPct, failureRate, stalePriceDays, unknownModels, rejectedRows, inertiaIndex, top1Share, gini';
+  'savingsPct, throughputGainPct, failureRate, stalePriceDays, unknownModels, rejectedRows, inertiaIndex, top1Share, gini, billingDeltaPct';
 
 const formatOption = () =>
   new Option('--format <format>', 'output format (default: table on a terminal, md when $CI is set)').choices([

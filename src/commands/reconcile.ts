@@ -100,8 +100,12 @@ const money = (v: number | null, currency: string | null) =>
         value: v,
         text: `${v.toLocaleString('en-US', { maximumSignificantDigits: 6 })}${currency ? ` ${currency}` : ''}`,
       };
-const signedPct = (v: number | null) =>
-  v === null ? null : { value: v, text: `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)}%` };
+/** +1.23% / −1.23%, signed as shown: a difference that rounds to 0.00% has no sign. */
+const signedPct = (v: number | null) => {
+  if (v === null) return null;
+  const shown = Math.abs(v).toFixed(2);
+  return { value: v, text: `${Number(shown) === 0 ? '' : v > 0 ? '+' : '−'}${shown}%` };
+};
 const price = (v: number | null) => (v === null ? null : { value: v, text: String(Number(v.toPrecision(6))) });
 
 /** The tables of reconcile, for its own output and for `report`: the fitted prices only where a fit was made. */

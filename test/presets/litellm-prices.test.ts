@@ -110,7 +110,11 @@ function expectedFromFile(file: string) {
       : key;
   };
   const features = (v: Entry) =>
-    [v.supports_function_calling === true ? 'tools' : null, v.supports_response_schema === true ? 'json_schema' : null]
+    [
+      v.supports_function_calling === true ? 'tools' : null,
+      v.supports_response_schema === true ? 'json_schema' : null,
+      v.supports_native_streaming === false ? null : 'stream',
+    ]
       .filter(Boolean)
       .join(',') || null;
   const priced = chat
@@ -304,7 +308,7 @@ describe('litellm-prices on the 2026-07-24 file', () => {
         listed_to: null,
         context_length: 163840,
         max_output_tokens: 163840,
-        features: 'tools',
+        features: 'tools,stream',
         quantization: null,
       },
     ]);
@@ -341,7 +345,7 @@ describe('litellm-prices on the 2026-07-24 file', () => {
         official: false,
         context_length: 163840,
         max_output_tokens: 163840,
-        features: 'tools',
+        features: 'tools,stream',
         input_price: 0.62,
         output_price: 1.85,
         cached_input_price: null,
@@ -353,7 +357,7 @@ describe('litellm-prices on the 2026-07-24 file', () => {
         official: false,
         context_length: 163840,
         max_output_tokens: 163840,
-        features: 'tools,json_schema',
+        features: 'tools,json_schema,stream',
         input_price: 0.56,
         output_price: 1.68,
         cached_input_price: null,
@@ -365,7 +369,7 @@ describe('litellm-prices on the 2026-07-24 file', () => {
         official: false,
         context_length: 163840,
         max_output_tokens: 32768,
-        features: 'tools',
+        features: 'tools,stream',
         input_price: 0.56,
         output_price: 1.68,
         cached_input_price: null,
@@ -802,7 +806,7 @@ describe('the sample (no last_updated)', () => {
             official: true,
             context_length: 128000,
             max_output_tokens: 10000,
-            features: 'tools,json_schema',
+            features: 'tools,json_schema,stream',
           },
           {
             provider: 'bedrock',
@@ -810,7 +814,7 @@ describe('the sample (no last_updated)', () => {
             official: false,
             context_length: null,
             max_output_tokens: null,
-            features: null,
+            features: 'stream',
           },
           {
             provider: 'github_copilot',
@@ -818,7 +822,7 @@ describe('the sample (no last_updated)', () => {
             official: false,
             context_length: 64000,
             max_output_tokens: 4096,
-            features: 'tools',
+            features: 'tools,stream',
           },
           {
             provider: 'xai',
@@ -826,7 +830,7 @@ describe('the sample (no last_updated)', () => {
             official: true,
             context_length: 2000000,
             max_output_tokens: 2000000,
-            features: 'tools,json_schema',
+            features: 'tools,json_schema,stream',
           },
         ],
       );

@@ -74,7 +74,12 @@ function expectedFromFile(file: string, day: string) {
   for (const [provider, p] of Object.entries(doc)) {
     for (const [model, m] of Object.entries(p.models)) {
       const deprecated = m.status === 'deprecated';
-      const features = [m.tool_call && 'tools', m.structured_output && 'json_schema', m.reasoning && 'reasoning']
+      const features = [
+        m.tool_call && 'tools',
+        m.structured_output && 'json_schema',
+        m.reasoning && 'reasoning',
+        'stream',
+      ]
         .filter(Boolean)
         .join(',');
       offerings.push(
@@ -192,13 +197,13 @@ describe('models-dev on the 2026-03-15 snapshot', () => {
     assert.deepEqual(rows, [
       // status "deprecated": listed [2026-03-15, 2026-03-15), so nowhere; no price row
       {
-        ...host('baseten', 'deepseek-ai/DeepSeek-V3.2', [163800, 131100], 'tools,reasoning'),
+        ...host('baseten', 'deepseek-ai/DeepSeek-V3.2', [163800, 131100], 'tools,reasoning,stream'),
         listed_to: '2026-03-15',
         ...unpriced,
         tier_min_input_tokens: null,
       },
       {
-        ...host('deepinfra', 'deepseek-ai/DeepSeek-V3.2', [163840, 64000], 'tools,reasoning'),
+        ...host('deepinfra', 'deepseek-ai/DeepSeek-V3.2', [163840, 64000], 'tools,reasoning,stream'),
         input_price: 0.26,
         output_price: 0.38,
         cached_input_price: 0.13,
@@ -206,14 +211,14 @@ describe('models-dev on the 2026-03-15 snapshot', () => {
       },
       // 0 and 0: stored, and flagged by the price sanity check
       {
-        ...host('iflowcn', 'deepseek-v3.2', [128000, 64000], 'tools'),
+        ...host('iflowcn', 'deepseek-v3.2', [128000, 64000], 'tools,stream'),
         input_price: 0,
         output_price: 0,
         cached_input_price: null,
         cache_write_price: null,
       },
       {
-        ...host('kilo', 'deepseek/deepseek-v3.2', [163840, 65536], 'tools,reasoning'),
+        ...host('kilo', 'deepseek/deepseek-v3.2', [163840, 65536], 'tools,reasoning,stream'),
         input_price: 0.25,
         output_price: 0.38,
         cached_input_price: 0.125,
@@ -221,7 +226,7 @@ describe('models-dev on the 2026-03-15 snapshot', () => {
       },
       // the float noise is in the catalogue's TOML, kept as written
       {
-        ...host('nano-gpt', 'deepseek/deepseek-v3.2', [163000, 65536], 'tools,json_schema'),
+        ...host('nano-gpt', 'deepseek/deepseek-v3.2', [163000, 65536], 'tools,json_schema,stream'),
         input_price: 0.27999999999999997,
         output_price: 0.42000000000000004,
         cached_input_price: null,
@@ -229,20 +234,20 @@ describe('models-dev on the 2026-03-15 snapshot', () => {
       },
       // limit.input 160,000 of a 163,000 window: context_length is the window
       {
-        ...host('nebius', 'deepseek-ai/DeepSeek-V3.2', [163000, 16384], 'tools,json_schema,reasoning'),
+        ...host('nebius', 'deepseek-ai/DeepSeek-V3.2', [163000, 16384], 'tools,json_schema,reasoning,stream'),
         input_price: 0.3,
         output_price: 0.45,
         cached_input_price: 0.03,
         cache_write_price: 0.375,
       },
       {
-        ...host('ollama-cloud', 'deepseek-v3.2', [163840, 65536], 'tools,reasoning'),
+        ...host('ollama-cloud', 'deepseek-v3.2', [163840, 65536], 'tools,reasoning,stream'),
         ...unpriced,
         tier_min_input_tokens: null,
       },
       // a cache-write price of 0 is kept as 0, not as "none"
       {
-        ...host('synthetic', 'hf:deepseek-ai/DeepSeek-V3.2', [162816, 8000], 'tools,json_schema,reasoning'),
+        ...host('synthetic', 'hf:deepseek-ai/DeepSeek-V3.2', [162816, 8000], 'tools,json_schema,reasoning,stream'),
         input_price: 0.27,
         output_price: 0.4,
         cached_input_price: 0.27,
@@ -399,16 +404,32 @@ describe('the sample (nine real entries of the 2026-07-01 snapshot)', () => {
            FROM offerings ORDER BY provider, model`,
         ),
         [
-          ['aihubmix', 'doubao-seed-2-0-pro', false, null, 256000, 128000, 'tools,json_schema,reasoning'],
-          ['anthropic', 'claude-3-opus-20240229', true, '2026-07-01', 200000, 4096, 'tools'], // deprecated
-          ['anthropic', 'claude-sonnet-4-6', true, null, 1000000, 64000, 'tools,reasoning'],
-          ['deepseek', 'deepseek-chat', true, null, 1000000, 384000, 'tools'],
-          ['nebius', 'deepseek-ai/DeepSeek-V3.2', false, '2026-07-01', 163000, 16384, 'tools,json_schema,reasoning'],
-          ['ollama-cloud', 'deepseek-v3.2', false, null, 163840, 65536, 'tools,reasoning'],
+          ['aihubmix', 'doubao-seed-2-0-pro', false, null, 256000, 128000, 'tools,json_schema,reasoning,stream'],
+          ['anthropic', 'claude-3-opus-20240229', true, '2026-07-01', 200000, 4096, 'tools,stream'], // deprecated
+          ['anthropic', 'claude-sonnet-4-6', true, null, 1000000, 64000, 'tools,reasoning,stream'],
+          ['deepseek', 'deepseek-chat', true, null, 1000000, 384000, 'tools,stream'],
+          [
+            'nebius',
+            'deepseek-ai/DeepSeek-V3.2',
+            false,
+            '2026-07-01',
+            163000,
+            16384,
+            'tools,json_schema,reasoning,stream',
+          ],
+          ['ollama-cloud', 'deepseek-v3.2', false, null, 163840, 65536, 'tools,reasoning,stream'],
           // limit.input 922,000 of a 1,050,000 window
-          ['openai', 'gpt-5.4', true, null, 1050000, 128000, 'tools,json_schema,reasoning'],
-          ['openrouter', 'anthropic/claude-sonnet-4.5', false, null, 1000000, 64000, 'tools,json_schema,reasoning'],
-          ['zai-coding-plan', 'glm-4.7', false, null, 204800, 131072, 'tools,reasoning'],
+          ['openai', 'gpt-5.4', true, null, 1050000, 128000, 'tools,json_schema,reasoning,stream'],
+          [
+            'openrouter',
+            'anthropic/claude-sonnet-4.5',
+            false,
+            null,
+            1000000,
+            64000,
+            'tools,json_schema,reasoning,stream',
+          ],
+          ['zai-coding-plan', 'glm-4.7', false, null, 204800, 131072, 'tools,reasoning,stream'],
         ].map(([provider, model, official, listed_to, context_length, max_output_tokens, features]) => ({
           provider,
           model,

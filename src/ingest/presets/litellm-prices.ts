@@ -105,8 +105,10 @@ FROM (
 LATERAL (SELECT
   coalesce(v ->> 'max_input_tokens', v ->> 'max_tokens') AS context_length,
   v ->> 'max_output_tokens' AS max_output_tokens,
+  -- chat entries stream unless LiteLLM says they do not (o1-pro, gpt-5-pro)
   NULLIF(concat_ws(',', CASE WHEN ${flag('supports_function_calling')} THEN 'tools' END,
-                        CASE WHEN ${flag('supports_response_schema')} THEN 'json_schema' END), '') AS features,
+                        CASE WHEN ${flag('supports_response_schema')} THEN 'json_schema' END,
+                        CASE WHEN coalesce(TRY_CAST(v ->> 'supports_native_streaming' AS BOOLEAN), true) THEN 'stream' END), '') AS features,
   ${perMillion(jsonText('v', 'input_cost_per_token'))} AS input_price,
   ${perMillion(jsonText('v', 'output_cost_per_token'))} AS output_price,
   -- DeepSeek's own entries name the cache-hit price input_cost_per_token_cache_hit.

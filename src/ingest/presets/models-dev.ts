@@ -87,9 +87,10 @@ SELECT __row, provider, model,
        -- on the prompt alone, has no canonical column (GPT-5: context 400k = input 272k + output 128k).
        v -> 'limit' ->> 'context' AS context_length,
        v -> 'limit' ->> 'output' AS max_output_tokens,
-       NULLIF(concat_ws(',', CASE WHEN ${flag('tool_call')} THEN 'tools' END,
-                             CASE WHEN ${flag('structured_output')} THEN 'json_schema' END,
-                             CASE WHEN ${flag('reasoning')} THEN 'reasoning' END), '') AS features,
+       -- every model here is served through a provider API that streams (models.dev has no field to say otherwise)
+       concat_ws(',', CASE WHEN ${flag('tool_call')} THEN 'tools' END,
+                      CASE WHEN ${flag('structured_output')} THEN 'json_schema' END,
+                      CASE WHEN ${flag('reasoning')} THEN 'reasoning' END, 'stream') AS features,
        CASE WHEN coalesce(json_type(v -> 'cost'), 'NULL') <> 'NULL' THEN v -> 'cost' END AS cost
 FROM stage_models_dev_entries`;
 
