@@ -45,6 +45,8 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
     cwd: opts.cwd ?? root,
     env: cliEnv(opts.env),
     encoding: 'utf8',
+    // the JSON of a database holding whole price catalogues runs to a few MB
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

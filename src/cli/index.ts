@@ -160,8 +160,23 @@ export function buildProgram(): Command {
     )
     .version(pkg.version)
     .option('-q, --quiet', 'no progress and no warnings on stderr (errors still go there)')
+    .option(
+      '--memory-limit <size>',
+      "DuckDB's memory ceiling, e.g. 8GB (default: $AI_PING_MEMORY_LIMIT, else 80% of RAM)",
+    )
+    .option(
+      '--temp-dir <dir>',
+      'where work larger than memory spills (default: $AI_PING_TEMP_DIR, else <db>.tmp, or the system temporary folder)',
+    )
     .hook('preAction', async (cmd, action) => {
-      quiet = Boolean(cmd.opts().quiet);
+      const o = cmd.opts();
+      quiet = Boolean(o.quiet);
+      // every database a command opens reads them from the environment
+      if (o.memoryLimit) process.env.AI_PING_MEMORY_LIMIT = o.memoryLimit;
+      if (o.tempDir) process.env.AI_PING_TEMP_DIR = o.tempDir;
+      const memory = process.env.AI_PING_MEMORY_LIMIT;
+      if (memory && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory))
+        throw new UsageError(`--memory-limit '${memory}' is not a size such as 512MB or 8GB`);
       checkFolders(action);
       // loaded only for a command that runs, so that --help never loads DuckDB
       if (process.env.AI_PING_DEBUG === 'sql') (await import('../store/db.js')).debugSql(true);

@@ -102,13 +102,16 @@ r AS (
     q.output_tokens / 1e6 AS x3, pb.tiers[1] AS base
   FROM q ASOF LEFT JOIN (${PRICE_BOOK}) pb ON pb.provider = q.provider AND pb.name = q.name AND q.ts >= pb.ts
 )
+SELECT * EXCLUDE (last_base), last_base.input_price AS "listInputPrice",
+  last_base.cached_input_price AS "listCachedPrice", last_base.output_price AS "listOutputPrice"
+FROM (
 SELECT grouping(model, provider, currency) > 0 AS overall, model, provider, currency, count(*) AS requests, count(*) FILTER (WHERE reason IS NULL) AS priced,
   kahan_sum(cost) FILTER (WHERE reason IS NULL) AS "billedCost",
   kahan_sum(list_cost) FILTER (WHERE reason IS NULL) AS "listCost",
   median(abs(list_cost - cost) / cost * 100) FILTER (WHERE reason IS NULL) AS "medianAbsErrorPct",
   ${UNPRICED_REASONS.map((k) => `count(*) FILTER (WHERE reason = '${k}') AS ${k}`).join(', ')},
-  arg_max(base.input_price, ts) AS "listInputPrice", arg_max(base.cached_input_price, ts) AS "listCachedPrice",
-  arg_max(base.output_price, ts) AS "listOutputPrice",
+  -- the whole base tier of the latest snapshot, so that an empty cached price stays empty
+  arg_max(base, ts) FILTER (WHERE base IS NOT NULL) AS last_base,
   count(*) FILTER (WHERE fits) AS n, strftime(min(ts) FILTER (WHERE fits), '%Y-%m-%dT%H:%M:%S.%gZ') AS "fitFrom",
   ${[
     ['11', 'x1 * x1'],
@@ -126,6 +129,7 @@ SELECT grouping(model, provider, currency) > 0 AS overall, model, provider, curr
     .map(([k, e]) => `kahan_sum(${e}) FILTER (WHERE fits) AS s${k}`)
     .join(', ')}
 FROM r GROUP BY GROUPING SETS ((model, provider, currency), ())
+)
 ORDER BY "billedCost" DESC NULLS LAST, model, provider, currency`;
   return { sql, params: s.params };
 }

@@ -1,5 +1,7 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { SCHEMA_VERSION, schemaDdl, sqlType, TABLE_KINDS, TABLES } from './schema.js';
 
@@ -42,6 +44,18 @@ function logSql(sql: string, t0: number): void {
  */
 const OFFLINE = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
 
+/**
+ * DuckDB's memory ceiling and spill folder, so a run larger than memory spills to disk instead of
+ * failing: `AI_PING_MEMORY_LIMIT` (e.g. `8GB`; DuckDB's default is 80% of RAM) and
+ * `AI_PING_TEMP_DIR` (default: DuckDB's `<db>.tmp` beside a database file, and a folder under the
+ * system's temporary directory for a database in memory, which would otherwise spill into `./.tmp`).
+ */
+function resources(path: string): Record<string, string> {
+  const memory = process.env.AI_PING_MEMORY_LIMIT;
+  const temp = process.env.AI_PING_TEMP_DIR || (path === ':memory:' ? join(tmpdir(), 'ai-ping-spill') : undefined);
+  return { ...(memory ? { memory_limit: memory } : {}), ...(temp ? { temp_directory: temp } : {}) };
+}
+
 export class Store {
   private constructor(
     readonly path: string,
@@ -58,6 +72,7 @@ export class Store {
     try {
       instance = await DuckDBInstance.create(path, {
         ...OFFLINE,
+        ...resources(path),
         ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}),
       });
     } catch (e) {

@@ -35,7 +35,7 @@ describe('helicone preset', () => {
         provider: 'TOGETHER', // provider, as Helicone names it
         task: null,
         app: null,
-        session: null,
+        session: 'sess-7', // request_properties["Helicone-Session-Id"]
         input_tokens: 900, // prompt_tokens 900 + prompt_cache_read_tokens 0 + prompt_cache_write_tokens 0
         output_tokens: 260, // completion_tokens 260 + no reasoning_tokens
         cached_tokens: 0, // prompt_cache_read_tokens
@@ -75,6 +75,16 @@ describe('helicone preset', () => {
         [r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens],
         [5040, 3000, 2000, 300],
       );
+    });
+  });
+
+  test('session: the Helicone-Session-Id property; none without the header', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      assert.deepEqual(await rows(s, 'SELECT right(request_id, 2) AS n, session FROM requests ORDER BY ts'), [
+        ...['01', '02', '03', '04', '05', '07', '08'].map((n) => ({ n, session: 'sess-7' })),
+        { n: '09', session: null }, // properties {"app": "support-bot"}
+        { n: '10', session: 'agent-run-42' }, // with Helicone-Session-Name and -Path, not stored
+      ]);
     });
   });
 
@@ -123,7 +133,7 @@ describe('helicone preset', () => {
       csv,
       [
         'response_id,response_created_at,response_status,request_created_at,request_body,request_properties,request_user_id,model,prompt_tokens,completion_tokens,latency,cost',
-        '"c41e7a52-0b6d-4f3a-9e81-00000000000a","2025-10-02 08:00:02.000","200","2025-10-02 08:00:00.000","","{""app"":""x""}","u1","Qwen/Qwen3-32B","100","40","2000","0.00005"',
+        '"c41e7a52-0b6d-4f3a-9e81-00000000000a","2025-10-02 08:00:02.000","200","2025-10-02 08:00:00.000","","{""Helicone-Session-Id"":""s-1"",""app"":""x""}","u1","Qwen/Qwen3-32B","100","40","2000","0.00005"',
         '"c41e7a52-0b6d-4f3a-9e81-00000000000b","2025-10-02 08:01:00.300","429","2025-10-02 08:01:00.000","","","u1","Qwen/Qwen3-32B","","","300","0"',
       ].join('\n'),
     );
@@ -135,12 +145,13 @@ describe('helicone preset', () => {
         assert.deepEqual(
           await rows(
             s,
-            'SELECT request_id, provider, input_tokens, latency_ms, status, error_type FROM requests ORDER BY ts',
+            'SELECT request_id, provider, session, input_tokens, latency_ms, status, error_type FROM requests ORDER BY ts',
           ),
           [
             {
               request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000a',
               provider: 'deepinfra',
+              session: 's-1', // request_properties as JSON text
               input_tokens: 100,
               latency_ms: 2000,
               status: 'ok',
@@ -149,6 +160,7 @@ describe('helicone preset', () => {
             {
               request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000b',
               provider: 'deepinfra',
+              session: null,
               input_tokens: 0,
               latency_ms: 300,
               status: 'error',

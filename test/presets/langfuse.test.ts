@@ -50,7 +50,7 @@ describe('langfuse preset', () => {
         provider: 'siliconflow', // metadata.provider
         task: null,
         app: null,
-        session: null,
+        session: 'sess-7', // session_id (the trace's session)
         input_tokens: 1500, // usage_details.input
         output_tokens: 420, // usage_details.output
         cached_tokens: null, // no cached usage type
@@ -281,6 +281,40 @@ describe('langfuse preset', () => {
           error_type: null,
           cost: 0.00019,
         },
+      ]);
+    });
+  });
+
+  test("session: the trace's session id, else the trace id", async () => {
+    const sessions = 'SELECT request_id, session FROM requests ORDER BY request_id';
+    // The enriched export (observations_v2): every line has session_id sess-7.
+    await withIngest(PRESET, [jsonl], async (s) => {
+      assert.deepEqual(await rows(s, 'SELECT DISTINCT session FROM requests'), [{ session: 'sess-7' }]);
+    });
+    // v1 API: no sessionId, so the traceId.
+    await withIngest(PRESET, [apiV1], async (s) => {
+      assert.deepEqual(await rows(s, sessions), [
+        { request_id: 'api-gen-0001', session: 'a41c7e0f5b2d4c8e9f10213243546576' },
+        { request_id: 'api-gen-0002', session: 'a41c7e0f5b2d4c8e9f10213243546576' },
+      ]);
+    });
+    // v2 API: sessionId.
+    await withIngest(PRESET, [apiV2], async (s) => {
+      assert.deepEqual(await rows(s, sessions), [{ request_id: 'api-gen-0003', session: 'sess-9' }]);
+    });
+    // The legacy observations/ export has no trace fields: the trace_id.
+    const legacy = path.join(tmpDir(), 'observations.jsonl');
+    const lines = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const { session_id: _session, user_id: _user, ...rest } = JSON.parse(l) as Record<string, unknown>;
+        return rest;
+      });
+    writeFileSync(legacy, lines.map((o) => JSON.stringify(o)).join('\n'));
+    await withIngest(PRESET, [legacy], async (s) => {
+      assert.deepEqual(await rows(s, 'SELECT DISTINCT session FROM requests'), [
+        { session: '7f3c1b2a9d8e4f60a1b2c3d4e5f60718' },
       ]);
     });
   });

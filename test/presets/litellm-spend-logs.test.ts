@@ -45,7 +45,7 @@ describe('litellm-spend-logs preset', () => {
         provider: 'together_ai', // custom_llm_provider
         task: null,
         app: null,
-        session: null,
+        session: 'sess-01', // session_id
         input_tokens: 1200, // prompt_tokens
         output_tokens: 350, // completion_tokens
         cached_tokens: 0, // metadata.usage_object.prompt_tokens_details.cached_tokens
@@ -128,6 +128,26 @@ describe('litellm-spend-logs preset', () => {
         { model: 'qwen3-32b', provider: 'together_ai', status: 'error', ttft_ms: null, latency_ms: 1500 },
         // 00:03:02.02 − 00:03:01.52 = 500 ms; 00:03:05.02 − 00:03:01.52 = 3500 ms
         { model: 'qwen3-32b', provider: 'deepinfra', status: 'ok', ttft_ms: 500, latency_ms: 3500 },
+      ]);
+    });
+  });
+
+  test('session: the session_id column, shared by a client session and by the attempts of one call', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      assert.deepEqual(await rows(s, 'SELECT request_id, session FROM requests ORDER BY ts, request_id'), [
+        // rows 1 and 2: the client sent litellm_session_id sess-01
+        { request_id: id('0001'), session: 'sess-01' },
+        { request_id: id('0002'), session: 'sess-01' },
+        // row 3: no client session, the call's own trace id
+        { request_id: failedId('0003'), session: 'c2a41f0e-8b7d-4e3a-9f10-5d6c7b8a9e01' },
+        // rows 4 and 5: one call, retried on another deployment, keeps its trace id
+        { request_id: failedId('0004'), session: '9e1b7c3a-2f4d-4a6b-8c0e-1d2f3a4b5c6d' },
+        { request_id: id('0005'), session: '9e1b7c3a-2f4d-4a6b-8c0e-1d2f3a4b5c6d' },
+        { request_id: id('0006'), session: 'b3f8e2d1-7c6a-4b5e-9d0f-2a1b3c4d5e6f' },
+        // row 9: written before the column existed
+        { request_id: id('0008'), session: null },
+        { request_id: failedId('0009'), session: 'e5b0a4f3-9c8d-4e7f-b1c2-4d3e5f6a7b8c' },
+        { request_id: id('0011'), session: 'f6c1b5a4-0d9e-4f8a-c2d3-5e4f6a7b8c9d' },
       ]);
     });
   });

@@ -73,6 +73,39 @@ describe('mooncake-trace preset', () => {
     ]);
   });
 
+  test("session: 'h' and the first block id; none without blocks", async () => {
+    const sessions = async (file: string, sql: string): Promise<unknown[]> => {
+      const s = await Store.open(':memory:');
+      try {
+        await ingestFiles(s, [file], { preset, set });
+        return await s.all(sql);
+      } finally {
+        s.close();
+      }
+    };
+    assert.deepEqual(
+      await sessions(
+        small,
+        'SELECT input_tokens, session FROM requests ORDER BY ts, input_tokens, output_tokens, cached_tokens NULLS LAST',
+      ),
+      [
+        { input_tokens: 700, session: 'h1' }, // row 3: [1, 9]
+        { input_tokens: 1100, session: 'h1' }, // row 2: [1, 2, 3, 4]
+        { input_tokens: 1500, session: 'h1' }, // row 1: [1, 2, 3]
+        { input_tokens: 5000, session: 'h7' }, // row 4: [7, 1, 2]: 1 and 2 are shared, but not from the first block
+        { input_tokens: 5000, session: 'h7' }, // row 5: [7, 7, 8]
+        { input_tokens: 2000, session: 'h5' }, // row 8: [5, 5]
+        { input_tokens: 300, session: null }, // row 6: []
+        { input_tokens: 300, session: null }, // row 7: no hash_ids
+      ],
+    );
+    // The real conversation trace: every request starts with block 0.
+    assert.deepEqual(
+      await sessions(trace, 'SELECT session, CAST(count(*) AS INTEGER) AS n FROM requests GROUP BY session'),
+      [{ session: 'h0', n: 12031 }],
+    );
+  });
+
   test('ts defaults to the epoch plus the millisecond offset', async () => {
     const { rows } = await ingestRows(small);
     assert.deepEqual(rows.map((r) => r.ts).slice(0, 3), [

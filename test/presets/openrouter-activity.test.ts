@@ -370,6 +370,36 @@ describe('openrouter-activity preset', () => {
     });
   });
 
+  test('session: the user only where the row has no app (SPEC: session, else app, else user)', async () => {
+    const sessions = 'SELECT request_id, app, session FROM requests WHERE session IS NOT NULL ORDER BY ts';
+    await withIngest(PRESET, [file], async (s) => {
+      // user u_1842 on 23 rows; rows 7, 41 and 70 have no app_name
+      assert.deepEqual(await rows(s, sessions), [
+        { request_id: 'gen-1772467337-pPpaOBgUTvjt0kxlrJcq', app: null, session: 'u_1842' },
+        { request_id: 'gen-1772871994-LFXgC479TU6irPLXXCYX', app: null, session: 'u_1842' },
+        { request_id: 'gen-1773218491-pQShb5DcQh8kRQ08wGUE', app: null, session: 'u_1842' },
+      ]);
+      // row 4: user u_1842 and app OpenClaw: the app is the key, no session
+      assert.deepEqual(
+        await rows(s, "SELECT app, session FROM requests WHERE request_id = 'gen-1772438239-OGJRhTopUQZ1qOeEHOM6'"),
+        [{ app: 'OpenClaw', session: null }],
+      );
+    });
+    // An export carrying the generation record's session_id: it is the session, app or not.
+    const withSessions = path.join(tmpDir(), 'activity.csv');
+    const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+    const ids: Record<number, string> = { 3: 'conv-1', 6: 'conv-1' }; // rows 4 and 7 (0-based 3 and 6)
+    writeFileSync(withSessions, [`${header},session_id`, ...lines.map((l, i) => `${l},${ids[i] ?? ''}`)].join('\n'));
+    await withIngest(PRESET, [withSessions], async (s) => {
+      assert.deepEqual(await rows(s, sessions), [
+        { request_id: 'gen-1772438239-OGJRhTopUQZ1qOeEHOM6', app: 'OpenClaw', session: 'conv-1' },
+        { request_id: 'gen-1772467337-pPpaOBgUTvjt0kxlrJcq', app: null, session: 'conv-1' },
+        { request_id: 'gen-1772871994-LFXgC479TU6irPLXXCYX', app: null, session: 'u_1842' },
+        { request_id: 'gen-1773218491-pQShb5DcQh8kRQ08wGUE', app: null, session: 'u_1842' },
+      ]);
+    });
+  });
+
   test('idempotent: ingesting the file twice adds nothing', async () => {
     await assertIdempotent(PRESET, file);
   });

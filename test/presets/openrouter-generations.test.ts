@@ -271,6 +271,22 @@ describe('openrouter-generations preset', () => {
     });
   });
 
+  test('session: the session_id, else the external_user, else none', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      assert.deepEqual(
+        await rows(s, 'SELECT request_id, session FROM requests WHERE session IS NOT NULL ORDER BY ts'),
+        [
+          { request_id: G1, session: 'conv-7f2a' }, // session_id
+          { request_id: G2, session: 'conv-7f2a' }, // session_id: the next turn
+          { request_id: G3, session: 'agent-run-9' }, // session_id, although external_user is user-123
+          { request_id: BYOK, session: 'user-123' }, // no session_id: external_user
+        ],
+      );
+      // The other six accepted generations have neither.
+      assert.deepEqual(await rows(s, 'SELECT count(*) AS n FROM requests WHERE session IS NULL'), [{ n: 6 }]);
+    });
+  });
+
   describe('every layout the records come in gives the same rows', () => {
     const dir = tmpDir();
     const lines = readFileSync(file, 'utf8').trim().split('\n');

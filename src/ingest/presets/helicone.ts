@@ -2,7 +2,7 @@
  * Helicone request logs, as written by Helicone's export tool
  * (`npx @helicone/export`, JSONL by default, also JSON and CSV): the records of
  * `POST /v1/request/query-clickhouse` (Helicone `getRequestsClickhouse`), one
- * per request.
+ * per request. `session` is the `Helicone-Session-Id` property (fixtures/presets/helicone/README.md).
  */
 import { closeSync, copyFileSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,11 @@ import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
 import type { SourceFile } from '../sources.js';
 import { openSource, type Source } from '../stage.js';
-import { Fields, httpErrorType, httpStatus, msBetween } from './gateway-fields.js';
+import { Fields, httpErrorType, httpStatus, jsonText, msBetween } from './gateway-fields.js';
 import { derive, type Preset } from './relations.js';
+
+/** The property Helicone stores a request's `Helicone-Session-Id` header under. */
+const SESSION_PROPERTY = '$."Helicone-Session-Id"';
 
 /** Helicone's `cache_reference_id` of a request that was not served from its cache. */
 const NO_CACHE_REFERENCE = '00000000-0000-0000-0000-000000000000';
@@ -89,6 +92,8 @@ export const helicone: Preset = {
       `${f.text('request_created_at')} AS ts`,
       `coalesce(${f.text('model')}, ${f.text('request_model')}, ${f.text('response_model')}) AS model`,
       `${f.text('provider')} AS provider`,
+      `coalesce(${jsonText(f.json('request_properties'), SESSION_PROPERTY)},
+        ${jsonText(f.json('properties'), SESSION_PROPERTY)}) AS session`,
       `${orZero(input)} AS input_tokens`,
       `${orZero(output)} AS output_tokens`,
       `${f.text('prompt_cache_read_tokens')} AS cached_tokens`,

@@ -5,6 +5,7 @@
  * (`GET /api/public/observations` and `/api/public/v2/observations` pages,
  * `{"data": [...], "meta": {...}}`, camelCase fields). Only generations (LLM
  * calls) are requests; spans, events and the other observation types are left out.
+ * `session` is the trace's session id, else the trace id (fixtures/presets/langfuse/README.md).
  */
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
@@ -166,6 +167,8 @@ export const langfuse: Preset = {
       `${f.text('start_time', 'startTime')} AS ts`,
       `coalesce(${f.text('provided_model_name', 'providedModelName')}, ${f.text('model')}) AS model`,
       `${provider} AS provider`,
+      // The trace's session when the export carries it, else the trace (one agent run).
+      `coalesce(${f.text('session_id', 'sessionId')}, ${f.text('trace_id', 'traceId')}) AS session`,
       `${orZero(u.input)} AS input_tokens`,
       `${orZero(u.output)} AS output_tokens`,
       `${u.cached} AS cached_tokens`,

@@ -5,7 +5,8 @@
  * Postgres, JSON from `/spend/logs`, the admin UI's `/spend/logs/ui` pages
  * (`{"data": [...], "total": n, ...}`), or Parquet. One row per request;
  * hits in LiteLLM's own response cache are not requests to a provider and are
- * left out (counted in a warning).
+ * left out (counted in a warning). `session` is the `session_id` column (see
+ * fixtures/presets/litellm-spend-logs/README.md).
  */
 import { openSource, type Source } from '../stage.js';
 import { Fields, httpErrorType, jsonNumber, jsonText, msBetween, textErrorType, unwrapData } from './gateway-fields.js';
@@ -65,6 +66,8 @@ export const litellmSpendLogs: Preset = {
       // The public model group name is shared by every deployment (provider) serving it.
       `coalesce(${f.text('model_group')}, ${f.text('model')}) AS model`,
       `${f.text('custom_llm_provider')} AS provider`,
+      // The client's litellm_session_id, else the call's trace id (shared by its retries and fallbacks).
+      `${f.text('session_id')} AS session`,
       // LiteLLM's prompt_tokens count cache reads and writes too (OpenAI convention), so they stay as they are.
       `${tokens('prompt_tokens')} AS input_tokens`,
       `${tokens('completion_tokens')} AS output_tokens`,

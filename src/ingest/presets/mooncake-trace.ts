@@ -10,6 +10,8 @@
  * `input_length`. Earlier means a smaller timestamp, ties broken by the row order of the file.
  * The estimate stops at the first block not seen before, as a prefix cache does; it ignores
  * evictions, so it is an upper bound of what a real cache would have served.
+ * `session` is `h` and the first block id: requests that start with the same block share a cached
+ * prefix (fixtures/presets/mooncake-trace/README.md).
  * The trace names no model or provider, so both must come from `--set`.
  */
 import { quotedIdentifier } from '@duckdb/node-api';
@@ -78,6 +80,7 @@ SELECT r.__row,
        CASE WHEN r.t_ms IS NULL OR NOT isfinite(r.t_ms) THEN r.t_raw
             ELSE strftime(make_timestamp(CAST($start_us AS BIGINT) + CAST(round(r.t_ms * 1000) AS BIGINT)), '%Y-%m-%d %H:%M:%S.%f')
        END AS ts,
+       'h' || CAST(r.hash_ids[1] AS VARCHAR) AS session,
        r.input_tokens,
        r.output_tokens,
        CASE WHEN r.hash_ids IS NOT NULL AND r.t_ms IS NOT NULL

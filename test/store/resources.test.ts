@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { Store } from '../../src/store/db.js';
+import { runCli, tmpDir } from '../helpers.js';
+
+async function settings(env: Record<string, string | undefined>, db = ':memory:') {
+  const saved = { m: process.env.AI_PING_MEMORY_LIMIT, t: process.env.AI_PING_TEMP_DIR };
+  Object.assign(process.env, env);
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
+  try {
+    const s = await Store.open(db);
+    try {
+      return await s.one<{ memory: string; temp: string }>(
+        "SELECT current_setting('memory_limit') AS memory, current_setting('temp_directory') AS temp",
+      );
+    } finally {
+      s.close();
+    }
+  } finally {
+    for (const [k, v] of [
+      ['AI_PING_MEMORY_LIMIT', saved.m],
+      ['AI_PING_TEMP_DIR', saved.t],
+    ] as const)
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
+
+test('AI_PING_MEMORY_LIMIT and AI_PING_TEMP_DIR reach DuckDB; in memory, spills go to the system temporary folder', async () => {
+  const dir = tmpDir();
+  const set = await settings({ AI_PING_MEMORY_LIMIT: '1GB', AI_PING_TEMP_DIR: dir });
+  // DuckDB shows 1 GB (10^9 bytes) as 953.6 MiB
+  assert.equal(set!.memory, '953.6 MiB');
+  assert.equal(set!.temp, dir);
+  const unset = await settings({ AI_PING_MEMORY_LIMIT: undefined, AI_PING_TEMP_DIR: undefined });
+  assert.equal(unset!.temp, path.join(tmpdir(), 'ai-ping-spill'));
+  // beside a database file, DuckDB's own default
+  const file = path.join(dir, 'x.duckdb');
+  const beside = await settings({ AI_PING_MEMORY_LIMIT: undefined, AI_PING_TEMP_DIR: undefined }, file);
+  assert.equal(beside!.temp, `${file}.tmp`);
+});
+
+test('--memory-limit that is not a size: exit 2 with one line', () => {
+  const r = runCli(['--memory-limit', 'lots', 'catalog', 'Qwen3-32B']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, "ai-ping: --memory-limit 'lots' is not a size such as 512MB or 8GB\n");
+});
