@@ -29,7 +29,10 @@ export interface Calibration {
   throughput: RoutingFigure;
 }
 
-/** Hourly provider state of the calibrated models, and every feasible (request, provider) option with its cost and TPS. */
+/**
+ * Hourly provider state of the calibrated models, and every feasible (request, provider) option with its cost and TPS.
+ * g_req_cal holds the served requests of the calibrated models.
+ */
 async function buildOptions(store: Store): Promise<void> {
   const models = [CALIBRATION.cost.model, CALIBRATION.throughput.model];
   await store.run(
@@ -41,21 +44,36 @@ async function buildOptions(store: Store): Promise<void> {
      GROUP BY ALL`,
     models,
   );
+  // The last measured state at every hour of the window, so that requests find theirs by an equality join.
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE c_state AS
+     WITH grid AS (
+       SELECT pm.provider, pm.model, epoch_ms(getvariable('t0_ms')::BIGINT + g.h * 3600000) AS w
+       FROM (SELECT DISTINCT provider, model FROM c_windows) pm, range(getvariable('hours')::BIGINT) AS g(h)
+     ), carried AS (
+       SELECT grid.provider, grid.model, grid.w,
+         last_value(CASE WHEN s.w IS NOT NULL THEN {'w': s.w, 'tps': s.tps, 'success': s.success} END IGNORE NULLS)
+           OVER (PARTITION BY grid.provider, grid.model ORDER BY grid.w) AS s
+       FROM grid LEFT JOIN c_windows s USING (provider, model, w)
+     )
+     SELECT provider, model, w, s.w AS state_w, s.tps, s.success FROM carried WHERE s IS NOT NULL`,
+  );
   await store.run(
     `CREATE OR REPLACE TEMP TABLE c_options AS
      WITH r AS (
        SELECT i, model, ts, date_trunc('hour', ts) AS w, input_tokens, output_tokens, cached_tokens,
          need_tools, need_json, need_stream
-       FROM g_req WHERE model IN ($1, $2)
+       FROM g_req_cal WHERE model IN ($1, $2)
      ), opts AS (
        SELECT r.*, o.provider, o.official, o.listed_from, o.listed_to, o.context_length, o.has_tools, o.has_json, o.has_stream
        FROM r JOIN g_offerings o ON o.model = r.model
      ), priced AS (
        SELECT opts.*, p.ts AS price_ts, p.input_price, p.output_price, p.cached_input_price
-       FROM opts ASOF LEFT JOIN g_prices p ON p.provider = opts.provider AND p.model = opts.model AND p.ts <= opts.ts
+       FROM opts
+       LEFT JOIN g_prices p ON p.provider = opts.provider AND p.model = opts.model AND opts.ts >= p.ts AND opts.ts < p.ts_to
      ), stated AS (
-       SELECT priced.*, s.w AS state_w, s.tps, s.success
-       FROM priced ASOF LEFT JOIN c_windows s ON s.provider = priced.provider AND s.model = priced.model AND s.w <= priced.w
+       SELECT priced.*, s.state_w, s.tps, s.success
+       FROM priced LEFT JOIN c_state s ON s.provider = priced.provider AND s.model = priced.model AND s.w = priced.w
      )
      SELECT i, model, provider, official, tps,
        (${listCostSql(tokensOf('stated', { writes: false }), pricesOf('stated', { writes: false }))}) / 1e6 AS cost
@@ -179,6 +197,7 @@ export async function calibrate(store: Store): Promise<Calibration> {
   const throughput = await gainPct(store, 1);
   await store.run('DROP TABLE c_options');
   await store.run('DROP TABLE c_windows');
+  await store.run('DROP TABLE c_state');
   return {
     cost: { model: CALIBRATION.cost.model, compared: cost.compared, scale: costScale, pct: cost.pct },
     throughput: {

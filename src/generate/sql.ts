@@ -41,6 +41,29 @@ export const MACROS = [
 ];
 
 /**
+ * Upper ends of the plan's lookup intervals. Lookups join on lo <= x < hi, which DuckDB
+ * streams against the small plan table; an ASOF join would sort all requests first.
+ */
+export const INTERVALS = [
+  `CREATE OR REPLACE TABLE g_tasks AS
+   SELECT *, coalesce(lead(lo) OVER (ORDER BY lo), 'infinity') AS hi FROM g_tasks`,
+  `CREATE OR REPLACE TABLE g_apps AS
+   SELECT *, coalesce(lead(lo) OVER (PARTITION BY task ORDER BY lo), 'infinity') AS hi FROM g_apps`,
+  `CREATE OR REPLACE TABLE g_bands AS
+   SELECT *, coalesce(lead(lo) OVER (ORDER BY lo), 'infinity') AS hi FROM g_bands`,
+  `CREATE OR REPLACE TABLE g_caps AS
+   SELECT *, coalesce(lead(from_ts) OVER (ORDER BY from_ts), 'infinity') AS to_ts FROM g_caps`,
+  `CREATE OR REPLACE TABLE g_epochs AS
+   SELECT *, coalesce(lead(epoch_from) OVER (PARTITION BY line ORDER BY epoch_from), 'infinity') AS epoch_to FROM g_epochs`,
+  `CREATE OR REPLACE TABLE g_epoch_older AS
+   SELECT *, coalesce(lead(lo) OVER (PARTITION BY line, epoch_from ORDER BY lo), 'infinity') AS hi FROM g_epoch_older`,
+  `CREATE OR REPLACE TABLE g_alias AS
+   SELECT *, coalesce(lead(lo) OVER (PARTITION BY model ORDER BY lo), 'infinity') AS hi FROM g_alias`,
+  `CREATE OR REPLACE TABLE g_prices AS
+   SELECT *, coalesce(lead(ts) OVER (PARTITION BY provider, model ORDER BY ts), 'infinity') AS ts_to FROM g_prices`,
+];
+
+/**
  * The hidden true service of every offering, hour by hour: health (ok, degraded:
  * some measurements fail, down: an outage) and the median TTFT and TPS around which
  * both the latency measurements and the logged requests scatter.
@@ -128,18 +151,19 @@ SELECT ts, provider, model, oid, h, input_tokens, NOT failed AS ok, error_type,
 FROM typed`;
 
 /**
- * Request skeletons: time (demand growing over the quarter, a diurnal cycle), task,
- * app, lognormal token counts, cached prompt tokens and the features needed.
+ * Request skeletons of all requests, computed on the fly from their number: time
+ * (demand growing over the quarter, a diurnal cycle), task, lognormal token counts and
+ * the key that orders requests for the family bands.
  */
-export const REQUEST_BASE = `
-CREATE OR REPLACE TABLE g_req_base AS
+export const REQUEST_KEYS = `
+CREATE OR REPLACE VIEW g_req_keyed AS
 WITH b AS (
   SELECT range AS i,
     (sqrt(1 + getvariable('growth') * (2 + getvariable('growth')) * u01(range, 'day')) - 1) / getvariable('growth') AS x,
     u01(range, 'time-of-day') AS v,
     u01(range, 'task') AS ut,
     u01(range, 'app') AS ua
-  FROM range(getvariable('n')::BIGINT)
+  FROM range(getvariable('chunk_lo')::BIGINT, getvariable('chunk_hi')::BIGINT)
 ), t AS (
   SELECT i, ut, ua,
     least(floor(x * getvariable('days')), getvariable('days') - 1)::BIGINT AS day,
@@ -155,37 +179,53 @@ WITH b AS (
   SELECT timed.i, timed.ts, timed.ua, k.task, k.p_stream, k.p_tools, k.p_json, k.cache_p, k.cache_lo, k.cache_hi,
     least(k.in_max, greatest(1, round(exp(ln(k.in_med) + k.in_sig * qnorm(timed.u_in)))))::BIGINT AS input_tokens,
     least(k.out_max, greatest(1, round(exp(ln(k.out_med) + k.out_sig * qnorm(timed.u_out)))))::BIGINT AS output_tokens
-  FROM timed ASOF JOIN g_tasks k ON timed.ut >= k.lo
+  FROM timed JOIN g_tasks k ON timed.ut >= k.lo AND timed.ut < k.hi
 )
-SELECT tk.i, tk.ts, tk.task, a.app, tk.input_tokens, tk.output_tokens,
-  CASE WHEN u01(tk.i, 'cache') < tk.cache_p
-       THEN floor(tk.input_tokens * (tk.cache_lo + (tk.cache_hi - tk.cache_lo) * u01(tk.i, 'cache-fraction')))::BIGINT
-       ELSE 0 END AS cached_tokens,
-  u01(tk.i, 'needs-tools') < tk.p_tools AS need_tools,
-  u01(tk.i, 'needs-json') < tk.p_json AS need_json,
-  u01(tk.i, 'needs-stream') < tk.p_stream AS need_stream
-FROM tasked tk ASOF JOIN g_apps a ON a.task = tk.task AND tk.ua >= a.lo`;
+-- Requests made before a late family exists get keys below its band.
+SELECT tk.*, u01(tk.i, 'family') * c.cap AS fkey
+FROM tasked tk JOIN g_caps c ON tk.ts >= c.from_ts AND tk.ts < c.to_ts`;
 
 /**
- * Families by construction: requests in a random order, each family taking the next
- * band of cumulative tokens, so token shares match the plan up to one request.
- * Requests made before a late family exists get keys below its band.
+ * Families by construction: requests in a random order (by key), each family taking
+ * the next band of cumulative tokens, so token shares match the plan up to one
+ * request. Only the first request of each band is kept: the bands are then ranges of
+ * the (key, number) order, and a request's family needs nothing but its own key.
  */
-export const REQUEST_FAMILY = `
-CREATE OR REPLACE TABLE g_req_family AS
+export const FAMILY_BOUNDS = `
+CREATE OR REPLACE TABLE g_fbounds AS
 WITH keyed AS (
-  SELECT r.*, u01(r.i, 'family') * c.cap AS fkey
-  FROM g_req_base r ASOF JOIN g_caps c ON r.ts >= c.from_ts
+  SELECT i, fkey, input_tokens, output_tokens FROM g_req_keyed
 ), placed AS (
-  SELECT keyed.*,
+  SELECT i, fkey,
     (sum(input_tokens + output_tokens) OVER (ORDER BY fkey, i ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
       - (input_tokens + output_tokens) / 2.0)
-      / (SELECT sum(input_tokens + output_tokens) FROM g_req_base) AS fpos
+      / (SELECT sum(input_tokens + output_tokens) FROM keyed) AS fpos
   FROM keyed
+), firsts AS (
+  SELECT b.family, b.avail_ts, min({'k': p.fkey, 'i': p.i}) AS key_from
+  FROM placed p JOIN g_bands b ON p.fpos >= b.lo AND p.fpos < b.hi
+  GROUP BY ALL
 )
-SELECT p.* EXCLUDE (fkey, fpos),
-  CASE WHEN b.avail_ts <= p.ts THEN b.family ELSE (SELECT family FROM g_bands ORDER BY lo LIMIT 1) END AS family
-FROM placed p ASOF JOIN g_bands b ON p.fpos >= b.lo`;
+SELECT family, avail_ts, key_from,
+  coalesce(lead(key_from) OVER (ORDER BY key_from), {'k': 'infinity'::DOUBLE, 'i': 0::BIGINT}) AS key_to,
+  -- Where requests made before their band's family exists go (a scalar subquery per request would cost a cross join).
+  (SELECT family FROM g_bands ORDER BY lo LIMIT 1) AS first_family
+FROM firsts`;
+
+/** The requests of one chunk (numbers chunk_lo to chunk_hi): family, app, cached prompt tokens, features needed. */
+export const REQUEST_FAMILY = `
+CREATE OR REPLACE TABLE g_req_family AS
+SELECT r.i, r.ts, r.task, a.app, r.input_tokens, r.output_tokens,
+  CASE WHEN u01(r.i, 'cache') < r.cache_p
+       THEN floor(r.input_tokens * (r.cache_lo + (r.cache_hi - r.cache_lo) * u01(r.i, 'cache-fraction')))::BIGINT
+       ELSE 0 END AS cached_tokens,
+  u01(r.i, 'needs-tools') < r.p_tools AS need_tools,
+  u01(r.i, 'needs-json') < r.p_json AS need_json,
+  u01(r.i, 'needs-stream') < r.p_stream AS need_stream,
+  CASE WHEN f.avail_ts <= r.ts THEN f.family ELSE f.first_family END AS family
+FROM g_req_keyed r
+JOIN g_fbounds f ON {'k': r.fkey, 'i': r.i} >= f.key_from AND {'k': r.fkey, 'i': r.i} < f.key_to
+JOIN g_apps a ON a.task = r.task AND r.ua >= a.lo AND r.ua < a.hi`;
 
 /**
  * Line within the family (weighted by task, among lines already released), then the
@@ -207,15 +247,16 @@ WITH chosen AS (
       * exp(-(epoch_ms(l.ts) - epoch_ms(e.epoch_from)) / 86400000.0 / e.tau_days) AS superseded,
     u01(l.i, 'version') AS uv,
     u01(l.i, 'older-version') AS uo
-  FROM lined l ASOF JOIN g_epochs e ON e.line = l.line AND l.ts >= e.epoch_from
+  FROM lined l JOIN g_epochs e ON e.line = l.line AND l.ts >= e.epoch_from AND l.ts < e.epoch_to
 ), versioned AS (
   SELECT ep.* EXCLUDE (newest, superseded, uv, uo, epoch_from),
     CASE WHEN ep.uv >= ep.superseded THEN ep.newest ELSE o.model END AS model,
     u01(ep.i, 'alias') AS ual
-  FROM epoch ep ASOF LEFT JOIN g_epoch_older o ON o.line = ep.line AND o.epoch_from = ep.epoch_from AND ep.uo >= o.lo
+  FROM epoch ep
+  LEFT JOIN g_epoch_older o ON o.line = ep.line AND o.epoch_from = ep.epoch_from AND ep.uo >= o.lo AND ep.uo < o.hi
 )
 SELECT v.* EXCLUDE (ual), a.alias AS logged_model
-FROM versioned v ASOF JOIN g_alias a ON a.model = v.model AND v.ual >= a.lo`;
+FROM versioned v JOIN g_alias a ON a.model = v.model AND v.ual >= a.lo AND v.ual < a.hi`;
 
 /**
  * The provider that served each request: weighted by traffic among the offerings
@@ -271,12 +312,15 @@ SELECT i, ts, task, app, family, line, model, logged_model, oid, provider, h, oh
   cached_tokens, need_tools, need_json, need_stream, error_type
 FROM failed`;
 
-/** Logged timings (around the serving provider's true speed that hour), status and billed cost. */
-export const REQUEST_OUTPUT = `
-CREATE OR REPLACE TABLE o_requests AS
+/**
+ * Logged timings (around the serving provider's true speed that hour), status and
+ * billed cost of the served requests in \`source\`, in the order they are written.
+ */
+export const requestOutput = (source: string) => `
 WITH priced AS (
   SELECT r.*, p.input_price, p.output_price, p.cached_input_price, u01(r.i, 'ttft') AS u_ttft, u01(r.i, 'tps') AS u_tps
-  FROM g_req r ASOF LEFT JOIN g_prices p ON p.provider = r.provider AND p.model = r.model AND p.ts <= r.ts
+  FROM ${source} r
+  LEFT JOIN g_prices p ON p.provider = r.provider AND p.model = r.model AND r.ts >= p.ts AND r.ts < p.ts_to
 ), timed AS (
   SELECT pr.*,
     oh.ttft_true * prefill_factor(pr.input_tokens) * exp(0.25 * qnorm(pr.u_ttft)) AS ttft,
@@ -311,7 +355,8 @@ SELECT
        WHEN error_type IS NOT NULL THEN 0.0
        ELSE round((${listCostSql(tokensOf('shaped', { writes: false }), pricesOf('shaped', { writes: false }))}) / 1e6, 8) END AS cost,
   getvariable('currency') AS currency
-FROM shaped`;
+FROM shaped
+ORDER BY ts, request_id`;
 
 export const LATENCY_OUTPUT = `
 CREATE OR REPLACE VIEW o_latency AS

@@ -26,6 +26,9 @@ async function outputColumns(store: Store, table: TableKind, source: string): Pr
     .map((c) => `CAST(${quotedIdentifier(c.name)} AS ${sqlType(c.type)}) AS ${quotedIdentifier(c.name)}`);
 }
 
+/** Tables whose source is already in output order (written part by part); a COPY of a plain scan keeps it. */
+const IN_ORDER: readonly TableKind[] = ['requests'];
+
 const COPY_OPTIONS: Record<DataFormat, string> = {
   parquet: 'FORMAT parquet, COMPRESSION zstd',
   csv: "FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ', DATEFORMAT '%Y-%m-%d'",
@@ -40,9 +43,8 @@ export async function writeTable(
   const file = path.join(dir, `${table}.${format}`);
   const source = quotedIdentifier(`o_${table}`);
   const columns = (await outputColumns(store, table, source)).join(', ');
-  await store.run(
-    `COPY (SELECT ${columns} FROM ${source} ORDER BY ${OUTPUT_ORDER[table]}) TO ${quotedString(file)} (${COPY_OPTIONS[format]})`,
-  );
+  const order = IN_ORDER.includes(table) ? '' : ` ORDER BY ${OUTPUT_ORDER[table]}`;
+  await store.run(`COPY (SELECT ${columns} FROM ${source}${order}) TO ${quotedString(file)} (${COPY_OPTIONS[format]})`);
   const counted = await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`);
   return { table, file, rows: counted?.n ?? 0 };
 }
