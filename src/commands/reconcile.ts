@@ -3,6 +3,7 @@
  * requests, the prices the bills imply beside the list prices, and why a request was not
  * compared; with `--save-prices`, the fitted prices stored for `simulate --prices billed|both`.
  */
+import { existsSync } from 'node:fs';
 import { resolveName } from '../catalog/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { fileCountsJson, type FileCountsJson } from '../ingest/messages.js';
@@ -15,6 +16,7 @@ import {
   type UnpricedReason,
 } from '../metrics/reconcile.js';
 import { prepareNames } from '../query/model-map.js';
+import { checkModel } from '../query/names.js';
 import { percentCell, type Report, type Section } from '../report/index.js';
 import { Store } from '../store/db.js';
 import { evaluateGates, parseGate, type GateFigure, type GateOutcome } from './gates.js';
@@ -63,6 +65,7 @@ export async function reconcileCommand(o: ReconcileOptions): Promise<ReconcileCo
     o.onProgress?.('reconcile: billed vs list cost');
     const { catalog } = await prepareNames(store, o.catalog);
     const model = o.model ? resolveName(o.model, catalog).model : undefined;
+    if (model) await checkModel(store, model, '--model');
     const result = await reconcile(store, { from: o.from, to: o.to, model });
     const saved = o.savePrices ? await saveBilledPrices(store, result.rows) : undefined;
     return {
@@ -77,7 +80,6 @@ export async function reconcileCommand(o: ReconcileOptions): Promise<ReconcileCo
 }
 
 async function openForSaving(db: string): Promise<Store> {
-  const { existsSync } = await import('node:fs');
   if (!existsSync(db))
     throw new InputError(`database ${db} does not exist; ingest request logs with billed costs first`);
   return Store.open(db);

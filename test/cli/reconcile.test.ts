@@ -74,10 +74,13 @@ describe('ai-ping reconcile', () => {
     assert.ok(!csv.some((l) => l.includes('%')), 'raw numbers');
   });
 
-  test('a figure reconcile does not give, or --save-prices on files: exit 2 before any work', () => {
+  test('a figure reconcile does not give, an unknown model, or --save-prices on files: exit 2', () => {
     const r = runCli(['reconcile', '--db', hand, '--fail-if', 'savingsPct < 10']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /reconcile gives billingDeltaPct/);
+    const m = runCli(['reconcile', '--db', hand, '--model', 'NoSuchModel']);
+    assert.equal(m.code, 2);
+    assert.match(m.stderr, /^ai-ping: --model: 'NoSuchModel' names no model in the database; closest: /);
     const f = runCli(['reconcile', path.join(fixtures, 'reconcile', 'requests.csv'), '--save-prices']);
     assert.equal(f.code, 2);
     assert.match(f.stderr, /--save-prices stores prices in a database: pass --db/);
