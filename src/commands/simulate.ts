@@ -283,6 +283,10 @@ const NEXT_STEP: Record<ExclusionReason, string> = {
     'the policy had no feasible provider; widen the candidates (--providers, --hosts-only), lower --min-success, or use --state none',
 };
 
+/** With the observed baseline, an unpriced request's own provider has no list price: its bills can price it. */
+const OBSERVED_UNPRICED =
+  "the provider that served them has no price in force then; ingest prices for that period, replay at the snapshots you have (--market-at latest), or price it at what it billed ('ai-ping reconcile --save-prices', then --prices both)";
+
 /**
  * One line per reason requests were not compared, with what would change it: the baseline's
  * reasons once (every policy shares them), then each policy's own.
@@ -291,7 +295,10 @@ function exclusionNotes(r: SimulateResult): string[] {
   const n = (x: number) => x.toLocaleString('en-US');
   const first = r.policies[0]?.excluded ?? {};
   const shared = EXCLUSION_REASONS.filter((k) => k !== 'no_feasible_candidate' && first[k]).map(
-    (k) => `not compared (${k}): ${n(first[k]!)} of ${n(r.requests)} requests: ${NEXT_STEP[k]}`,
+    (k) =>
+      `not compared (${k}): ${n(first[k]!)} of ${n(r.requests)} requests: ${
+        r.baseline === 'observed' && k === 'no_baseline_price' ? OBSERVED_UNPRICED : NEXT_STEP[k]
+      }`,
   );
   const own = r.policies
     .filter((p) => p.excluded?.no_feasible_candidate)

@@ -100,8 +100,13 @@ describe('ai-ping reconcile', () => {
       'json',
     ];
     const before = JSON.parse(runCli(['simulate', '--db', hand, ...args]).stdout);
-    // dyn has no list price: its 24 requests have no baseline price
+    // dyn has no list price: its 24 requests have no baseline price, and the note says what prices them
     assert.equal(before.policies[0].excluded.no_baseline_price, 24);
+    const md = runCli(['simulate', '--db', hand, ...args.slice(0, -2), '--format', 'md']).stdout;
+    assert.match(
+      md,
+      /> not compared \(no_baseline_price\): 24 of 124 requests: the provider that served them has no price in force then; .* or price it at what it billed \('ai-ping reconcile --save-prices', then --prices both\)/,
+    );
     assert.equal(runCli(['simulate', '--db', hand, ...args, '--prices', 'billed']).code, 2, 'nothing saved yet');
     const saved = runCli(['reconcile', '--db', hand, '--save-prices']);
     assert.equal(saved.code, 0, saved.stderr);
