@@ -12,7 +12,7 @@ import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
 import type { SourceFile } from '../sources.js';
 import { openSource, type Source } from '../stage.js';
-import { Fields, httpErrorType } from './gateway-fields.js';
+import { Fields, httpErrorType, unwrapData } from './gateway-fields.js';
 import { openrouterProviderSql } from './openrouter-provider.js';
 import { derive, stageTable, type Preset } from './relations.js';
 
@@ -25,17 +25,7 @@ async function generations(store: Parameters<Preset['open']>[0], src: SourceFile
   if (f.has('id')) return raw;
   const data = f.find('data');
   // A list type also starts with STRUCT (`STRUCT(…)[]`): test it first.
-  if (data && /^STRUCT.*\[\]$/.test(data.type)) {
-    return stageTable(
-      store,
-      'openrouter_generations',
-      `SELECT __row, unnest(g) FROM (
-         SELECT row_number() OVER (ORDER BY __row, i) AS __row, g
-         FROM (SELECT s.__row, unnest(s.${quotedIdentifier(data.name)}) AS g, generate_subscripts(s.${quotedIdentifier(data.name)}, 1) AS i
-               FROM ${raw.relation} s))`,
-      raw.params,
-    );
-  }
+  if (data && /^STRUCT.*\[\]$/.test(data.type)) return unwrapData(store, raw, 'id', 'openrouter_generations');
   if (data && data.type.startsWith('STRUCT')) {
     return stageTable(
       store,
