@@ -43,6 +43,23 @@ const marketAtOption = () =>
     '--market-at <time>',
     'replay every request against the market as it stood at this time (or latest): prices, offerings and the static state up to it',
   );
+/** Where logged cache hits stay hits in the replay, and what makes a cache chain. */
+const cacheOption = () =>
+  new Option(
+    '--cache <mode>',
+    "chain: a request's cached tokens stay a hit where its chain's previous request went (the first: where it was served); warm: wherever it goes; cold: only where it was served",
+  )
+    .choices(['chain', 'warm', 'cold'])
+    .default('chain');
+const cacheKeyOption = () =>
+  new Option(
+    '--cache-key <columns>',
+    "what makes a cache chain: the first of these request columns a request has (session, app, task), or 'none': one per model",
+  ).default('session,app');
+const cacheTtlOption = () =>
+  new Option('--cache-ttl <duration>', 'a longer gap between requests of one key starts a new cache chain').default(
+    '5m',
+  );
 const minSuccessOption = () =>
   new Option('--min-success <rate>', 'providers below this success rate are infeasible')
     .argParser(parseFraction('--min-success'))
@@ -347,6 +364,9 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     )
     .addOption(stateOption())
     .addOption(marketAtOption())
+    .addOption(cacheOption())
+    .addOption(cacheKeyOption())
+    .addOption(cacheTtlOption())
     .addOption(
       new Option(
         '--prices <source>',
@@ -444,6 +464,9 @@ Exit codes: 0 success, 1 a failed CI gate, 2 bad usage or bad input.`,
     .option('--baseline <baseline>', 'official, observed or provider:NAME', 'official')
     .addOption(stateOption())
     .addOption(marketAtOption())
+    .addOption(cacheOption())
+    .addOption(cacheKeyOption())
+    .addOption(cacheTtlOption())
     .addOption(minSuccessOption())
     .option('--model <name>', 'only this model (any spelling)')
     .option('--from <date>', 'first day (inclusive, UTC)')

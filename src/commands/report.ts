@@ -33,6 +33,9 @@ export interface ReportOptions {
   state?: SimulateOptions['state'];
   marketAt?: string;
   minSuccess?: number;
+  cache?: SimulateOptions['cache'];
+  cacheKey?: SimulateOptions['cacheKey'];
+  cacheTtl?: SimulateOptions['cacheTtl'];
   failIf: string[];
   bootstrap?: number;
   seed?: number;
@@ -98,6 +101,9 @@ async function measure(o: ReportOptions): Promise<{
       baseline: o.baseline as Baseline, // checked by the replay
       state: o.state ?? DEFAULT_SIMULATE_OPTIONS.state,
       marketAt: o.marketAt,
+      cache: o.cache,
+      cacheKey: o.cacheKey,
+      cacheTtl: o.cacheTtl,
       minSuccess: o.minSuccess ?? DEFAULT_SIMULATE_OPTIONS.minSuccess,
       providerId: (name) => resolveProvider(name, names.providers).provider,
       bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,

@@ -68,9 +68,35 @@ export function headline(p: PolicyResult, selected: number): string {
   const failures = p.failureRate === null ? '' : `, expected failures ${p.failureRate.toFixed(2)}%${fallback}`;
   return (
     `${p.policy}: ${cost} cost${p.savingsCi95 ? ci([-p.savingsCi95[1], -p.savingsCi95[0]]) : ''}, ` +
-    `throughput ${signed(p.throughputGainPct)}${ci(p.throughputGainCi95)}${failures}, ` +
+    `throughput ${signed(p.throughputGainPct)}${ci(p.throughputGainCi95)}${failures}, ${cacheHits(p)}` +
     `${p.requests.toLocaleString('en-US')} of ${selected.toLocaleString('en-US')} requests comparable`
   );
+}
+
+/** Cached input tokens kept of those logged, and what the lost hits cost: "cache hits 11.4% of 45.7% (lost 0.02), "; nothing without any. */
+function cacheHits(p: PolicyResult): string {
+  if (!p.loggedCacheHitRate || p.cacheHitRate === null) return '';
+  const lost = p.lostCacheCost > 0 ? ` (lost ${p.lostCacheCost.toPrecision(3)})` : '';
+  return `cache hits ${p.cacheHitRate.toFixed(1)}% of ${p.loggedCacheHitRate.toFixed(1)}%${lost}, `;
+}
+
+/** How the replay priced cache hits, in words. */
+export function cacheNote(r: SimulateResult): string {
+  const { mode, key, ttlSeconds } = r.cache;
+  const ttl =
+    ttlSeconds % 3600 === 0
+      ? `${ttlSeconds / 3600}h`
+      : ttlSeconds % 60 === 0
+        ? `${ttlSeconds / 60}m`
+        : `${ttlSeconds}s`;
+  const chain = `chains by ${key.length ? key.join(', else ') : 'model'}, gaps of at most ${ttl}`;
+  const what = {
+    chain: `a request's logged cache hits stay hits where its chain's previous request went, the first of a chain's where it was served (${chain}); --cache warm keeps every hit`,
+    warm: 'every logged cache hit kept wherever a request goes (the optimistic bound); --cache chain loses the hits a switch of provider loses',
+    cold: 'logged cache hits kept only where the request was served; --cache chain follows chains of requests',
+  }[mode];
+  const logged = r.policies.some((p) => p.loggedCacheHitRate);
+  return `cache ${mode}: ${what}${logged ? '' : '; no compared request has cached tokens, so no mode changes a cost'}`;
 }
 
 /**
@@ -103,6 +129,9 @@ export function policiesCsv(r: SimulateResult): Section {
       'p90 e2e ms',
       'failure rate %',
       'failure rate without fallback %',
+      'cache hit rate %',
+      'logged cache hit rate %',
+      'lost cache cost',
       ...providers.map((x) => `routing ${x} %`),
     ],
     rows: r.policies.map((p) => {
@@ -127,6 +156,9 @@ export function policiesCsv(r: SimulateResult): Section {
         p.p90LatencyMs,
         p.failureRate,
         p.failureRateNoFallback,
+        p.cacheHitRate,
+        p.loggedCacheHitRate,
+        p.lostCacheCost,
         ...providers.map((x) => share.get(x) ?? 0),
       ];
     }),
@@ -135,8 +167,9 @@ export function policiesCsv(r: SimulateResult): Section {
 
 export function simulateReport(r: SimulateResult): Report {
   const fixed = (v: number | null, d: number) => (v === null ? null : Number(v.toFixed(d)));
+  const cached = r.policies.some((p) => p.loggedCacheHitRate);
   const table: Section = {
-    title: `Routing policies vs baseline '${r.baseline}' (${r.info}, ${r.window} windows, ${r.state} state${r.marketAt ? `, market at ${r.marketAt}` : ''})`,
+    title: `Routing policies vs baseline '${r.baseline}' (${r.info}, ${r.window} windows, ${r.state} state, cache ${r.cache.mode}${r.marketAt ? `, market at ${r.marketAt}` : ''})`,
     columns: [
       'policy',
       'compared',
@@ -153,6 +186,7 @@ export function simulateReport(r: SimulateResult): Report {
       'p50 e2e ms',
       'p90 e2e ms',
       'failure rate',
+      ...(cached ? ['cache hits', 'lost cache cost'] : []),
       'routing',
     ],
     rows: r.policies.map((p) => [
@@ -171,6 +205,12 @@ export function simulateReport(r: SimulateResult): Report {
       fixed(p.p50LatencyMs, 0),
       fixed(p.p90LatencyMs, 0),
       p.failureRate === null ? null : `${p.failureRate.toFixed(2)}%`,
+      ...(cached
+        ? [
+            p.cacheHitRate === null ? null : `${p.cacheHitRate.toFixed(1)}% of ${p.loggedCacheHitRate!.toFixed(1)}%`,
+            fixed(p.lostCacheCost, 2),
+          ]
+        : []),
       p.routing
         .slice(0, 4)
         .map((x) => `${x.provider} ${x.share.toFixed(0)}%`)
@@ -261,6 +301,13 @@ export function simulateReport(r: SimulateResult): Report {
           `value of dynamic switching, ${d.policy} vs static-best: savings ${signed(d.savingsPp, 1, ' pp')}, ` +
           `throughput gain ${signed(d.throughputGainPp, 1, ' pp')}`,
       ),
+      ...(r.stickyValue
+        ? [
+            `value of keeping each cache chain on one provider, cost-sticky vs cost: savings ${signed(r.stickyValue.savingsPp, 1, ' pp')}, ` +
+              `throughput gain ${signed(r.stickyValue.throughputGainPp, 1, ' pp')}`,
+          ]
+        : []),
+      cacheNote(r),
       ...exclusionNotes(r),
       'list prices only: retries, truncation and output quality are not priced in',
     ],

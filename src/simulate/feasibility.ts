@@ -11,6 +11,7 @@ import { quotedString } from '@duckdb/node-api';
 import { listCostSql, passedTier, pricesOf, type Prices, type Tokens } from '../query/measures.js';
 import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
+import { cacheKeySql } from './cache.js';
 import { windowOf } from './state.js';
 
 export interface RequestSelection {
@@ -37,11 +38,18 @@ export async function textValues(store: Store): Promise<TextValues> {
  * logged cost, TTFT, latency and status (for the outcome-model fit). With
  * `order` (the values of its text columns), its position within its model in time order (`seq`, for
  * round-robin; requests at the same instant share one); with `hash`, a seeded uniform hash `u` (for random).
- * With `every`, only about every n-th request (a sample).
+ * With `every`, only about every n-th request (a sample). With `cacheKey`, its `cache_key` (cache.cacheKeySql).
  */
 export function requestsSql(
   sel: RequestSelection,
-  o: { winSeconds: number; order?: TextValues; hash?: boolean; seed: number; every?: number },
+  o: {
+    winSeconds: number;
+    order?: TextValues;
+    hash?: boolean;
+    seed: number;
+    every?: number;
+    cacheKey?: readonly string[];
+  },
 ): SqlFragment {
   const s = selectedRequestsSql({ by: 'requests', ...sel, every: o.every });
   const columns = `
@@ -49,6 +57,7 @@ export function requestsSql(
       coalesce(cached_tokens, 0) AS cached_tokens, coalesce(cache_write_tokens, 0) AS write_tokens,
       features,
       cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
+      ${o.cacheKey ? `, ${cacheKeySql(o.cacheKey)} AS cache_key` : ''}
       -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
       -- 63 bits, so that u % n stays BIGINT arithmetic
       ${o.hash ? `, (hash(xor(hash(request_id)::UBIGINT, hash($seed::BIGINT, 'random'))) >> 1)::BIGINT AS u` : ''}
@@ -75,8 +84,8 @@ export function requestsSql(
 }
 
 /**
- * `sim_selected(model, task, provider, features, n)`: the selected requests per
- * model, task, logged provider and features string, which the results divide by.
+ * `sim_selected(model, task, provider, features, n, cached)`: the selected requests per
+ * model, task, logged provider and features string, which the results divide by, and their cached tokens.
  * `sim_windows(model, w)`: the windows with selected requests, which the state and
  * the segments are needed for.
  */
@@ -86,13 +95,14 @@ export async function buildRequestWindows(store: Store, sel: RequestSelection, w
   // round towards zero, so a group may straddle two windows: those of its first and last request are kept
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_pre AS
-     SELECT model, task, provider, features, grouping(k) AS per_class, count(*) AS n, min(ts) AS a, max(ts) AS b
+     SELECT model, task, provider, features, grouping(k) AS per_class, count(*) AS n, min(ts) AS a, max(ts) AS b,
+       sum(cached_tokens) AS cached
      FROM (SELECT *, epoch_us(ts) // ($win_s::BIGINT * 1000000) AS k FROM (${s.sql}))
      GROUP BY GROUPING SETS ((model, task, provider, features), (model, k))`,
     { ...s.params, win_s: winSeconds },
   );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE sim_selected AS SELECT model, task, provider, features, n FROM sim_pre WHERE per_class = 1`,
+    `CREATE OR REPLACE TEMP TABLE sim_selected AS SELECT model, task, provider, features, n, coalesce(cached, 0) AS cached FROM sim_pre WHERE per_class = 1`,
   );
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_windows AS
@@ -375,6 +385,7 @@ export type Figure =
   | 'o_tps'
   | 'o_e2e'
   | 'in_per_token'
+  | 'lost'
   | 'why';
 
 /** End-to-end latency in ms of a request's output tokens at a TTFT (ms) and TPS. */
@@ -386,12 +397,15 @@ export const endToEnd = (ttft: string, tps: string) => `${ttft} + output_tokens 
  * cached price (`icost`: what a failed attempt bills, its prompt), end-to-end
  * = TTFT + output / TPS of the decision state (expected) and of the outcome state,
  * and feasibility (context ≥ input + output,
- * every needed feature; an unknown context is not held against a provider).
+ * every needed feature; an unknown context is not held against a provider); `lost`, what
+ * the request's cached tokens cost more where they miss: written again at the cache-write
+ * price, else at the input price.
  */
 function slotFigures(k: number, tiered: boolean): string {
   const price = slotPrices(k, tiered);
   const prompt = listCostSql({ ...REQUEST_TOKENS, output: '0' }, price);
   return [
+    `cached_tokens * (${price.write} - ${price.cached}) AS lost_${k}`,
     `${listCostSql(REQUEST_TOKENS, price)} AS cost_${k}`,
     `${prompt} AS icost_${k}`,
     `cap_${k} >= total_tokens AS feas_${k}`,

@@ -56,11 +56,13 @@ import { aggregateOutcomes, policyResults, type PolicyResult } from './results.j
 import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
 import type { FileCountsJson } from '../ingest/messages.js';
 import { buildProviderState, parseDuration, PRICE_SOURCES, type PriceSource, type StateMode } from './state.js';
+import { cacheOptions, type CacheMode } from './cache.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
 export type { PolicyResult } from './results.js';
 export type { StateMode } from './state.js';
 export type { Objective, Policy } from './policy.js';
+export type { CacheMode } from './cache.js';
 
 export type Information = 'causal' | 'hindsight';
 
@@ -110,6 +112,12 @@ export interface SimulateOptions {
   retries?: number;
   /** failed attempts bill nothing (default: their input tokens) */
   failedAttemptsFree?: boolean;
+  /** where a request's logged cache hits stay hits (cache.ts): chain (default), warm or cold */
+  cache?: CacheMode;
+  /** the request columns whose first value makes a cache key (default session, app), or 'none' */
+  cacheKey?: string | readonly string[];
+  /** a gap longer than this starts a new cache chain: '5m' (default) or seconds */
+  cacheTtl?: string | number;
   /** where to sample the replay for the percentile bands (percentiles.ts); default by the number of requests */
   bandSampling?: BandSampling;
   /** progress lines for long replays */
@@ -141,6 +149,8 @@ export interface SimulateResult {
   marketAt: string | null;
   /** which snapshots priced the replay */
   prices: PriceSource;
+  /** how cache hits were priced: the mode, the key's columns (none: one per model) and the time to live */
+  cache: { mode: CacheMode; key: string[]; ttlSeconds: number };
   /** requests selected for replay */
   requests: number;
   policies: PolicyResult[];
@@ -148,6 +158,8 @@ export interface SimulateResult {
   pareto: string[];
   /** with static-best in the run: what switching per window adds over it, in percentage points */
   dynamicValue?: { policy: string; savingsPp: number | null; throughputGainPp: number | null }[];
+  /** with cost and cost-sticky in the run: what keeping each chain on one provider adds over cost, in percentage points */
+  stickyValue?: { savingsPp: number | null; throughputGainPp: number | null };
   /** with `by`: each policy per model or task */
   by?: 'model' | 'task';
   groups?: PolicyResult[];
@@ -157,7 +169,11 @@ export interface SimulateResult {
   input?: { files: FileCountsJson[] };
 }
 
-function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: number } {
+function validate(o: SimulateOptions): {
+  windowSeconds: number;
+  staleSeconds: number;
+  cache: ReturnType<typeof cacheOptions>;
+} {
   if (o.policies.length === 0) throw new UsageError('simulate needs at least one --policy');
   if (new Set(o.policies.map((p) => p.name)).size !== o.policies.length)
     throw new UsageError('a policy is listed twice');
@@ -181,7 +197,11 @@ function validate(o: SimulateOptions): { windowSeconds: number; staleSeconds: nu
   }
   if (o.sloLatencyMs !== undefined && !(o.sloLatencyMs > 0))
     throw new UsageError('the latency objective must be > 0 ms');
-  return { windowSeconds: parseDuration('--window', o.window), staleSeconds: parseDuration('--stale', o.stale) };
+  return {
+    windowSeconds: parseDuration('--window', o.window),
+    staleSeconds: parseDuration('--stale', o.stale),
+    cache: cacheOptions(o),
+  };
 }
 
 /** A model, fixed provider or baseline provider that names nothing in the database is an error, not a zero. */
@@ -262,7 +282,7 @@ export interface Replay {
 }
 
 export async function replay(store: Store, given: SimulateOptions): Promise<Replay> {
-  const { windowSeconds, staleSeconds } = validate(given);
+  const { windowSeconds, staleSeconds, cache } = validate(given);
   const options = withProviderIds(given);
   await checkNames(store, options);
   const step = (what: string) => options.onProgress?.(`simulate: ${what}`);
@@ -306,6 +326,9 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
   const order = policies.some((p) => p.needsOrder) ? await textValues(store) : undefined;
+  const cachedTokens = !!(await store.one<{ n: number | null }>('SELECT sum(cached) AS n FROM sim_selected'))?.n;
+  // the chains' keys where a policy keeps to chains, or the chain mode prices hits
+  const chains = policies.some((p) => p.perChain) || (cache.mode === 'chain' && cachedTokens);
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
@@ -313,6 +336,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       hash: policies.some((p) => p.needsHash),
       seed: options.seed,
       every,
+      ...(chains ? { cacheKey: cache.key } : {}),
     });
   const staticBest = policies.some((p) => p.needsStaticPass);
   const taskObjectives = policies.some((p) => p.needsTaskObjectives);
@@ -332,6 +356,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
         sloLatencyMs: options.sloLatencyMs ?? 8000,
         retries,
         failedAttemptsFree: options.failedAttemptsFree ?? false,
+        cache: { mode: cache.mode, ttlSeconds: cache.ttlSeconds, cachedTokens },
       },
     );
   const wide = wideOf(toReplay());
@@ -349,6 +374,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       retries,
       failedAttemptsFree: options.failedAttemptsFree ?? false,
       slots: shape.slots,
+      cached: cache.mode !== 'warm' && cachedTokens,
       bands,
       onProgress: options.onProgress && ((pct: number) => options.onProgress!(`simulate: replay ${pct.toFixed(0)}%`)),
     });
@@ -391,10 +417,12 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
     state,
     marketAt,
     prices: options.prices ?? 'list',
+    cache,
     requests,
     policies: results,
     pareto: paretoFront(results),
     ...dynamicValue(policies, results),
+    ...stickyValue(policies, results),
     ...(groups ? { by: options.by, groups } : {}),
     ...(fit ? { fit } : {}),
   };
@@ -406,11 +434,25 @@ export async function simulate(store: Store, options: SimulateOptions): Promise<
   return (await replay(store, options)).result;
 }
 
+const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
+/** cost-sticky's savings and throughput gain minus cost's, when both ran. */
+function stickyValue(run: readonly Policy[], policies: PolicyResult[]): Pick<SimulateResult, 'stickyValue'> {
+  const sticky = policies[run.findIndex((p) => p.perChain)];
+  const cost = policies[run.findIndex((p) => p.kind === 'cost')];
+  if (!sticky || !cost) return {};
+  return {
+    stickyValue: {
+      savingsPp: diff(sticky.savingsPct, cost.savingsPct),
+      throughputGainPp: diff(sticky.throughputGainPct, cost.throughputGainPct),
+    },
+  };
+}
+
 /** Each dynamic policy's savings and throughput gain minus static-best's, when both ran. */
 function dynamicValue(run: readonly Policy[], policies: PolicyResult[]): Pick<SimulateResult, 'dynamicValue'> {
   const fixed = policies[run.findIndex((p) => p.needsStaticPass)];
   if (!fixed) return {};
-  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
   return {
     dynamicValue: policies
       .filter((_, i) => run[i].kind !== 'static-best' && run[i].kind !== 'fixed')

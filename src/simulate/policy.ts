@@ -21,6 +21,7 @@ export const POLICY_NAMES = [
   'random',
   'static-best',
   'task-aware',
+  'cost-sticky',
 ] as const;
 
 export type PolicyKind = (typeof POLICY_NAMES)[number] | 'fixed';
@@ -43,6 +44,8 @@ export interface Policy {
   readonly needsStaticPass: boolean;
   /** decides by each task's objective (task-aware) */
   readonly needsTaskObjectives: boolean;
+  /** chooses one provider per cache chain (cost-sticky) */
+  readonly perChain: boolean;
 }
 
 /** For --help and error messages. */
@@ -58,11 +61,13 @@ export function parsePolicy(name: string): Policy {
     kind,
     ...(objective ? { objective } : {}),
     ...(fixed ? { provider: fixed[1] } : {}),
-    alwaysChooses: kind !== 'fixed' && kind !== 'static-best',
+    // fixed, static-best and cost-sticky may have no feasible provider for a request that others have
+    alwaysChooses: kind !== 'fixed' && kind !== 'static-best' && kind !== 'cost-sticky',
     needsOrder: kind === 'round-robin',
     needsHash: kind === 'random',
     needsStaticPass: kind === 'static-best',
     needsTaskObjectives: kind === 'task-aware',
+    perChain: kind === 'cost-sticky',
   };
 }
 

@@ -18,6 +18,7 @@ import {
   type SegmentShape,
 } from './feasibility.js';
 import { OBJECTIVES, type Objective, type Policy } from './policy.js';
+import { CHAIN_FIRST, CHAIN_ORDER, type CacheMode } from './cache.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
@@ -59,6 +60,8 @@ export interface PolicyOptions {
   officials: number;
   /** some provider prices a selected model in tiers (SegmentShape) */
   tiered: boolean;
+  /** the cache mode and time to live, and whether any request has cached tokens (only then does the mode change a cost) */
+  cache: { mode: CacheMode; ttlSeconds: number; cachedTokens: boolean };
 }
 
 export function checkBaseline(baseline: string): asserts baseline is Baseline {
@@ -92,6 +95,8 @@ const KEYS: Record<Objective, Keys> = {
  * column, named for what it holds (`what`) and numbered. After `filter`, only the rows it keeps go on.
  */
 class Layers {
+  /** `prefix`: of the columns it names, so that layers over another's output name none of its columns again */
+  constructor(private readonly prefix = '') {}
   private readonly layers: string[][] = [];
   private readonly layerOf = new Map<string, number>();
   private readonly byExpr = new Map<string, string>();
@@ -106,7 +111,7 @@ class Layers {
     const src = found ?? expr;
     const uses = (src.match(/[a-z_][a-z0-9_]*/gi) ?? []).map((id) => this.layerOf.get(id) ?? -1);
     const layer = Math.max(this.floor, ...uses.map((l) => l + 1));
-    const col = name ?? `${what}_${this.layerOf.size}`;
+    const col = name ?? `${this.prefix}${what}_${this.layerOf.size}`;
     (this.layers[layer] ??= []).push(`${src} AS ${col}`);
     this.layerOf.set(col, layer);
     if (!found) this.byExpr.set(expr, col);
@@ -421,10 +426,17 @@ const attemptColumn = (i: number, j: number) => `policy${i}_attempt${j}`;
  * fails (its prompt), TPS, TTFT and end-to-end latency: the chosen slot's, or with
  * few policies (see MANY_POLICIES) computed from its TTFT and TPS.
  */
-function addAttempts(L: Layers, i: number, attempts: number, slots: number, many: boolean, cost?: string): void {
+function addAttempts(
+  L: Layers,
+  i: number,
+  attempts: number,
+  o: { slots: number; many: boolean; cost?: string; lost: boolean },
+): void {
+  const { slots, many, cost } = o;
   for (let j = 1; j <= attempts; j++) {
     const fig = (f: Figure) => lookup(L, f, `pick_${i}_${j}`, slots, many);
     const a = attemptColumn(i, j);
+    if (o.lost) L.add(fig('lost'), `${a}_lost`);
     L.add(fig('o_success'), `${a}_p`);
     L.add(j === 1 && cost ? cost : fig('cost'), `${a}_cost`);
     L.add(fig('icost'), `${a}_icost`);
@@ -482,11 +494,7 @@ function policyOutputs(
     };
   }
   const p = (j: number) => a(j, 'p');
-  const reach = (j: number) =>
-    js
-      .slice(0, j - 1)
-      .map((x) => `(1 - ${p(x)})`)
-      .join(' * ') || '1';
+  const reach = reachOf(i);
   // list_sum skips missing attempts (NULL terms), as SUM does
   const sum = (term: (j: number) => string) => `list_sum([${js.map((j) => `${reach(j)} * ${term(j)}`).join(', ')}])`;
   return {
@@ -498,6 +506,27 @@ function policyOutputs(
     e2e: sum((j) => `(${p(j)} * ${e2e(j)} + (1 - ${p(j)}) * ${a(j, 'ttft')})`),
     success: `1 - ${js.map((j) => `coalesce(1 - ${p(j)}, 1)`).join(' * ')}`,
   };
+}
+
+/** Π_{x<j} (1 − p_x): the probability that policy i's attempt j is made. */
+const reachOf = (i: number) => (j: number) =>
+  slotsOf(j - 1)
+    .map((x) => `(1 - ${attemptColumn(i, x)}_p)`)
+    .join(' * ') || '1';
+
+/**
+ * What policy i's request costs more for each attempt that misses the cache (as its key: one
+ * value, or with fallback a list): the attempt's `lost` (feasibility.slotFigures), weighted
+ * like its cost by the chance it is made, and, when failed attempts bill nothing, that it succeeds.
+ */
+function missOf(i: number, attempts: number, o: Pick<PolicyOptions, 'retries' | 'failedAttemptsFree'>): string {
+  const a = (j: number, f: string) => `${attemptColumn(i, j)}_${f}`;
+  if (o.retries === 0) return a(1, 'lost');
+  const reach = reachOf(i);
+  const terms = slotsOf(attempts).map(
+    (j) => `${reach(j)} * ${o.failedAttemptsFree ? `${a(j, 'p')} * ` : ''}${a(j, 'lost')}`,
+  );
+  return `[${terms.join(', ')}]`;
 }
 
 /** The outcome figures of a segment's slot that a key's attempts take (sim_seg's `<figure>_k`), as policyOutputs names them. */
@@ -537,7 +566,7 @@ export interface ReplaySources {
 }
 
 /** The candidates with the small per-request lookups the policies run need. */
-function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, baseline: Baseline): SqlFragment {
+function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: boolean): SqlFragment {
   const joins = [
     src.staticBest
       ? `LEFT JOIN (SELECT model AS sb_model, task AS sb_task, slot AS static_slot FROM sim_static_best) sb
@@ -547,7 +576,7 @@ function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, baseline: 
       ? `LEFT JOIN (SELECT task AS to_task, objective AS task_objective FROM sim_task_objective) t ON t.to_task = r.task`
       : '',
   ].join('\n');
-  const c = candidatesSql(src.requests, shape, { joins, observed: baseline === 'observed' });
+  const c = candidatesSql(src.requests, shape, { joins, observed });
   const objective = src.taskObjectives ? `, coalesce(task_objective, 'cost') AS objective` : '';
   return { sql: `SELECT *${objective} FROM (${c.sql})`, params: c.params };
 }
@@ -557,7 +586,8 @@ function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, baseline: 
  * for policy i (in the order given) the columns `p<i>_<figure>` of OUTPUTS: the
  * chosen `slot` (sim_slots names it), modelled cost, TPS, TTFT, end-to-end,
  * success probability (`first_success`: of the first attempt alone), and whether
- * the request is `compared` (the policy has a choice).
+ * the request is `compared` (the policy has a choice). Where the cache mode prices hits
+ * (chainedSql), `p<i>_lost` and `p<i>_kept` too, and the costs include the lost hits.
  */
 export function replaySql(
   policies: readonly Policy[],
@@ -565,7 +595,11 @@ export function replaySql(
   src: ReplaySources,
   o: PolicyOptions,
 ): SqlFragment {
-  const cand = policyCandidatesSql(src, o, baseline);
+  const priced = o.cache.mode !== 'warm' && o.cache.cachedTokens;
+  const sticky = policies.findIndex((p) => p.perChain);
+  // the chain window sees every request: the one before a request in its chain may have no baseline
+  const chained = (o.cache.mode === 'chain' && priced) || sticky >= 0;
+  const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced || sticky >= 0);
   const params: SqlParams = {
     ...cand.params,
     slo_ms: o.sloLatencyMs,
@@ -573,26 +607,88 @@ export function replaySql(
   const L = new Layers();
   L.add(baselineSlot(baseline, o), 'base_slot');
   // a request without a feasible baseline is compared under no policy
-  L.filter('base_slot IS NOT NULL');
+  if (!chained) L.filter('base_slot IS NOT NULL');
   const sources = taskAwareSources(policies);
-  const ranked = policies.flatMap((policy, i) => (sources && policy.needsTaskObjectives ? [] : [i]));
+  const ranked = policies.flatMap((policy, i) =>
+    (sources && policy.needsTaskObjectives) || policy.perChain ? [] : [i],
+  );
   const many = ranked.length >= MANY_POLICIES;
   L.add(lookup(L, 'cost', 'base_slot', o.slots, many), 'base_cost');
   L.add(lookup(L, 'o_tps', 'base_slot', o.slots, many), 'base_tps');
+  if (priced) L.add(lookup(L, 'lost', 'base_slot', o.slots, many), 'base_miss');
+  const outputs = (L: Layers, i: number, attempts: number) => {
+    for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
+    if (priced) L.add(missOf(i, attempts, o), `p${i}_miss`);
+  };
   for (const i of ranked) {
     const { attempts, cost } = addPolicy(L, policies[i], i, o);
-    addAttempts(L, i, attempts, o.slots, many, cost);
-    for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
+    addAttempts(L, i, attempts, { slots: o.slots, many, cost, lost: priced });
+    outputs(L, i, attempts);
   }
   if (sources) {
     const i = policies.findIndex((p) => p.needsTaskObjectives);
-    for (const name of OUTPUTS)
+    for (const name of [...OUTPUTS, ...(priced ? ['miss'] : [])])
       L.add(
         byObjective(sources, (j) => `p${j}_${name}`),
         `p${i}_${name}`,
       );
   }
-  return { sql: L.wrap(cand.sql), params };
+  let sql = L.wrap(cand.sql);
+  if (!chained) return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
+  params.cache_ttl_s = o.cache.ttlSeconds;
+  // the previous request of each one's key, and where the baseline and each policy sent it
+  const sent = [
+    ...(baseline === 'observed' ? [] : ['base_slot']),
+    ...(o.cache.mode === 'chain' && priced ? policies.flatMap((p, i) => (p.perChain ? [] : [`p${i}_slot`])) : []),
+  ];
+  sql = `SELECT *, ${CHAIN_FIRST} AS cache_first FROM (
+    SELECT *, lag(ts) OVER chain AS cache_prev_ts${sent.map((c) => `, lag(${c}) OVER chain AS ${c}_prev`).join('')}
+    FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER}))`;
+  if (sticky >= 0) {
+    // chains numbered within their key; per chain, what each provider feasible for all of it would cost
+    const ks = slotsOf(o.slots);
+    const chainCost = (k: number) =>
+      `sum(cost_${k} + CASE WHEN cache_first AND observed_slot IS DISTINCT FROM ${k} THEN lost_${k} ELSE 0 END) OVER run AS chain_cost_${k}`;
+    sql = `SELECT *, ${ks.map((k) => `${chainCost(k)}, bool_and(coalesce(feas_${k}, false)) OVER run AS chain_feas_${k}`).join(', ')}
+      FROM (SELECT *, sum(cache_first::INT) OVER (${CHAIN_ORDER} ROWS UNBOUNDED PRECEDING) AS cache_chain FROM (${sql}))
+      WINDOW run AS (PARTITION BY model, cache_key, cache_chain)`;
+    const S = new Layers('sticky_');
+    argMin(S, `pick_${sticky}_1`, [(k) => `chain_cost_${k}`], [], o.slots, (k) => `chain_feas_${k}`);
+    addAttempts(S, sticky, 1, { slots: o.slots, many, lost: priced });
+    outputs(S, sticky, 1);
+    sql = S.wrap(sql);
+  }
+  sql = `SELECT * FROM (${sql}) WHERE base_slot IS NOT NULL`;
+  return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
+}
+
+/**
+ * Each policy's and the baseline's costs with the cache hits their choices lose (cache.ts): the cached
+ * tokens of a request are a hit where the provider holds its prefix — in `chain` mode the one the
+ * previous request of its chain went to, for the first of a chain (and in `cold` mode for every
+ * request) the one that served it. `p<i>_lost` is what the misses cost, `p<i>_kept` the cached tokens
+ * kept by the first attempt. The observed baseline keeps every hit: it is what happened.
+ */
+function cacheCostsSql(sql: string, policies: readonly Policy[], baseline: Baseline, o: PolicyOptions): string {
+  const holder = (sent: string) =>
+    o.cache.mode === 'cold' ? 'observed_slot' : `CASE WHEN cache_first THEN observed_slot ELSE ${sent} END`;
+  const missed = (slot: string, at: string, miss: string) =>
+    `coalesce(CASE WHEN ${slot} IS DISTINCT FROM ${at} THEN ${miss} END, 0)`;
+  const columns = policies.flatMap((p, i) => {
+    // cost-sticky keeps a chain on one provider: where the chain's previous request went
+    const at = holder(p.perChain ? `p${i}_slot` : `p${i}_slot_prev`);
+    const js = slotsOf(o.retries + 1);
+    const lost = o.retries
+      ? js.map((j) => missed(`p${i}_key[${j}]`, at, `p${i}_miss[${j}]`)).join(' + ')
+      : missed(`p${i}_key`, at, `p${i}_miss`);
+    return [`${lost} AS p${i}_lost`, `CASE WHEN p${i}_slot = ${at} THEN cached_tokens ELSE 0 END AS p${i}_kept`];
+  });
+  const base = baseline === 'observed' ? [] : [missed('base_slot', holder('base_slot_prev'), 'base_miss')];
+  const costs = [
+    ...policies.map((_, i) => `p${i}_cost + p${i}_lost AS p${i}_cost`),
+    ...base.map((lost) => `base_cost + ${lost} AS base_cost`),
+  ];
+  return `SELECT * REPLACE (${costs.join(', ')}) FROM (SELECT *, ${columns.join(', ')} FROM (${sql}))`;
 }
 
 /**

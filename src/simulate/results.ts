@@ -47,6 +47,12 @@ export interface PolicyResult {
   failureRate: number | null;
   /** expected failure rate of the first attempt alone, percent */
   failureRateNoFallback: number | null;
+  /** cached input tokens the policy's choices keep, percent of the compared requests' input tokens */
+  cacheHitRate: number | null;
+  /** cached input tokens logged, percent of the compared requests' input tokens */
+  loggedCacheHitRate: number | null;
+  /** what the policy's choices cost more than with every logged hit kept */
+  lostCacheCost: number;
   routing: RoutingShare[];
 }
 
@@ -63,7 +69,7 @@ export interface PolicyResult {
  * up): every latency, or with `bands` (one per policy) the counts below and the
  * latencies inside them. Returns those columns, by policy. task-aware beside every
  * objective policy (replay.taskAwareSources) has no sums of its own: per task, its
- * objective policy's are its.
+ * objective policy's are its (but for what its own cache hits cost, with `cached`).
  */
 export async function aggregateOutcomes(
   store: Store,
@@ -74,6 +80,8 @@ export async function aggregateOutcomes(
     retries: number;
     failedAttemptsFree: boolean;
     slots: number;
+    /** the replay has `p<i>_lost` and `p<i>_kept` (replay.replaySql): the cache mode prices hits */
+    cached: boolean;
     bands?: Bands[];
     onProgress?: (pct: number) => void;
   },
@@ -94,12 +102,22 @@ export async function aggregateOutcomes(
     const f = all ? '' : ` FILTER (WHERE ${x('compared')})`;
     return {
       base_cost: agg(`sum(base_cost)${f}`),
-      cost: agg(`sum(${x('cost')})`),
       base_tps: agg(`sum(base_tps)${f}`),
       base_n: agg(`count(base_tps)${f}`),
       keys: agg(`histogram(${x('key')})`),
+      input: agg(`sum(input_tokens)${f}`),
+      logged: agg(`sum(cached_tokens)${f}`),
+      // without priced hits every logged hit is kept
+      ...(o.cached
+        ? cacheSums(i)
+        : { cost: agg(`sum(${x('cost')})`), kept: agg(`sum(cached_tokens)${f}`), lost: agg('0') }),
     };
   };
+  const cacheSums = (i: number) => ({
+    cost: agg(`sum(p${i}_cost)`),
+    kept: agg(`sum(p${i}_kept)`),
+    lost: agg(`sum(p${i}_lost)`),
+  });
   // task-aware's sums per task are its objective policy's; its latencies are its own, as percentiles do not add up
   type Sums = ReturnType<typeof sums>;
   const sources = taskAwareSources(policies);
@@ -110,7 +128,7 @@ export async function aggregateOutcomes(
   };
   const fields = policies.map((_, i) => ({
     policy: `$policy_${i}`,
-    ...(own[i] ?? objectives()),
+    ...(own[i] ?? { ...objectives(), ...(o.cached ? cacheSums(i) : {}) }),
     e2e: latencyAggregates(`p${i}_e2e`, o.bands?.[i], agg, column),
   }));
   const wide = sources
@@ -144,7 +162,8 @@ export async function aggregateOutcomes(
     `CREATE OR REPLACE TEMP TABLE sim_agg AS
      WITH s AS (
        SELECT model, task, day, x.policy, sum(x.base_cost) AS base_cost, sum(x.cost) AS cost,
-         sum(x.base_tps) AS base_tps, sum(x.base_n) AS base_n
+         sum(x.base_tps) AS base_tps, sum(x.base_n) AS base_n, sum(x.input) AS input, sum(x.logged) AS logged,
+         sum(x.kept) AS kept, sum(x.lost) AS lost
        FROM (${per(({ policy: _p, keys: _k, e2e: _e, ...sums }) => sums)}) GROUP BY ALL
      ), k AS (
        SELECT model, task, day, policy, sum(n) AS n, sum(n * tps) AS tps, sum(n) FILTER (WHERE tps IS NOT NULL) AS tps_n,
@@ -175,9 +194,14 @@ interface Totals {
   mean_ttft: number | null;
   failure: number | null;
   first_failure: number | null;
+  input: number | null;
+  logged: number | null;
+  kept: number | null;
+  lost: number | null;
 }
 
 const savings = (base: number | null, cost: number | null) => (base ? ((base - (cost ?? 0)) / base) * 100 : null);
+const share = (part: number | null, whole: number | null) => (whole ? ((part ?? 0) / whole) * 100 : null);
 const gain = (base: number | null, tps: number | null) => (base && tps !== null ? (tps / base - 1) * 100 : null);
 
 /**
@@ -247,7 +271,8 @@ export async function policyResults(
     `SELECT policy, grp, sum(n) AS requests, sum(base_cost) AS baseline_cost, sum(cost) AS policy_cost,
        sum(base_tps) / nullif(sum(base_n), 0) AS baseline_tps, sum(tps) / nullif(sum(tps_n), 0) AS policy_tps,
        sum(ttft) / nullif(sum(ttft_n), 0) AS mean_ttft, sum(failures) / sum(n) * 100 AS failure,
-       sum(first_failures) / sum(n) * 100 AS first_failure
+       sum(first_failures) / sum(n) * 100 AS first_failure, sum(input) AS input, sum(logged) AS logged,
+       sum(kept) AS kept, sum(lost) AS lost
      FROM ${fine} GROUP BY policy, grp`,
   );
   const routing = await store.all<{ policy: string; grp: string | null; provider: string; share: number }>(
@@ -278,6 +303,9 @@ export async function policyResults(
         p90LatencyMs: p90,
         failureRate: t?.failure ?? null,
         failureRateNoFallback: t?.first_failure ?? null,
+        cacheHitRate: share(t?.kept ?? null, t?.input ?? null),
+        loggedCacheHitRate: share(t?.logged ?? null, t?.input ?? null),
+        lostCacheCost: t?.lost ?? 0,
         routing: routing
           .filter((r) => r.policy === policy && r.grp === g)
           .map((r) => ({ provider: r.provider, share: r.share })),

@@ -5,6 +5,9 @@ import { runCli, tmpDir } from '../helpers.js';
 
 interface PolicyJson {
   policy: string;
+  cacheHitRate: number;
+  loggedCacheHitRate: number;
+  lostCacheCost: number;
   requests: number;
   infeasible: number;
   policyCost: number;
@@ -31,11 +34,15 @@ describe('ai-ping simulate', () => {
       window: string;
       requests: number;
       policies: PolicyJson[];
+      cache: { mode: string; key: string[]; ttlSeconds: number };
+      stickyValue?: { savingsPp: number };
     };
   };
 
   test("the study's counterfactuals on the calibrated demo market, in hindsight against official access", () => {
-    const qwen = run('--policy', 'cost', '--model', 'Qwen/Qwen3-32B', '--info', 'hindsight', '--bootstrap', '50');
+    // the study's accounting keeps every logged cache hit: --cache warm
+    const study = ['--info', 'hindsight', '--cache', 'warm'];
+    const qwen = run('--policy', 'cost', '--model', 'Qwen/Qwen3-32B', ...study, '--bootstrap', '50');
     assert.deepEqual([qwen.baseline, qwen.info, qwen.window], ['official', 'hindsight', '1h']);
     const cost = qwen.policies[0];
     assert.ok(Math.abs(cost.savingsPct - 37.8) <= 2, `savings ${cost.savingsPct}`);
@@ -47,7 +54,7 @@ describe('ai-ping simulate', () => {
     );
     const shares = cost.routing.reduce((n, r) => n + r.share, 0);
     assert.ok(Math.abs(shares - 100) < 1e-6, 'routing shares sum to 100');
-    const ds = run('--policy', 'throughput', '--model', 'DeepSeek-V3.2', '--info', 'hindsight', '--bootstrap', '0');
+    const ds = run('--policy', 'throughput', '--model', 'DeepSeek-V3.2', ...study, '--bootstrap', '0');
     assert.ok(Math.abs(ds.policies[0].throughputGainPct - 90) <= 10, `gain ${ds.policies[0].throughputGainPct}`);
     assert.equal(ds.policies[0].savingsCi95, null, '--bootstrap 0 turns the intervals off');
   });
@@ -108,6 +115,43 @@ describe('ai-ping simulate', () => {
       const bad = runCli(['simulate', '--db', db, '--policy', 'balanced,sla', flag, value]);
       assert.equal(bad.code, 2, `${flag} ${value}`);
       assert.match(bad.stderr, new RegExp(`${flag} '${value}'`));
+    }
+  });
+
+  test('--cache chain, warm and cold: the same choices, hits kept along chains, everywhere or where served', () => {
+    const common = ['--policy', 'cost,cost-sticky', '--model', 'DeepSeek-V3.2', '--bootstrap', '0'];
+    const [chain, warm, cold] = ['chain', 'warm', 'cold'].map((mode) => run(...common, '--cache', mode));
+    assert.deepEqual(chain.cache, { mode: 'chain', key: ['session', 'app'], ttlSeconds: 300 });
+    assert.deepEqual(run(...common, '--cache-key', 'none', '--cache-ttl', '1h').cache, {
+      mode: 'chain',
+      key: [],
+      ttlSeconds: 3600,
+    });
+    const [cost, sticky] = chain.policies;
+    assert.ok(cost.loggedCacheHitRate > 0, 'the demo logs cached tokens');
+    assert.deepEqual(warm.policies[0].routing, cost.routing, 'the mode does not change the choices');
+    for (const p of warm.policies) {
+      assert.equal(p.lostCacheCost, 0);
+      assert.equal(p.cacheHitRate, p.loggedCacheHitRate);
+    }
+    // chain: the policy's cost is its warm cost and the lost hits
+    const near = (a: number, b: number, what: string) =>
+      assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${what}: ${a} vs ${b}`);
+    near(cost.policyCost, warm.policies[0].policyCost + cost.lostCacheCost, 'chain = warm + lost');
+    assert.ok(cost.cacheHitRate < cost.loggedCacheHitRate && cost.lostCacheCost > 0, 'switching loses hits');
+    assert.ok(cold.policies[0].cacheHitRate <= cost.cacheHitRate, 'cold keeps no more hits than chain');
+    assert.ok(sticky.cacheHitRate > cost.cacheHitRate, 'one provider per chain keeps more hits');
+    assert.ok(
+      chain.stickyValue && Math.abs(chain.stickyValue.savingsPp - (sticky.savingsPct - cost.savingsPct)) < 1e-9,
+    );
+    for (const [flag, value, message] of [
+      ['--cache', 'hot', /--cache/],
+      ['--cache-key', 'user', /--cache-key .* not 'user'/],
+      ['--cache-ttl', 'soon', /--cache-ttl 'soon'/],
+    ] as const) {
+      const bad = runCli(['simulate', '--db', db, '--policy', 'cost', flag, value]);
+      assert.equal(bad.code, 2, `${flag} ${value}`);
+      assert.match(bad.stderr, message);
     }
   });
 

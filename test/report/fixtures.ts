@@ -24,6 +24,9 @@ export function policy(p: Partial<PolicyResult> & { policy: string }): PolicyRes
     p90LatencyMs: null,
     failureRate: null,
     failureRateNoFallback: null,
+    cacheHitRate: 20,
+    loggedCacheHitRate: 25,
+    lostCacheCost: 0.4,
     routing: [],
     ...p,
   };
@@ -42,6 +45,7 @@ export function simulation(): SimulateResult {
     state: 'windowed',
     marketAt: null,
     prices: 'list',
+    cache: { mode: 'chain', key: ['session', 'app'], ttlSeconds: 300 },
     requests: 1020,
     policies: [
       policy({

@@ -38,7 +38,9 @@ test('cached tokens at the cached price, the price in force at the request time,
     ],
   });
   try {
-    const [cost, throughput] = (await run(s, { policies: ['cost', 'throughput'], info: 'hindsight' })).policies;
+    // warm: every logged hit is kept wherever a request goes (test/simulate/cache.test.ts prices lost hits)
+    const [cost, throughput] = (await run(s, { policies: ['cost', 'throughput'], info: 'hindsight', cache: 'warm' }))
+      .policies;
     // x early: 200·1 + 800·0.1 + 100·2 = 480; late: 200·2 + 800·0.2 + 100·4 = 960 → baseline 1440
     close(cost.baselineCost, 1440e-6, 'baseline cost');
     // t1 = t2 = t3: 200·0.4 + 800·0.04 + 100·0.8 = 192; cost tie → higher TPS (t2, t3: 60) → name: t2

@@ -38,16 +38,23 @@ test('what each policy needs, decided by hand', () => {
       p.needsHash,
       p.needsStaticPass,
       p.needsTaskObjectives,
+      p.perChain,
     ];
   };
-  // kind, objective, provider, alwaysChooses, order, hash, static pass, task objectives
-  assert.deepEqual(row('cost'), ['cost', 'cost', null, true, false, false, false, false]);
-  assert.deepEqual(row('ttft'), ['ttft', 'ttft', null, true, false, false, false, false]);
-  assert.deepEqual(row('balanced'), ['balanced', null, null, true, false, false, false, false]);
-  assert.deepEqual(row('sla'), ['sla', null, null, true, false, false, false, false]);
-  assert.deepEqual(row('task-aware'), ['task-aware', null, null, true, false, false, false, true]);
-  assert.deepEqual(row('round-robin'), ['round-robin', null, null, true, true, false, false, false]);
-  assert.deepEqual(row('random'), ['random', null, null, true, false, true, false, false]);
-  assert.deepEqual(row('static-best'), ['static-best', null, null, false, false, false, true, false]);
-  assert.deepEqual(row('fixed:a:b'), ['fixed', null, 'a:b', false, false, false, false, false]);
+  // kind, objective, provider, alwaysChooses, order, hash, static pass, task objectives, per chain
+  assert.deepEqual(row('cost'), ['cost', 'cost', null, true, false, false, false, false, false]);
+  assert.deepEqual(row('ttft'), ['ttft', 'ttft', null, true, false, false, false, false, false]);
+  assert.deepEqual(row('balanced'), ['balanced', null, null, true, false, false, false, false, false]);
+  assert.deepEqual(row('sla'), ['sla', null, null, true, false, false, false, false, false]);
+  assert.deepEqual(row('task-aware'), ['task-aware', null, null, true, false, false, false, true, false]);
+  assert.deepEqual(row('round-robin'), ['round-robin', null, null, true, true, false, false, false, false]);
+  assert.deepEqual(row('random'), ['random', null, null, true, false, true, false, false, false]);
+  assert.deepEqual(row('static-best'), ['static-best', null, null, false, false, false, true, false, false]);
+  assert.deepEqual(row('fixed:a:b'), ['fixed', null, 'a:b', false, false, false, false, false, false]);
+});
+
+test('cost-sticky chooses per chain and may have no choice for a request', () => {
+  const p = parsePolicy('cost-sticky');
+  assert.deepEqual([p.kind, p.objective ?? null, p.alwaysChooses, p.perChain], ['cost-sticky', null, false, true]);
+  assert.ok(parsePolicies('all').some((x) => x.perChain));
 });

@@ -1,0 +1,69 @@
+/**
+ * Prompt caches in the replay. A request's logged cached tokens were a hit at the provider
+ * that served it; under a policy they stay a hit only where the provider holds the prefix.
+ * A cache chain is a run of one model's requests sharing a cache key, in time order, each
+ * within the time to live of the one before. Pure: options and SQL expressions, no store.
+ */
+import { UsageError } from '../errors.js';
+import { parseDuration } from './state.js';
+
+/**
+ * `chain`: a hit where the policy sent the chain's previous request (the first of a chain: where
+ * it was served); `warm`: every logged hit kept wherever the request goes; `cold`: hits kept only
+ * at the provider that served the request.
+ */
+export const CACHE_MODES = ['chain', 'warm', 'cold'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
+/** The request columns a cache key may be made of, and the default: the first of them a request has. */
+export const CACHE_KEY_COLUMNS = ['session', 'app', 'task'] as const;
+export const DEFAULT_CACHE_KEY = ['session', 'app'] as const;
+
+export interface CacheOptions {
+  mode: CacheMode;
+  /** the columns tried in turn for a request's key; none: one key per model */
+  key: string[];
+  ttlSeconds: number;
+}
+
+export function parseCacheMode(text: string): CacheMode {
+  if ((CACHE_MODES as readonly string[]).includes(text)) return text as CacheMode;
+  throw new UsageError(`--cache must be ${CACHE_MODES.join(', ')}, not '${text}'`);
+}
+
+/** `session,app` (tried in turn), or `none` (one chain per model and run of requests). */
+export function parseCacheKey(text: string | readonly string[]): string[] {
+  const names = (typeof text === 'string' ? text.split(',') : text).map((c) => c.trim()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.find((c) => !(CACHE_KEY_COLUMNS as readonly string[]).includes(c));
+  if (unknown !== undefined || names.length === 0)
+    throw new UsageError(
+      `--cache-key takes columns of the requests tried in turn (${CACHE_KEY_COLUMNS.join(', ')}) or none, not '${unknown ?? text}'`,
+    );
+  return [...new Set(names)];
+}
+
+export function cacheOptions(o: {
+  cache?: string;
+  cacheKey?: string | readonly string[];
+  cacheTtl?: string | number;
+}): CacheOptions {
+  return {
+    mode: parseCacheMode(o.cache ?? 'chain'),
+    key: parseCacheKey(o.cacheKey ?? DEFAULT_CACHE_KEY),
+    ttlSeconds: parseDuration('--cache-ttl', o.cacheTtl ?? '5m'),
+  };
+}
+
+/** A request's cache key: the first of the key's columns it has, named so that values of two columns never meet. */
+export function cacheKeySql(key: readonly string[]): string {
+  if (key.length === 0) return 'CAST(NULL AS VARCHAR)';
+  const parts = key.map((c) => `'${c}:' || ${c}`);
+  return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
+}
+
+/** The window over a model's requests of one key in time order (request id breaks a tie). */
+export const CHAIN_ORDER = 'PARTITION BY model, cache_key ORDER BY ts, request_id';
+
+/** Whether a request starts a chain, from `cache_prev_ts` (the previous request of its key); a gap of exactly the TTL is within. */
+export const CHAIN_FIRST = `(cache_prev_ts IS NULL OR ts - cache_prev_ts > to_seconds($cache_ttl_s))`;
