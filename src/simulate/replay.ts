@@ -637,10 +637,13 @@ export function replaySql(
   if (!chained) return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
   params.cache_ttl_s = o.cache.ttlSeconds;
   // the previous request of each one's key, and where the baseline and each policy sent it
-  const sent = [
-    ...(baseline === 'observed' ? [] : ['base_slot']),
-    ...(o.cache.mode === 'chain' && priced ? policies.flatMap((p, i) => (p.perChain ? [] : [`p${i}_slot`])) : []),
-  ];
+  const sent =
+    o.cache.mode === 'chain' && priced
+      ? [
+          ...(baseline === 'observed' ? [] : ['base_slot']),
+          ...policies.flatMap((p, i) => (p.perChain ? [] : [`p${i}_slot`])),
+        ]
+      : [];
   sql = `SELECT *, ${CHAIN_FIRST} AS cache_first FROM (
     SELECT *, lag(ts) OVER chain AS cache_prev_ts${sent.map((c) => `, lag(${c}) OVER chain AS ${c}_prev`).join('')}
     FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER}))`;

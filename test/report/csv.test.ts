@@ -66,6 +66,9 @@ test('simulate csv: raw numbers, intervals as low and high, routing and exclusio
     'p90 e2e ms',
     'failure rate %',
     'failure rate without fallback %',
+    'cache hit rate %',
+    'logged cache hit rate %',
+    'lost cache cost',
     'routing provider-a %',
     'routing provider-b %',
     'routing provider-c %',
@@ -76,11 +79,11 @@ test('simulate csv: raw numbers, intervals as low and high, routing and exclusio
   assert.equal(
     lines[1],
     'cost,1000,20,0,15,0,0,0,5,8,5.123456789,35.9567901375,34.912345678,36.987654321,40,30,-25,-26.54321,-23.45678,' +
-      '1872.6449,10628.91,80909.04,1.41234,1.5,88.6,11.4,0',
+      '1872.6449,10628.91,80909.04,1.41234,1.5,20,25,0.4,88.6,11.4,0',
   );
   // no interval, no latency figures: empty cells, never 0
-  assert.equal(lines[2], 'throughput,1000,20,0,20,0,0,0,0,8,10,-25,,,40,60,50,,,,,,,,0,0,100');
-  assert.equal(lines[3], 'balanced,1000,20,0,20,0,0,0,0,8,6,25,,,,,,,,,,,,,0,0,0');
+  assert.equal(lines[2], 'throughput,1000,20,0,20,0,0,0,0,8,10,-25,,,40,60,50,,,,,,,,20,25,0.4,0,0,100');
+  assert.equal(lines[3], 'balanced,1000,20,0,20,0,0,0,0,8,6,25,,,,,,,,,,,,,20,25,0.4,0,0,0');
   assert.equal(lines.length, 5, 'three policies and the final newline');
   assert.ok(!lines.slice(1).some((l) => l.includes('%')), 'no cell carries a % sign');
   // the table keeps the figures for people
