@@ -16,7 +16,8 @@
  * 4. policy inputs, where a policy needs them — `sim_static_best` (static-best's provider per
  *    model and task), `sim_task_objective` (task-aware's objective per task): replay.ts
  * 5. percentile bands — `sim_sample` (a sampled replay's latencies, dropped after): percentiles.latencyBands
- * 6. the replay, summed — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
+ * 6. the replay, summed (with the cache chains' window over it where the cache mode prices hits or
+ *    cost-sticky runs: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
  *    latencies), `sim_agg` (per policy, model, task and day), `sim_routing` (requests per policy and
  *    provider): results.aggregateOutcomes
  * 7. results — per policy (and per model or task) from `sim_agg`, `sim_routing` and `sim_agg_wide`:

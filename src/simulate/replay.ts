@@ -587,7 +587,7 @@ function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: 
  * chosen `slot` (sim_slots names it), modelled cost, TPS, TTFT, end-to-end,
  * success probability (`first_success`: of the first attempt alone), and whether
  * the request is `compared` (the policy has a choice). Where the cache mode prices hits
- * (chainedSql), `p<i>_lost` and `p<i>_kept` too, and the costs include the lost hits.
+ * (cacheCostsSql), `p<i>_lost` and `p<i>_kept` too, and the costs include the lost hits.
  */
 export function replaySql(
   policies: readonly Policy[],
@@ -636,6 +636,31 @@ export function replaySql(
   let sql = L.wrap(cand.sql);
   if (!chained) return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
   params.cache_ttl_s = o.cache.ttlSeconds;
+  // a window sorts every column it is given: only those the sums, the outcomes and cost-sticky's choice read
+  const stickyFigures: Figure[] = [
+    ...(['cost', 'icost', 'lost', 'feas', 'o_success', 'o_tps', 'o_ttft'] as const),
+    ...(many ? (['o_e2e'] as const) : []),
+  ];
+  const keep = [
+    ...[
+      'request_id',
+      'ts',
+      'model',
+      'task',
+      'day',
+      'seg',
+      'cache_key',
+      'cached_tokens',
+      'input_tokens',
+      'output_tokens',
+    ],
+    ...['observed_slot', 'base_slot', 'base_cost', 'base_tps', ...(priced ? ['base_miss'] : [])],
+    ...policies.flatMap((p, i) =>
+      p.perChain ? [] : [...OUTPUTS, ...(priced ? ['miss'] : [])].map((f) => `p${i}_${f}`),
+    ),
+    ...(sticky >= 0 ? stickyFigures.flatMap((f) => slotsOf(o.slots).map((k) => `${f}_${k}`)) : []),
+  ];
+  sql = `SELECT ${keep.join(', ')} FROM (${sql})`;
   // the previous request of each one's key, and where the baseline and each policy sent it
   const sent =
     o.cache.mode === 'chain' && priced
