@@ -4,10 +4,13 @@
  * as one set-wise DuckDB query for the benchmark market, whose eight providers and
  * official endpoint are known: per-window provider state, cut at price changes,
  * pivoted to one column per provider, joined once to the requests, one expression
- * per provider. Prints the figures as JSON so the benchmark can compare them.
+ * per provider; then the cache chains (docs/simulate.md): a window over each model
+ * and cache key in time order gives where the policy and the baseline sent the
+ * previous request, and a cached prompt that went elsewhere is written again.
+ * Prints the figures as JSON so the benchmark can compare them.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { BENCH_PROVIDERS } from './simulate-market.js';
+import { BENCH_MODELS, BENCH_PROVIDERS } from './simulate-market.js';
 
 const [db] = process.argv.slice(2);
 const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
@@ -45,6 +48,7 @@ WITH measured AS (
   -- per provider: price in force, decision state (previous window), outcome state (this window)
   SELECT c.model, c.t0, o.provider, o.context_length AS ctx, o.features LIKE '%tools%' AS tools,
     pr.input_price / 1e6 AS ip, pr.output_price / 1e6 AS op, coalesce(pr.cached_input_price, pr.input_price) / 1e6 AS cp,
+    coalesce(pr.cache_write_price, pr.input_price) / 1e6 AS wp,
     d.success >= 0.9 AND pr.input_price IS NOT NULL AS open, d.tps AS d_tps,
     coalesce(s.success, 0) AS o_success,
     CASE WHEN s.w IS NULL THEN d.ttft ELSE coalesce(s.ttft, d.ttft) END AS o_ttft,
@@ -57,25 +61,29 @@ WITH measured AS (
   SELECT model, t0, ${hour('t0')} AS w, lead(t0, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model ORDER BY t0) AS t1,
     ${each(
       ({ name, i }) =>
-        ['ctx', 'tools', 'ip', 'op', 'cp', 'open', 'd_tps', 'o_success', 'o_ttft', 'o_tps']
+        ['ctx', 'tools', 'ip', 'op', 'cp', 'wp', 'open', 'd_tps', 'o_success', 'o_ttft', 'o_tps']
           .map((f) => `any_value(${f}) FILTER (WHERE provider = '${name}') AS ${f}${i}`)
           .join(', '),
       ',\n    ',
     )}
   FROM segment GROUP BY model, t0
 ), priced AS (
-  SELECT r.request_id, CAST(r.ts AS DATE) AS day, r.output_tokens,
+  -- every request of this market has a session, its cache key; the chain window sorts models by number, not name
+  SELECT r.request_id, r.ts, r.session, r.input_tokens, r.output_tokens, coalesce(r.cached_tokens, 0) AS cached,
+    CASE r.model ${BENCH_MODELS.map((m, i) => `WHEN '${m}' THEN ${i + 1}`).join(' ')} END AS model_no,
+    CASE r.provider ${each(({ name, i }) => `WHEN '${name}' THEN ${i}`, ' ')} END AS observed,
     ${each(
       ({ i }) => `(r.input_tokens - coalesce(r.cached_tokens, 0)) * ip${i} + coalesce(r.cached_tokens, 0) * cp${i}
-      + r.output_tokens * op${i} AS cost${i},
+      + r.output_tokens * op${i} AS cost${i}, coalesce(r.cached_tokens, 0) * (wp${i} - cp${i}) AS lost${i},
     open${i} AND ctx${i} >= r.input_tokens + r.output_tokens AND (r.features IS NULL OR tools${i}) AS ok${i}`,
       ',\n    ',
     )},
     ${each(({ i }) => `d_tps${i}, o_success${i}, o_ttft${i}, o_tps${i}`)}
   FROM requests r JOIN wide s ON s.model = r.model AND s.w = ${hour('r.ts')} AND r.ts >= s.t0 AND r.ts < s.t1
 ), best AS (
-  SELECT *, least(${each(({ i }) => `CASE WHEN ok${i} THEN cost${i} END`)}) AS min_cost FROM priced WHERE ok1
+  SELECT *, least(${each(({ i }) => `CASE WHEN ok${i} THEN cost${i} END`)}) AS min_cost FROM priced
 ), chosen AS (
+  -- every request, compared or not: each one's pick is where its prompt went for the next of its chain
   -- equal costs: the higher decision TPS, then the first provider by name
   SELECT *, CASE ${each(
     ({ i }) =>
@@ -85,19 +93,41 @@ WITH measured AS (
     ' ',
   )} END AS k
   FROM best
-), outcome AS (
-  SELECT day, k, cost1 AS base_cost, o_tps1 AS base_tps, min_cost AS cost,
+), picked AS (
+  SELECT request_id, ts, model_no, session, observed, input_tokens, cached,
+    CASE WHEN ok1 THEN 1 END AS base_k, cost1 AS base_cost, lost1 AS base_lost, o_tps1 AS base_tps,
+    k, min_cost AS cost,
+    CASE k ${each(({ i }) => `WHEN ${i} THEN lost${i}`, ' ')} END AS lost,
     CASE k ${each(({ i }) => `WHEN ${i} THEN o_tps${i}`, ' ')} END AS tps,
     CASE k ${each(({ i }) => `WHEN ${i} THEN o_ttft${i}`, ' ')} END AS ttft,
     CASE k ${each(({ i }) => `WHEN ${i} THEN o_success${i}`, ' ')} END AS success,
-    output_tokens
+    ttft + output_tokens / tps * 1000 AS e2e
   FROM chosen
+), chained AS (
+  -- the previous request of the same model and session, and where the policy and the baseline sent it
+  SELECT *, lag(ts) OVER chain AS prev_ts, lag(k) OVER chain AS prev_k, lag(base_k) OVER chain AS prev_base_k
+  FROM picked WINDOW chain AS (PARTITION BY model_no, session ORDER BY ts, request_id)
+), held AS (
+  -- where the prompt's prefix is cached: for a chain's first request (a gap over 5 minutes), where it was served
+  SELECT *, prev_ts IS NULL OR ts - prev_ts > INTERVAL 5 MINUTE AS first,
+    CASE WHEN first THEN observed ELSE prev_k END AS k_holder,
+    CASE WHEN first THEN observed ELSE prev_base_k END AS base_holder
+  FROM chained WHERE base_k IS NOT NULL
+), outcome AS (
+  SELECT k, input_tokens, cached, tps, ttft, e2e, success, base_tps,
+    base_cost + CASE WHEN base_holder IS DISTINCT FROM 1 THEN base_lost ELSE 0 END AS base_cost,
+    CASE WHEN k_holder IS DISTINCT FROM k THEN lost ELSE 0 END AS lost,
+    cost + CASE WHEN k_holder IS DISTINCT FROM k THEN lost ELSE 0 END AS cost,
+    CASE WHEN k_holder = k THEN cached ELSE 0 END AS kept
+  FROM held
 )
 SELECT count(*) AS requests, sum(base_cost) AS "baselineCost", sum(cost) AS "policyCost",
+  (sum(base_cost) - sum(cost)) / sum(base_cost) * 100 AS "savingsPct",
   avg(base_tps) AS "baselineThroughput", avg(tps) AS "policyThroughput", avg(ttft) AS "meanTtftMs",
-  quantile_cont(ttft + output_tokens / tps * 1000, 0.5) AS "p50LatencyMs",
-  quantile_cont(ttft + output_tokens / tps * 1000, 0.9) AS "p90LatencyMs",
+  quantile_cont(e2e, 0.5) AS "p50LatencyMs", quantile_cont(e2e, 0.9) AS "p90LatencyMs",
   avg(1 - success) * 100 AS "failureRate",
+  sum(kept) / sum(input_tokens) * 100 AS "cacheHitRate",
+  sum(cached) / sum(input_tokens) * 100 AS "loggedCacheHitRate", sum(lost) AS "lostCacheCost",
   [${each(({ name, i }) => `{'provider': '${name}', 'share': count(*) FILTER (WHERE k = ${i}) * 100.0 / count(*)}`)}] AS routing
 FROM outcome`;
 
