@@ -54,8 +54,8 @@ const cacheOption = () =>
 const cacheKeyOption = () =>
   new Option(
     '--cache-key <columns>',
-    "what makes a cache chain: the first of these request columns a request has (session, app, task), or 'none': one per model",
-  ).default('session,app');
+    "what makes a cache chain: the first of these request columns a request has (session, app, user, task), or 'none': one per model",
+  ).default('session,app,user');
 const cacheTtlOption = () =>
   new Option('--cache-ttl <duration>', 'a longer gap between requests of one key starts a new cache chain').default(
     '5m',

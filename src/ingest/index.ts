@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { firstLine, Store } from '../store/db.js';
-import { TABLES, type TableKind } from '../store/schema.js';
+import { TABLES, type ColumnDef, type TableKind } from '../store/schema.js';
 import { expandSources, type SkippedFile, type SourceFile } from './sources.js';
 import type { Preset } from './presets/relations.js';
 import { closeSource, openSource, type Source } from './stage.js';
@@ -69,7 +69,17 @@ export function fileHash(path: string): Promise<string> {
 }
 
 const SEP = "'\u001f'";
-const asText = (cols: string[]) => cols.map((c) => `coalesce(CAST(${c} AS VARCHAR), '\\N')`).join(', ');
+/**
+ * A row's values as text for its content hash, an empty one as `\N`; an empty cell of a column
+ * hashed only when set is left out (`concat_ws` skips NULL), keeping the hash an earlier schema gave.
+ */
+const asText = (cols: readonly ColumnDef[]) =>
+  cols
+    .map((c) => {
+      const text = `CAST(${quotedIdentifier(c.name)} AS VARCHAR)`;
+      return c.hashedWhenSet ? text : `coalesce(${text}, '\\N')`;
+    })
+    .join(', ');
 
 /**
  * The valid rows of a file with their identity `key`. Requests keep their
@@ -80,7 +90,7 @@ const asText = (cols: string[]) => cols.map((c) => `coalesce(CAST(${c} AS VARCHA
  * a file does not need are left out, so the common case is one scan.
  */
 function keyedRowsSql(kind: TableKind, v: ValidationSql, has: { dupIds: boolean; nullIds: boolean }): string {
-  const cols = TABLES[kind].columns.map((c) => c.name);
+  const cols = TABLES[kind].columns;
   const valid = `(${v.valid})`;
   if (kind !== 'requests') {
     const hashed = `SELECT *, md5(concat_ws(${SEP}, ${asText(cols)})) AS h FROM ${valid}`;
@@ -89,7 +99,7 @@ function keyedRowsSql(kind: TableKind, v: ValidationSql, has: { dupIds: boolean;
       ? `SELECT * EXCLUDE (h, occurrence), h || '-' || occurrence AS key FROM (${numbered})`
       : `SELECT * EXCLUDE (h, occurrence), h AS key FROM (${numbered}) WHERE occurrence = 1`;
   }
-  const content = asText(cols.filter((c) => c !== 'request_id'));
+  const content = asText(cols.filter((c) => c.name !== 'request_id'));
   const branches = [
     `SELECT *, request_id AS key FROM ${valid} WHERE request_id IS NOT NULL
        ${has.dupIds ? 'AND request_id NOT IN (SELECT key FROM dup_ids WHERE key IS NOT NULL)' : ''}`,
@@ -179,6 +189,7 @@ async function loadUnit(
   const cols = def.columns.map((c) => c.name);
   const stored = def.key === 'row' ? [...cols, 'row_key'] : cols;
   const selected = def.key === 'row' ? [...cols, 'key'] : cols.map((c) => (c === 'request_id' ? 'key' : c));
+  const list = (names: string[]) => names.map((n) => quotedIdentifier(n)).join(', ');
   const existingKey = def.key === 'row' ? 'row_key' : 'request_id';
   // Into an empty table nothing can be a stored duplicate: skip that join.
   const empty = !(await store.one(`SELECT 1 AS x FROM ${kind} LIMIT 1`));
@@ -187,8 +198,8 @@ async function loadUnit(
   // not preserving it lets the insert run fully in parallel.
   await store.run('SET preserve_insertion_order = false');
   const accepted = await store.runWithProgress(
-    `INSERT INTO ${kind} (${[...stored, 'ingest_id'].join(', ')})
-     SELECT ${selected.join(', ')}, $ingest_id FROM (${keyedRowsSql(kind, v, has)}) k
+    `INSERT INTO ${kind} (${list([...stored, 'ingest_id'])})
+     SELECT ${list(selected)}, $ingest_id FROM (${keyedRowsSql(kind, v, has)}) k
      ${empty ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${existingKey} = k.key)`}`,
     { ...params, ingest_id: String(ingestId) },
     opts.onProgress && ((pct) => opts.onProgress!(`${label}: ${pct.toFixed(0)}%`)),

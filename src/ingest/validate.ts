@@ -17,6 +17,7 @@ const SYNONYMS: Record<string, string[]> = {
   cached_tokens: ['cache_read_tokens', 'cached_prompt_tokens'],
   provider: ['provider_name'],
   model: ['model_name'],
+  user: ['user_id', 'end_user'],
 };
 
 export interface ColumnSources {
@@ -478,7 +479,7 @@ export function validationSql(
           ${message ? `CAST(s.${quotedIdentifier(message.name)} AS VARCHAR)` : 'NULL'} AS r__message
         FROM ${relation} s) s
 )`;
-  const valid = `SELECT __row, ${parts.map((p) => `${p.sql.stored} AS ${p.c.name}`).join(', ')}
+  const valid = `SELECT __row, ${parts.map((p) => `${p.sql.stored} AS ${quotedIdentifier(p.c.name)}`).join(', ')}
 FROM ${parsed}
 WHERE ${problems.map((p) => `(${p.sql}) IS NULL`).join('\n  AND ') || 'true'}`;
   const invalid = `SELECT * FROM (

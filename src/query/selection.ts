@@ -153,7 +153,7 @@ export function selectedRequestsSql(sel: AnalyzeSelection): SqlFragment {
     SELECT r.request_id, r.ts, CAST(r.ts AS DATE) AS day, pv.provider, r.model AS name,
       coalesce(m.model, r.model) AS model, coalesce(m.family, r.model) AS family,
       coalesce(m.line, r.model) AS line, m.release_date, coalesce(m.known, false) AS known,
-      r.task, r.app, r.session, r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.ttft_ms, r.latency_ms,
+      r.task, r.app, r.session, r."user", r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.ttft_ms, r.latency_ms,
       coalesce(r.status, 'ok') AS status, r.error_type, r.features, r.cost, r.currency
     -- the conditions on the request itself below the join: DuckDB does not push every one of them through it
     FROM (

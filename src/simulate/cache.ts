@@ -16,8 +16,8 @@ export const CACHE_MODES = ['chain', 'warm', 'cold'] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
 
 /** The request columns a cache key may be made of, and the default: the first of them a request has. */
-export const CACHE_KEY_COLUMNS = ['session', 'app', 'task'] as const;
-export const DEFAULT_CACHE_KEY = ['session', 'app'] as const;
+export const CACHE_KEY_COLUMNS = ['session', 'app', 'user', 'task'] as const;
+export const DEFAULT_CACHE_KEY = ['session', 'app', 'user'] as const;
 
 export interface CacheOptions {
   mode: CacheMode;
@@ -31,7 +31,7 @@ export function parseCacheMode(text: string): CacheMode {
   throw new UsageError(`--cache must be ${CACHE_MODES.join(', ')}, not '${text}'`);
 }
 
-/** `session,app` (tried in turn), or `none` (one chain per model and run of requests). */
+/** `session,app,user` (tried in turn), or `none` (one chain per model and run of requests). */
 export function parseCacheKey(text: string | readonly string[]): string[] {
   const names = (typeof text === 'string' ? text.split(',') : text).map((c) => c.trim()).filter(Boolean);
   if (names.length === 1 && names[0] === 'none') return [];
@@ -58,7 +58,8 @@ export function cacheOptions(o: {
 /** A request's cache key: the first of the key's columns it has, named so that values of two columns never meet. */
 export function cacheKeySql(key: readonly string[]): string {
   if (key.length === 0) return 'CAST(NULL AS VARCHAR)';
-  const parts = key.map((c) => `'${c}:' || ${c}`);
+  // quoted: a bare user that names no column is DuckDB's current user
+  const parts = key.map((c) => `'${c}:' || "${c}"`);
   return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
 }
 

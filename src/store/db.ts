@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, quotedIdentifier, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,7 +155,7 @@ export class Store {
     return TABLE_KINDS.flatMap((kind) =>
       TABLES[kind].columns
         .filter((c) => !present.has(`${kind}.${c.name}`))
-        .map((c) => `ALTER TABLE ${kind} ADD COLUMN ${c.name} ${sqlType(c.type)}`),
+        .map((c) => `ALTER TABLE ${kind} ADD COLUMN ${quotedIdentifier(c.name)} ${sqlType(c.type)}`),
     );
   }
 

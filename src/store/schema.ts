@@ -2,6 +2,8 @@
  * The canonical tables of the spec, described once. DDL, validation SQL and
  * kind inference are all derived from these definitions.
  */
+import { quotedIdentifier } from '@duckdb/node-api';
+
 export type ColumnType = 'string' | 'timestamp' | 'date' | 'int' | 'float' | 'bool';
 
 export interface ColumnDef {
@@ -18,6 +20,11 @@ export interface ColumnDef {
   verbatim?: boolean;
   /** Numbers above this are rejected rows: no real value is that large (prices, `MAX_PRICE`). */
   max?: number;
+  /**
+   * Added after rows were first identified by their content: an empty cell is left out of the
+   * content hash, so a row without it keeps the identity an earlier schema gave it.
+   */
+  hashedWhenSet?: boolean;
 }
 
 /** The highest plausible price per 1 M tokens: a larger one is a unit error (per token, per 1 K), not a price. */
@@ -58,6 +65,8 @@ export const TABLES: Record<TableKind, TableDef> = {
       { name: 'task', type: 'string' },
       { name: 'app', type: 'string' },
       { name: 'session', type: 'string' },
+      // the end user the request was made for: the replay's cache key after session and app
+      { name: 'user', type: 'string', hashedWhenSet: true },
       tokens('input_tokens', true),
       tokens('output_tokens', true),
       tokens('cached_tokens'),
@@ -173,12 +182,13 @@ export function sqlType(t: ColumnType): string {
 }
 
 /** Bump when the DDL changes; a database from a newer version is refused. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export function schemaDdl(): string[] {
   const ddl = TABLE_KINDS.map((kind) => {
     const def = TABLES[kind];
-    const cols = def.columns.map((c) => `${c.name} ${sqlType(c.type)}`);
+    // every column name through the quoting helper: one of them, `user`, is an SQL keyword
+    const cols = def.columns.map((c) => `${quotedIdentifier(c.name)} ${sqlType(c.type)}`);
     // Measurement tables keep a content hash of the canonical values as their identity.
     if (def.key === 'row') cols.push('row_key VARCHAR');
     cols.push('ingest_id BIGINT');

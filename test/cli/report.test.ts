@@ -103,6 +103,7 @@ describe('ai-ping report', () => {
         'random',
         'static-best',
         'task-aware',
+        'cost-sticky',
       ],
     );
     const bad = runCli(['report', '--db', path.join(dir, 'missing.duckdb'), '--policy', 'cost,cheapest']);

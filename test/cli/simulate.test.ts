@@ -121,7 +121,7 @@ describe('ai-ping simulate', () => {
   test('--cache chain, warm and cold: the same choices, hits kept along chains, everywhere or where served', () => {
     const common = ['--policy', 'cost,cost-sticky', '--model', 'DeepSeek-V3.2', '--bootstrap', '0'];
     const [chain, warm, cold] = ['chain', 'warm', 'cold'].map((mode) => run(...common, '--cache', mode));
-    assert.deepEqual(chain.cache, { mode: 'chain', key: ['session', 'app'], ttlSeconds: 300 });
+    assert.deepEqual(chain.cache, { mode: 'chain', key: ['session', 'app', 'user'], ttlSeconds: 300 });
     assert.deepEqual(run(...common, '--cache-key', 'none', '--cache-ttl', '1h').cache, {
       mode: 'chain',
       key: [],
@@ -146,7 +146,7 @@ describe('ai-ping simulate', () => {
     );
     for (const [flag, value, message] of [
       ['--cache', 'hot', /--cache/],
-      ['--cache-key', 'user', /--cache-key .* not 'user'/],
+      ['--cache-key', 'region', /--cache-key .* not 'region'/],
       ['--cache-ttl', 'soon', /--cache-ttl 'soon'/],
     ] as const) {
       const bad = runCli(['simulate', '--db', db, '--policy', 'cost', flag, value]);

@@ -281,6 +281,30 @@ describe('column mapping', () => {
     });
   });
 
+  test('user is also read from user_id or end_user, the exact name first', async () => {
+    const dir = tmpDir();
+    const byId = path.join(dir, 'user-id.csv');
+    writeFileSync(byId, 'request_id,ts,model,provider,user_id,input_tokens,output_tokens\na,2025-10-01,m,p,u-1,10,1\n');
+    const both = path.join(dir, 'both.csv');
+    writeFileSync(
+      both,
+      'request_id,ts,model,provider,end_user,user,input_tokens,output_tokens\nb,2025-10-01,m,p,cust-9,u-2,10,1\n',
+    );
+    const endUser = path.join(dir, 'end-user.csv');
+    writeFileSync(
+      endUser,
+      'request_id,ts,model,provider,End_User,input_tokens,output_tokens\nc,2025-10-01,m,p,cust-3,10,1\n',
+    );
+    await withMemory(async (s) => {
+      await ingestFiles(s, [byId, both, endUser]);
+      assert.deepEqual(await s.all('SELECT request_id, user FROM requests ORDER BY request_id'), [
+        { request_id: 'a', user: 'u-1' }, // user_id
+        { request_id: 'b', user: 'u-2' }, // user, not end_user: a column of the canonical name wins
+        { request_id: 'c', user: 'cust-3' }, // end_user, in any case
+      ]);
+    });
+  });
+
   test('a --map to a column the file lacks is an error naming both', async () => {
     await withMemory(async (s) => {
       await assert.rejects(

@@ -36,6 +36,7 @@ describe('helicone preset', () => {
         task: null,
         app: null,
         session: 'sess-7', // request_properties["Helicone-Session-Id"]
+        user: 'user-4821', // request_user_id (the Helicone-User-Id header)
         input_tokens: 900, // prompt_tokens 900 + prompt_cache_read_tokens 0 + prompt_cache_write_tokens 0
         output_tokens: 260, // completion_tokens 260 + no reasoning_tokens
         cached_tokens: 0, // prompt_cache_read_tokens
@@ -84,6 +85,15 @@ describe('helicone preset', () => {
         ...['01', '02', '03', '04', '05', '07', '08'].map((n) => ({ n, session: 'sess-7' })),
         { n: '09', session: null }, // properties {"app": "support-bot"}
         { n: '10', session: 'agent-run-42' }, // with Helicone-Session-Name and -Path, not stored
+      ]);
+    });
+  });
+
+  test('user: the request_user_id, which Helicone fills from the Helicone-User-Id header', async () => {
+    await withIngest(PRESET, [file], async (s) => {
+      // every record of the fixture was sent with Helicone-User-Id user-4821
+      assert.deepEqual(await rows(s, 'SELECT user, count(*) AS n FROM requests GROUP BY user'), [
+        { user: 'user-4821', n: 9 },
       ]);
     });
   });
@@ -145,13 +155,14 @@ describe('helicone preset', () => {
         assert.deepEqual(
           await rows(
             s,
-            'SELECT request_id, provider, session, input_tokens, latency_ms, status, error_type FROM requests ORDER BY ts',
+            'SELECT request_id, provider, session, user, input_tokens, latency_ms, status, error_type FROM requests ORDER BY ts',
           ),
           [
             {
               request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000a',
               provider: 'deepinfra',
               session: 's-1', // request_properties as JSON text
+              user: 'u1', // request_user_id
               input_tokens: 100,
               latency_ms: 2000,
               status: 'ok',
@@ -161,6 +172,7 @@ describe('helicone preset', () => {
               request_id: 'c41e7a52-0b6d-4f3a-9e81-00000000000b',
               provider: 'deepinfra',
               session: null,
+              user: 'u1',
               input_tokens: 0,
               latency_ms: 300,
               status: 'error',

@@ -51,6 +51,7 @@ describe('langfuse preset', () => {
         task: null,
         app: null,
         session: 'sess-7', // session_id (the trace's session)
+        user: 'user-4821', // user_id (the trace's user)
         input_tokens: 1500, // usage_details.input
         output_tokens: 420, // usage_details.output
         cached_tokens: null, // no cached usage type
@@ -315,6 +316,29 @@ describe('langfuse preset', () => {
     await withIngest(PRESET, [legacy], async (s) => {
       assert.deepEqual(await rows(s, 'SELECT DISTINCT session FROM requests'), [
         { session: '7f3c1b2a9d8e4f60a1b2c3d4e5f60718' },
+      ]);
+    });
+  });
+
+  test("user: the trace's user id, where the layout carries it", async () => {
+    const users = 'SELECT request_id, user FROM requests ORDER BY request_id';
+    // The enriched export (observations_v2), as JSONL and as CSV: every line has user_id user-4821.
+    for (const layout of [jsonl, csv]) {
+      await withIngest(PRESET, [layout], async (s) => {
+        assert.deepEqual(await rows(s, 'SELECT user, count(*) AS n FROM requests GROUP BY user'), [
+          { user: 'user-4821', n: 9 },
+        ]);
+      });
+    }
+    // v2 API: userId.
+    await withIngest(PRESET, [apiV2], async (s) => {
+      assert.deepEqual(await rows(s, users), [{ request_id: 'api-gen-0003', user: 'user-4821' }]);
+    });
+    // v1 API: Langfuse leaves userId out.
+    await withIngest(PRESET, [apiV1], async (s) => {
+      assert.deepEqual(await rows(s, users), [
+        { request_id: 'api-gen-0001', user: null },
+        { request_id: 'api-gen-0002', user: null },
       ]);
     });
   });

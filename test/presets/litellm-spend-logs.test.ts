@@ -46,6 +46,7 @@ describe('litellm-spend-logs preset', () => {
         task: null,
         app: null,
         session: 'sess-01', // session_id
+        user: 'cust-42', // end_user (the key has no owner: user is empty)
         input_tokens: 1200, // prompt_tokens
         output_tokens: 350, // completion_tokens
         cached_tokens: 0, // metadata.usage_object.prompt_tokens_details.cached_tokens
@@ -148,6 +149,38 @@ describe('litellm-spend-logs preset', () => {
         { request_id: id('0008'), session: null },
         { request_id: failedId('0009'), session: 'e5b0a4f3-9c8d-4e7f-b1c2-4d3e5f6a7b8c' },
         { request_id: id('0011'), session: 'f6c1b5a4-0d9e-4f8a-c2d3-5e4f6a7b8c9d' },
+      ]);
+    });
+  });
+
+  test("user: the end user the call was made for (end_user), else the key's owner (user)", async () => {
+    const users = 'SELECT request_id, session, user FROM requests WHERE user IS NOT NULL ORDER BY ts';
+    await withIngest(PRESET, [file], async (s) => {
+      assert.deepEqual(await rows(s, users), [
+        // rows 1 and 2: end_user cust-42, the request's `user`; the key has no owner
+        { request_id: id('0001'), session: 'sess-01', user: 'cust-42' },
+        { request_id: id('0002'), session: 'sess-01', user: 'cust-42' },
+        // row 9, older: end_user cust-77 and no session
+        { request_id: id('0008'), session: null, user: 'cust-77' },
+      ]);
+    });
+    // The same log sent with a key that an internal user owns: the owner stands in where no end user is recorded.
+    const owned = path.join(tmpDir(), 'spend-logs.csv');
+    const s = await Store.open(':memory:', { init: false });
+    try {
+      await s.run(
+        `COPY (SELECT * REPLACE ('u-dev-3' AS "user") FROM read_csv($file, all_varchar = true))
+         TO '${owned.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`,
+        { file },
+      );
+    } finally {
+      s.close();
+    }
+    await withIngest(PRESET, [owned], async (st) => {
+      assert.deepEqual(await rows(st, 'SELECT user, count(*) AS n FROM requests GROUP BY user ORDER BY user'), [
+        { user: 'cust-42', n: 2 },
+        { user: 'cust-77', n: 1 },
+        { user: 'u-dev-3', n: 6 },
       ]);
     });
   });

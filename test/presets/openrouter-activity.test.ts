@@ -370,33 +370,44 @@ describe('openrouter-activity preset', () => {
     });
   });
 
-  test('session: the user only where the row has no app (SPEC: session, else app, else user)', async () => {
-    const sessions = 'SELECT request_id, app, session FROM requests WHERE session IS NOT NULL ORDER BY ts';
+  test('user: the user column on every row that has one; session: only a session_id column', async () => {
     await withIngest(PRESET, [file], async (s) => {
-      // user u_1842 on 23 rows; rows 7, 41 and 70 have no app_name
-      assert.deepEqual(await rows(s, sessions), [
-        { request_id: 'gen-1772467337-pPpaOBgUTvjt0kxlrJcq', app: null, session: 'u_1842' },
-        { request_id: 'gen-1772871994-LFXgC479TU6irPLXXCYX', app: null, session: 'u_1842' },
-        { request_id: 'gen-1773218491-pQShb5DcQh8kRQ08wGUE', app: null, session: 'u_1842' },
-      ]);
-      // row 4: user u_1842 and app OpenClaw: the app is the key, no session
+      // user u_1842 on 23 rows, 20 of them with an app; the export has no session column
       assert.deepEqual(
-        await rows(s, "SELECT app, session FROM requests WHERE request_id = 'gen-1772438239-OGJRhTopUQZ1qOeEHOM6'"),
-        [{ app: 'OpenClaw', session: null }],
+        await rows(
+          s,
+          `SELECT user, count(*) AS n, count(app) AS with_app, count(session) AS sessions FROM requests
+           WHERE user IS NOT NULL GROUP BY user`,
+        ),
+        [{ user: 'u_1842', n: 23, with_app: 20, sessions: 0 }],
+      );
+      assert.deepEqual(await rows(s, 'SELECT count(*) AS n FROM requests WHERE session IS NOT NULL'), [{ n: 0 }]);
+      // row 4: user u_1842 with app OpenClaw; row 7: user u_1842, no app
+      assert.deepEqual(
+        await rows(
+          s,
+          `SELECT request_id, app, session, user FROM requests
+           WHERE request_id IN ('gen-1772438239-OGJRhTopUQZ1qOeEHOM6', 'gen-1772467337-pPpaOBgUTvjt0kxlrJcq') ORDER BY ts`,
+        ),
+        [
+          { request_id: 'gen-1772438239-OGJRhTopUQZ1qOeEHOM6', app: 'OpenClaw', session: null, user: 'u_1842' },
+          { request_id: 'gen-1772467337-pPpaOBgUTvjt0kxlrJcq', app: null, session: null, user: 'u_1842' },
+        ],
       );
     });
-    // An export carrying the generation record's session_id: it is the session, app or not.
+    // An export carrying the generation record's session_id: it is the session, app or not; the user stays the user.
     const withSessions = path.join(tmpDir(), 'activity.csv');
     const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
     const ids: Record<number, string> = { 3: 'conv-1', 6: 'conv-1' }; // rows 4 and 7 (0-based 3 and 6)
     writeFileSync(withSessions, [`${header},session_id`, ...lines.map((l, i) => `${l},${ids[i] ?? ''}`)].join('\n'));
     await withIngest(PRESET, [withSessions], async (s) => {
-      assert.deepEqual(await rows(s, sessions), [
-        { request_id: 'gen-1772438239-OGJRhTopUQZ1qOeEHOM6', app: 'OpenClaw', session: 'conv-1' },
-        { request_id: 'gen-1772467337-pPpaOBgUTvjt0kxlrJcq', app: null, session: 'conv-1' },
-        { request_id: 'gen-1772871994-LFXgC479TU6irPLXXCYX', app: null, session: 'u_1842' },
-        { request_id: 'gen-1773218491-pQShb5DcQh8kRQ08wGUE', app: null, session: 'u_1842' },
-      ]);
+      assert.deepEqual(
+        await rows(s, 'SELECT request_id, app, session, user FROM requests WHERE session IS NOT NULL ORDER BY ts'),
+        [
+          { request_id: 'gen-1772438239-OGJRhTopUQZ1qOeEHOM6', app: 'OpenClaw', session: 'conv-1', user: 'u_1842' },
+          { request_id: 'gen-1772467337-pPpaOBgUTvjt0kxlrJcq', app: null, session: 'conv-1', user: 'u_1842' },
+        ],
+      );
     });
   });
 

@@ -271,19 +271,24 @@ describe('openrouter-generations preset', () => {
     });
   });
 
-  test('session: the session_id, else the external_user, else none', async () => {
+  test('session: the session_id; user: the external_user; each only its own field', async () => {
     await withIngest(PRESET, [file], async (s) => {
       assert.deepEqual(
-        await rows(s, 'SELECT request_id, session FROM requests WHERE session IS NOT NULL ORDER BY ts'),
+        await rows(
+          s,
+          'SELECT request_id, session, user FROM requests WHERE session IS NOT NULL OR user IS NOT NULL ORDER BY ts',
+        ),
         [
-          { request_id: G1, session: 'conv-7f2a' }, // session_id
-          { request_id: G2, session: 'conv-7f2a' }, // session_id: the next turn
-          { request_id: G3, session: 'agent-run-9' }, // session_id, although external_user is user-123
-          { request_id: BYOK, session: 'user-123' }, // no session_id: external_user
+          { request_id: G1, session: 'conv-7f2a', user: null }, // session_id
+          { request_id: G2, session: 'conv-7f2a', user: null }, // session_id: the next turn
+          { request_id: G3, session: 'agent-run-9', user: 'user-123' }, // session_id and external_user
+          { request_id: BYOK, session: null, user: 'user-123' }, // no session_id: no session, external_user
         ],
       );
       // The other six accepted generations have neither.
-      assert.deepEqual(await rows(s, 'SELECT count(*) AS n FROM requests WHERE session IS NULL'), [{ n: 6 }]);
+      assert.deepEqual(await rows(s, 'SELECT count(*) AS n FROM requests WHERE session IS NULL AND user IS NULL'), [
+        { n: 6 },
+      ]);
     });
   });
 

@@ -45,7 +45,7 @@ export function simulation(): SimulateResult {
     state: 'windowed',
     marketAt: null,
     prices: 'list',
-    cache: { mode: 'chain', key: ['session', 'app'], ttlSeconds: 300 },
+    cache: { mode: 'chain', key: ['session', 'app', 'user'], ttlSeconds: 300 },
     requests: 1020,
     policies: [
       policy({

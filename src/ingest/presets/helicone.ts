@@ -2,7 +2,8 @@
  * Helicone request logs, as written by Helicone's export tool
  * (`npx @helicone/export`, JSONL by default, also JSON and CSV): the records of
  * `POST /v1/request/query-clickhouse` (Helicone `getRequestsClickhouse`), one
- * per request. `session` is the `Helicone-Session-Id` property (fixtures/presets/helicone/README.md).
+ * per request. `session` is the `Helicone-Session-Id` property, `user` the `Helicone-User-Id` header
+ * (fixtures/presets/helicone/README.md).
  */
 import { closeSync, copyFileSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,8 @@ export const helicone: Preset = {
       `${f.text('provider')} AS provider`,
       `coalesce(${jsonText(f.json('request_properties'), SESSION_PROPERTY)},
         ${jsonText(f.json('properties'), SESSION_PROPERTY)}) AS session`,
+      // The `Helicone-User-Id` header, which Helicone keeps as the request's user_id.
+      `${f.text('request_user_id', 'user_id')} AS user`,
       `${orZero(input)} AS input_tokens`,
       `${orZero(output)} AS output_tokens`,
       `${f.text('prompt_cache_read_tokens')} AS cached_tokens`,

@@ -5,7 +5,8 @@
  * (`GET /api/public/observations` and `/api/public/v2/observations` pages,
  * `{"data": [...], "meta": {...}}`, camelCase fields). Only generations (LLM
  * calls) are requests; spans, events and the other observation types are left out.
- * `session` is the trace's session id, else the trace id (fixtures/presets/langfuse/README.md).
+ * `session` is the trace's session id, else the trace id; `user` the trace's user id
+ * (fixtures/presets/langfuse/README.md).
  */
 import { quotedIdentifier, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
@@ -169,6 +170,8 @@ export const langfuse: Preset = {
       `${provider} AS provider`,
       // The trace's session when the export carries it, else the trace (one agent run).
       `coalesce(${f.text('session_id', 'sessionId')}, ${f.text('trace_id', 'traceId')}) AS session`,
+      // The trace's user, where the layout carries it (not the legacy export, nor the v1 API).
+      `${f.text('user_id', 'userId')} AS user`,
       `${orZero(u.input)} AS input_tokens`,
       `${orZero(u.output)} AS output_tokens`,
       `${u.cached} AS cached_tokens`,

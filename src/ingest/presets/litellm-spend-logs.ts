@@ -5,8 +5,8 @@
  * Postgres, JSON from `/spend/logs`, the admin UI's `/spend/logs/ui` pages
  * (`{"data": [...], "total": n, ...}`), or Parquet. One row per request;
  * hits in LiteLLM's own response cache are not requests to a provider and are
- * left out (counted in a warning). `session` is the `session_id` column (see
- * fixtures/presets/litellm-spend-logs/README.md).
+ * left out (counted in a warning). `session` is the `session_id` column, `user` the
+ * `end_user`, else `user` (see fixtures/presets/litellm-spend-logs/README.md).
  */
 import { openSource, type Source } from '../stage.js';
 import { Fields, httpErrorType, jsonNumber, jsonText, msBetween, textErrorType, unwrapData } from './gateway-fields.js';
@@ -68,6 +68,8 @@ export const litellmSpendLogs: Preset = {
       `${f.text('custom_llm_provider')} AS provider`,
       // The client's litellm_session_id, else the call's trace id (shared by its retries and fallbacks).
       `${f.text('session_id')} AS session`,
+      // The customer the call was made for (the request's `user`), else the internal user owning the key.
+      `coalesce(${f.text('end_user')}, ${f.text('user')}) AS user`,
       // LiteLLM's prompt_tokens count cache reads and writes too (OpenAI convention), so they stay as they are.
       `${tokens('prompt_tokens')} AS input_tokens`,
       `${tokens('completion_tokens')} AS output_tokens`,

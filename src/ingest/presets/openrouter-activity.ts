@@ -43,9 +43,9 @@ export const openrouterActivity: Preset = {
         ELSE ${f.text('model_permaslug')} || ':' || ${variant} END AS model`,
       `${openrouterProviderSql(f.text('provider_name'))} AS provider`,
       `${f.text('app_name')} AS app`,
-      // SPEC's cache key is session, else app, else user; requests have no user column, so the end user is the
-      // session where the row has neither a session id (not in the export seen so far) nor an app.
-      `coalesce(${f.text('session_id')}, CASE WHEN ${f.text('app_name')} IS NULL THEN ${f.text('user')} END) AS session`,
+      // The generation record's session_id, should the export carry it (the exports seen do not).
+      `${f.text('session_id')} AS session`,
+      `${f.text('user')} AS user`,
       `${tokens('tokens_prompt')} AS input_tokens`,
       `${tokens('tokens_completion')} AS output_tokens`,
       `${f.text('tokens_cached')} AS cached_tokens`,

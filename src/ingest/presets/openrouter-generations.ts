@@ -66,9 +66,9 @@ export const openrouterGenerations: Preset = {
       `${f.text('model')} AS model`,
       // A generation that failed on every attempt names no provider: it failed at the last one tried.
       `${openrouterProviderSql(`coalesce(${f.text('provider_name')}, NULLIF(trim(json_extract_string(${attempts}[-1], '$.provider_name')), ''))`)} AS provider`,
-      // The request's session_id, else its end user: SPEC's cache key is session, else app, else user, and
-      // the preset stores no app, while requests have no user column.
-      `coalesce(${f.text('session_id')}, ${f.text('external_user')}) AS session`,
+      // The client's session_id (OpenRouter's sticky-routing key) and end user (the request's `user`).
+      `${f.text('session_id')} AS session`,
+      `${f.text('external_user')} AS user`,
       `${orZero(promptTokens)} AS input_tokens`,
       `${orZero(completionTokens)} AS output_tokens`,
       `${f.text('native_tokens_cached')} AS cached_tokens`,
