@@ -21,10 +21,12 @@ import {
   PROBES_OUTPUT,
   REQUEST_FAMILY,
   REQUEST_KEYS,
-  REQUEST_MODEL,
-  REQUEST_ROUTE,
   REQUEST_SERVED,
   requestOutput,
+  requestsView,
+  SESSION_BLOCK,
+  SESSION_MODEL,
+  SESSION_ROUTE,
 } from './sql.js';
 import { loadPlan, setVariables } from './tables.js';
 import { writeTable, type DataFormat, type WrittenTable } from './write.js';
@@ -38,7 +40,7 @@ export interface MarketOptions {
   seed: number;
   onProgress?: (msg: string) => void;
   /**
-   * Requests are built `requests` at a time, and written in parts of consecutive days
+   * Requests are built `requests` at a time (rounded up to whole session blocks), and written in parts of consecutive days
    * holding about `partRequests` each, so that memory stays the same whatever the number
    * of requests. The data does not depend on these sizes.
    */
@@ -88,15 +90,16 @@ async function build(store: Store, o: MarketOptions, scratch: string): Promise<C
   const chunks = o.chunks ?? CHUNKS;
   const parts = Math.min(Math.max(1, Math.ceil(o.requests / chunks.partRequests)), await days(store));
   const served = path.join(scratch, 'served');
+  // A chunk holds whole sessions: they never cross a block of SESSION_BLOCK request numbers.
+  const step = Math.ceil(Math.max(1, chunks.requests) / SESSION_BLOCK) * SESSION_BLOCK;
   let built = 0;
-  for (let lo = 0, k = 0; lo < o.requests || k === 0; lo += chunks.requests, k++) {
-    await setChunk(store, lo, Math.min(o.requests, lo + chunks.requests));
+  for (let lo = 0, k = 0; lo < o.requests || k === 0; lo += step, k++) {
+    await setChunk(store, lo, Math.min(o.requests, lo + step));
     await store.run(REQUEST_FAMILY);
-    await store.run(REQUEST_MODEL);
-    await dropTables(store, 'g_req_family');
-    await store.run(REQUEST_ROUTE);
+    await store.run(SESSION_MODEL);
+    await store.run(SESSION_ROUTE);
     await store.run(REQUEST_SERVED);
-    await dropTables(store, 'g_req_model', 'g_req_route');
+    await dropTables(store, 'g_req_family', 'g_session_model', 'g_session_route');
     built += (await store.one<{ n: number }>('SELECT count(*) AS n FROM g_req'))?.n ?? 0;
     await store.run(
       `COPY (SELECT *, ((epoch_ms(ts) - getvariable('t0_ms')::BIGINT) // 86400000) * ${parts} // getvariable('days')::BIGINT AS part
@@ -128,7 +131,7 @@ async function build(store: Store, o: MarketOptions, scratch: string): Promise<C
     written.push(quotedString(file));
   }
   await dropTables(store, 'g_req_cal');
-  await store.run(`CREATE OR REPLACE VIEW o_requests AS FROM read_parquet([${written.join(', ')}])`);
+  await store.run(requestsView(written));
   await store.run(LATENCY_OUTPUT);
   await store.run(OFFERINGS_OUTPUT);
   await store.run(PRICES_OUTPUT);

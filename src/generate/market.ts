@@ -31,7 +31,10 @@ export interface TaskDef {
   output: LogNormal;
   /** Probability that a request needs each protocol feature. */
   needs: Record<Feature, number>;
-  /** Multi-turn prompt caching: probability, and the cached fraction of the prompt (uniform lo..hi). */
+  /**
+   * Prompt caching: probability that a follow-up turn of a session reuses the cached prefix, and the
+   * cached fraction of its prompt (uniform lo..hi). The first request of a session has nothing cached.
+   */
   cache: { p: number; lo: number; hi: number };
   apps: readonly (readonly [app: string, weight: number])[];
 }
@@ -55,7 +58,7 @@ export const TASKS: readonly TaskDef[] = [
     input: { median: 600, sigma: 0.9, max: 100_000 },
     output: { median: 350, sigma: 0.7, max: 16_384 },
     needs: { stream: 0.92, tools: 0.05, json_schema: 0.02 },
-    cache: { p: 0.45, lo: 0.2, hi: 0.7 },
+    cache: { p: 0.8, lo: 0.2, hi: 0.7 },
     apps: [
       ['support-chat', 0.6],
       ['internal-chat', 0.4],
@@ -76,7 +79,7 @@ export const TASKS: readonly TaskDef[] = [
     input: { median: 6000, sigma: 0.7, max: 100_000 },
     output: { median: 250, sigma: 0.8, max: 16_384 },
     needs: { stream: 0.85, tools: 1, json_schema: 0.1 },
-    cache: { p: 0.75, lo: 0.4, hi: 0.9 },
+    cache: { p: 0.95, lo: 0.4, hi: 0.9 },
     apps: [
       ['ops-agent', 0.6],
       ['research-agent', 0.4],
@@ -750,6 +753,15 @@ export const PROCESS = {
   /** Share of requests without logged timings, and without a logged cost. */
   missingTimings: 0.02,
   missingCost: 0.01,
+} as const;
+
+/**
+ * Sessions (conversations, agent runs): runs of requests to one model at one provider, for one task
+ * and app. Lengths are geometric, about 3 on average (see the generator's SQL); consecutive requests
+ * are a log-uniform gap apart, so that most come within a 5-minute cache lifetime and some after it.
+ */
+export const SESSIONS = {
+  gapSeconds: { min: 5, max: 600 },
 } as const;
 
 /** Latency measurements: one about every 12.5 minutes (10–15 minutes apart), 256-token completions. */

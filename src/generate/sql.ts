@@ -36,6 +36,12 @@ export const MACROS = [
   // A standard normal draw by inverse-CDF sampling.
   `CREATE OR REPLACE MACRO nrm(k, salt) AS qnorm(u01(k, salt))`,
   `CREATE OR REPLACE MACRO hour_of(ts) AS (epoch_ms(ts) - getvariable('t0_ms')::BIGINT) // 3600000`,
+  // Positions of the highest and of the lowest set bit of x > 0 (exact for the 33-bit words of REQUEST_KEYS).
+  `CREATE OR REPLACE MACRO high_bit(x) AS floor(log2(x))::BIGINT`,
+  `CREATE OR REPLACE MACRO low_bit(x) AS floor(log2(x & -x))::BIGINT`,
+  // Time from the previous request of a session to request k (ms), log-uniform.
+  `CREATE OR REPLACE MACRO session_gap_ms(k) AS
+     floor(getvariable('gap_min_ms') * pow(getvariable('gap_max_ms') / getvariable('gap_min_ms'), u01(k, 'session-gap')))::BIGINT`,
   // Prompt length slows the first token a little: 1.0 at 1k tokens, 1.6 at 16k.
   `CREATE OR REPLACE MACRO prefill_factor(input_tokens) AS 0.8 + 0.2 * sqrt(input_tokens / 1000.0)`,
 ];
@@ -151,58 +157,89 @@ SELECT ts, provider, model, oid, h, input_tokens, NOT failed AS ok, error_type,
 FROM typed`;
 
 /**
- * Request skeletons of all requests, computed on the fly from their number: time
- * (demand growing over the quarter, a diurnal cycle), task, lognormal token counts and
- * the key that orders requests for the family bands.
+ * Sessions are runs of consecutive request numbers inside blocks of this many (the bits of
+ * one 32-bit random word); chunks start at a block.
+ */
+export const SESSION_BLOCK = 32;
+
+/**
+ * Request skeletons of all requests, computed on the fly from their number: session,
+ * time (demand growing over the quarter, a diurnal cycle), task, lognormal token counts
+ * and the key that orders sessions for the family bands. A session's requests take its
+ * first request's (number s) draws of day, time, task, app and family key, so each is
+ * distributed like a random request, and their own token counts; each follows the one
+ * before by a session gap. A session ends before the UTC midnight after its start, so
+ * that listings, versions and prices, which change at midnights, hold for all of it.
  */
 export const REQUEST_KEYS = `
 CREATE OR REPLACE VIEW g_req_keyed AS
-WITH b AS (
-  SELECT range AS i,
-    (sqrt(1 + getvariable('growth') * (2 + getvariable('growth')) * u01(range, 'day')) - 1) / getvariable('growth') AS x,
-    u01(range, 'time-of-day') AS v,
-    u01(range, 'task') AS ut,
-    u01(range, 'app') AS ua
+WITH words AS (
+  SELECT range AS i, range % ${SESSION_BLOCK} AS k,
+    h64(range // ${SESSION_BLOCK}, 'session-a') AS a, h64(range // ${SESSION_BLOCK}, 'session-b') AS b
   FROM range(getvariable('chunk_lo')::BIGINT, getvariable('chunk_hi')::BIGINT)
+), starts AS (
+  -- Bit k: request block · ${SESSION_BLOCK} + k starts a session. x AND (y OR (z AND w)) of the four 32-bit halves
+  -- sets it with probability 1/2 · (1 - 1/2 · 3/4) = 5/16 (lengths geometric, 3 on average with the
+  -- block's cut); bit 0 always, and bit ${SESSION_BLOCK} stands for the next block's first request.
+  SELECT i, k,
+    (1 | (1::BIGINT << ${SESSION_BLOCK})
+      | ((a & 4294967295::UBIGINT) & ((a >> 32) | ((b & 4294967295::UBIGINT) & (b >> 32))))::BIGINT) AS bits
+  FROM words
+), members AS (
+  SELECT i, i - k + high_bit(bits & ((2::BIGINT << k) - 1)) AS s, i + 1 + low_bit(bits >> (k + 1)) AS s_end
+  FROM starts
+), b AS (
+  SELECT i, s, s_end,
+    (sqrt(1 + getvariable('growth') * (2 + getvariable('growth')) * u01(s, 'day')) - 1) / getvariable('growth') AS x,
+    u01(s, 'time-of-day') AS v,
+    u01(s, 'task') AS ut,
+    u01(s, 'app') AS ua
+  FROM members
 ), t AS (
-  SELECT i, ut, ua,
-    least(floor(x * getvariable('days')), getvariable('days') - 1)::BIGINT AS day,
+  SELECT i, s, s_end, ut, ua,
+    getvariable('t0_ms')::BIGINT + least(floor(x * getvariable('days')), getvariable('days') - 1)::BIGINT * 86400000 AS day_ms,
     -- A monotone warp of the time of day: arrival density peaks at peak_hour.
     v - getvariable('diurnal') / (2 * pi()) * sin(2 * pi() * (v - getvariable('peak_hour') / 24.0)) AS f
   FROM b
-), timed AS (
-  SELECT i, ut, ua, u01(i, 'input') AS u_in, u01(i, 'output') AS u_out,
-    epoch_ms(getvariable('t0_ms')::BIGINT + day * 86400000 + floor((f - floor(f)) * 86400000)::BIGINT) AS ts
-  FROM t
 ), tasked AS (
   -- Lognormal lengths by inverse-CDF sampling.
-  SELECT timed.i, timed.ts, timed.ua, k.task, k.p_stream, k.p_tools, k.p_json, k.cache_p, k.cache_lo, k.cache_hi,
-    least(k.in_max, greatest(1, round(exp(ln(k.in_med) + k.in_sig * qnorm(timed.u_in)))))::BIGINT AS input_tokens,
-    least(k.out_max, greatest(1, round(exp(ln(k.out_med) + k.out_sig * qnorm(timed.u_out)))))::BIGINT AS output_tokens
-  FROM timed JOIN g_tasks k ON timed.ut >= k.lo AND timed.ut < k.hi
+  SELECT t.i, t.s, t.s_end, t.day_ms, t.f, t.ua,
+    k.task, k.p_stream, k.p_tools, k.p_json, k.cache_p, k.cache_lo, k.cache_hi,
+    least(k.in_max, greatest(1, round(exp(ln(k.in_med) + k.in_sig * qnorm(u01(t.i, 'input'))))))::BIGINT AS input_tokens,
+    least(k.out_max, greatest(1, round(exp(ln(k.out_med) + k.out_sig * qnorm(u01(t.i, 'output'))))))::BIGINT AS output_tokens
+  FROM t JOIN g_tasks k ON t.ut >= k.lo AND t.ut < k.hi
+), gapped AS (
+  SELECT tasked.*, list_transform(range(s + 1, s_end), j -> session_gap_ms(j)) AS gaps FROM tasked
+), started AS (
+  -- Early enough to end before midnight.
+  SELECT gapped.*,
+    least(day_ms + floor((f - floor(f)) * 86400000)::BIGINT, day_ms + 86400000 - 1 - coalesce(list_sum(gaps), 0)::BIGINT) AS start_ms
+  FROM gapped
 )
--- Requests made before a late family exists get keys below its band.
-SELECT tk.*, u01(tk.i, 'family') * c.cap AS fkey
-FROM tasked tk JOIN g_caps c ON tk.ts >= c.from_ts AND tk.ts < c.to_ts`;
+-- Sessions started before a late family exists get keys below its band (its day's: caps change at midnights).
+SELECT st.i, st.s, epoch_ms(st.start_ms + coalesce(list_sum(st.gaps[1:st.i - st.s]), 0)::BIGINT) AS ts,
+  epoch_ms(st.start_ms) AS session_ts, st.ua, st.task, st.p_stream, st.p_tools, st.p_json, st.cache_p, st.cache_lo,
+  st.cache_hi, st.input_tokens, st.output_tokens, u01(st.s, 'family') * c.cap AS fkey
+FROM started st JOIN g_caps c ON epoch_ms(st.day_ms) >= c.from_ts AND epoch_ms(st.day_ms) < c.to_ts`;
 
 /**
- * Families by construction: requests in a random order (by key), each family taking
+ * Families by construction: sessions in a random order (by key), each family taking
  * the next band of cumulative tokens, so token shares match the plan up to one
- * request. Only the first request of each band is kept: the bands are then ranges of
- * the (key, number) order, and a request's family needs nothing but its own key.
+ * session. Only the first session of each band is kept: the bands are then ranges of
+ * the (key, session) order, and a request's family needs nothing but its session's key.
  */
 export const FAMILY_BOUNDS = `
 CREATE OR REPLACE TABLE g_fbounds AS
 WITH keyed AS (
-  SELECT i, fkey, input_tokens, output_tokens FROM g_req_keyed
+  SELECT i, s, fkey, input_tokens, output_tokens FROM g_req_keyed
 ), placed AS (
-  SELECT i, fkey,
+  SELECT i, s, fkey,
     (sum(input_tokens + output_tokens) OVER (ORDER BY fkey, i ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
       - (input_tokens + output_tokens) / 2.0)
       / (SELECT sum(input_tokens + output_tokens) FROM keyed) AS fpos
   FROM keyed
 ), firsts AS (
-  SELECT b.family, b.avail_ts, min({'k': p.fkey, 'i': p.i}) AS key_from
+  SELECT b.family, b.avail_ts, min({'k': p.fkey, 'i': p.s}) AS key_from
   FROM placed p JOIN g_bands b ON p.fpos >= b.lo AND p.fpos < b.hi
   GROUP BY ALL
 )
@@ -212,35 +249,44 @@ SELECT family, avail_ts, key_from,
   (SELECT family FROM g_bands ORDER BY lo LIMIT 1) AS first_family
 FROM firsts`;
 
-/** The requests of one chunk (numbers chunk_lo to chunk_hi): family, app, cached prompt tokens, features needed. */
+/**
+ * The requests of one chunk (numbers chunk_lo to chunk_hi): session, family, app, cached
+ * prompt tokens (later turns reuse the session's prefix), features needed (one app
+ * integration: the same for the whole session).
+ */
 export const REQUEST_FAMILY = `
 CREATE OR REPLACE TABLE g_req_family AS
-SELECT r.i, r.ts, r.task, a.app, r.input_tokens, r.output_tokens,
-  CASE WHEN u01(r.i, 'cache') < r.cache_p
+SELECT r.i, r.s, r.ts, r.task, a.app, r.input_tokens, r.output_tokens,
+  CASE WHEN r.i > r.s AND u01(r.i, 'cache') < r.cache_p
        THEN floor(r.input_tokens * (r.cache_lo + (r.cache_hi - r.cache_lo) * u01(r.i, 'cache-fraction')))::BIGINT
        ELSE 0 END AS cached_tokens,
-  u01(r.i, 'needs-tools') < r.p_tools AS need_tools,
-  u01(r.i, 'needs-json') < r.p_json AS need_json,
-  u01(r.i, 'needs-stream') < r.p_stream AS need_stream,
-  CASE WHEN f.avail_ts <= r.ts THEN f.family ELSE f.first_family END AS family
+  u01(r.s, 'needs-tools') < r.p_tools AS need_tools,
+  u01(r.s, 'needs-json') < r.p_json AS need_json,
+  u01(r.s, 'needs-stream') < r.p_stream AS need_stream,
+  CASE WHEN f.avail_ts <= r.session_ts THEN f.family ELSE f.first_family END AS family
 FROM g_req_keyed r
-JOIN g_fbounds f ON {'k': r.fkey, 'i': r.i} >= f.key_from AND {'k': r.fkey, 'i': r.i} < f.key_to
+JOIN g_fbounds f ON {'k': r.fkey, 'i': r.s} >= f.key_from AND {'k': r.fkey, 'i': r.s} < f.key_to
 JOIN g_apps a ON a.task = r.task AND r.ua >= a.lo AND r.ua < a.hi`;
 
 /**
- * Line within the family (weighted by task, among lines already released), then the
- * version within the line (newest, or an older one with the decaying superseded
- * share), then the spelling the log uses.
+ * The model of each session, drawn for its first request (number s, at the session's
+ * start, kept with the tokens and features its route depends on): line within the family
+ * (weighted by task, among lines already released), then the version within the line
+ * (newest, or an older one with the decaying superseded share), then the spelling the
+ * log uses.
  */
-export const REQUEST_MODEL = `
-CREATE OR REPLACE TABLE g_req_model AS
-WITH chosen AS (
+export const SESSION_MODEL = `
+CREATE OR REPLACE TABLE g_session_model AS
+WITH heads AS (
+  SELECT i, ts, task, family, input_tokens, output_tokens, need_tools, need_json, need_stream
+  FROM g_req_family WHERE i = s
+), chosen AS (
   SELECT r.i, arg_max(w.line, ln(u01(r.i * 64 + w.line_id, 'line')) / w.weight) AS line
-  FROM g_req_family r
+  FROM heads r
   JOIN g_line_weights w ON w.family = r.family AND w.task = r.task AND w.avail_ts <= r.ts AND w.weight > 0
   GROUP BY r.i
 ), lined AS (
-  SELECT r.*, c.line FROM g_req_family r JOIN chosen c USING (i)
+  SELECT r.*, c.line FROM heads r JOIN chosen c USING (i)
 ), epoch AS (
   SELECT l.*, e.epoch_from, e.newest,
     e.s_floor + (e.s_start - e.s_floor)
@@ -255,25 +301,27 @@ WITH chosen AS (
   FROM epoch ep
   LEFT JOIN g_epoch_older o ON o.line = ep.line AND o.epoch_from = ep.epoch_from AND ep.uo >= o.lo AND ep.uo < o.hi
 )
-SELECT v.* EXCLUDE (ual), a.alias AS logged_model
+SELECT v.i AS s, v.ts, v.input_tokens, v.output_tokens, v.need_tools, v.need_json, v.need_stream,
+  v.line, v.model, a.alias AS logged_model
 FROM versioned v JOIN g_alias a ON a.model = v.model AND v.ual >= a.lo AND v.ual < a.hi`;
 
 /**
- * The provider that served each request: weighted by traffic among the offerings
- * listed at the time, preferring those that fit its context and features
- * (Efraimidis–Spirakis: the largest ln(u) / weight wins).
+ * The provider that served each session: weighted by traffic among the offerings
+ * listed at its start, preferring those that fit its first request's context and the
+ * session's features (Efraimidis–Spirakis: the largest ln(u) / weight wins). A later
+ * turn that outgrows the context fails there, as it would.
  */
-export const REQUEST_ROUTE = `
-CREATE OR REPLACE TABLE g_req_route AS
+export const SESSION_ROUTE = `
+CREATE OR REPLACE TABLE g_session_route AS
 WITH candidates AS (
-  SELECT r.i, o.oid, o.traffic,
+  SELECT r.s, o.oid, o.traffic,
     o.context_length >= r.input_tokens + r.output_tokens
       AND (NOT r.need_tools OR o.has_tools) AND (NOT r.need_json OR o.has_json) AND (NOT r.need_stream OR o.has_stream) AS capable
-  FROM g_req_model r
+  FROM g_session_model r
   JOIN g_offerings o ON o.model = r.model AND o.traffic > 0 AND r.ts >= o.from_ts AND r.ts < o.to_ts
 )
-SELECT i, arg_max(oid, CASE WHEN capable THEN 0 ELSE -1e12 END + ln(u01(i * 256 + oid, 'route')) / traffic) AS oid
-FROM candidates GROUP BY i`;
+SELECT s, arg_max(oid, CASE WHEN capable THEN 0 ELSE -1e12 END + ln(u01(s * 256 + oid, 'route')) / traffic) AS oid
+FROM candidates GROUP BY s`;
 
 /**
  * What happened to each request: outages fail everything, degraded hours fail more,
@@ -282,8 +330,8 @@ FROM candidates GROUP BY i`;
 export const REQUEST_SERVED = `
 CREATE OR REPLACE TABLE g_req AS
 WITH routed AS (
-  SELECT r.*, s.oid, hour_of(r.ts) AS h, s.oid * 100000 + hour_of(r.ts) AS ohk
-  FROM g_req_model r JOIN g_req_route s USING (i)
+  SELECT r.*, m.line, m.model, m.logged_model, x.oid, hour_of(r.ts) AS h, x.oid * 100000 + hour_of(r.ts) AS ohk
+  FROM g_req_family r JOIN g_session_model m USING (s) JOIN g_session_route x USING (s)
 ), outcome AS (
   SELECT r.*, o.provider, oh.health, o.error_rate,
     o.context_length >= r.input_tokens + r.output_tokens AS fits,
@@ -303,7 +351,7 @@ WITH routed AS (
     END AS error_type
   FROM outcome
 )
-SELECT i, ts, task, app, family, line, model, logged_model, oid, provider, h, ohk,
+SELECT i, s, ts, task, app, family, line, model, logged_model, oid, provider, h, ohk,
   input_tokens,
   -- Rejected requests produce nothing; broken ones stop part-way.
   CASE WHEN error_type IS NULL THEN output_tokens
@@ -344,7 +392,7 @@ WITH priced AS (
 )
 SELECT
   'req-' || lpad(lower(to_hex(h64(i, 'request-id'))), 16, '0') AS request_id,
-  ts, logged_model AS model, provider, task, app, input_tokens, output_tokens, cached_tokens,
+  ts, logged_model AS model, provider, task, app, s, input_tokens, output_tokens, cached_tokens,
   round(ttft_out, 1) AS ttft_ms,
   round(latency_out, 1) AS latency_ms,
   CASE WHEN error_type IS NULL THEN 'ok' ELSE 'error' END AS status,
@@ -353,10 +401,20 @@ SELECT
     CASE WHEN need_stream THEN 'stream' END), '') AS features,
   CASE WHEN no_cost THEN NULL
        WHEN error_type IS NOT NULL THEN 0.0
-       ELSE round((${listCostSql(tokensOf('shaped', { writes: false }), pricesOf('shaped', { writes: false }))}) / 1e6, 8) END AS cost,
-  getvariable('currency') AS currency
+       ELSE round((${listCostSql(tokensOf('shaped', { writes: false }), pricesOf('shaped', { writes: false }))}) / 1e6, 8) END AS cost
 FROM shaped
 ORDER BY ts, request_id`;
+
+/**
+ * The written requests, from the sorted parts (`files`, quoted). Session ids and the
+ * currency are added on the way out: rows that carry a number instead of a string, and no
+ * constant, keep the parts' sorts narrow.
+ */
+export const requestsView = (files: readonly string[]) => `
+CREATE OR REPLACE VIEW o_requests AS
+SELECT * EXCLUDE (s), 'ses-' || lpad(lower(to_hex(h64(s, 'session-id'))), 16, '0') AS session,
+  getvariable('currency') AS currency
+FROM read_parquet([${files.join(', ')}])`;
 
 export const LATENCY_OUTPUT = `
 CREATE OR REPLACE VIEW o_latency AS

@@ -13,6 +13,7 @@ import {
   OUTAGES,
   PROBE_DAYS,
   PROCESS,
+  SESSIONS,
   TASKS,
   type Incident,
 } from './market.js';
@@ -87,6 +88,8 @@ export async function setVariables(store: Store, k: GenerationKnobs): Promise<vo
     ['degraded_meas_fail', PROCESS.degradedMeasurementFailure],
     ['missing_timings', PROCESS.missingTimings],
     ['missing_cost', PROCESS.missingCost],
+    ['gap_min_ms', SESSIONS.gapSeconds.min * 1000],
+    ['gap_max_ms', SESSIONS.gapSeconds.max * 1000],
     ['meas_every_ms', MEASUREMENT.everySeconds * 1000],
     ['meas_jitter_ms', MEASUREMENT.jitterSeconds * 1000],
     ['meas_output', MEASUREMENT.outputTokens],

@@ -148,7 +148,7 @@ export async function referenceReplay(
 export const NOT_GENERATED = [
   'latency.region',
   'requests.cache_write_tokens',
-  'requests.session',
+  'requests.user',
   'prices.cache_write_price',
   'prices.tier_min_input_tokens',
 ];

@@ -145,3 +145,38 @@ test('SQL random draws: qnorm inverts the normal CDF; streams of different salts
     store.close();
   }
 });
+
+test('SQL session helpers: highest and lowest set bits, log-uniform gaps', async () => {
+  const { Store } = await import('../../src/store/db.js');
+  const { MACROS } = await import('../../src/generate/sql.js');
+  const store = await Store.open(':memory:', { init: false });
+  try {
+    await store.run('SET VARIABLE seed = 7');
+    await store.run('SET VARIABLE t0_ms = 0');
+    await store.run('SET VARIABLE gap_min_ms = 5000');
+    await store.run('SET VARIABLE gap_max_ms = 600000');
+    for (const m of MACROS) await store.run(m);
+    // 0b1011000 = 88: bits 3, 4 and 6; 2^33 - 1: bits 0..32; 2^32 + 2^31: bits 31 and 32.
+    const bits = await store.all<{ hi: number; lo: number }>(
+      `SELECT high_bit(x) AS hi, low_bit(x) AS lo FROM (VALUES (1, 88::BIGINT), (2, 8589934591), (3, 6442450944)) t(k, x) ORDER BY k`,
+    );
+    assert.deepEqual(
+      bits.map((b) => [b.hi, b.lo]),
+      [
+        [6, 3],
+        [32, 0],
+        [32, 31],
+      ],
+    );
+    // log-uniform on [5 s, 600 s]: P(gap <= 60 s) = ln 12 / ln 120 = 0.519
+    const g = await store.one<{ lo: number; hi: number; within_minute: number }>(
+      `SELECT min(session_gap_ms(range)) AS lo, max(session_gap_ms(range)) AS hi,
+         avg(CASE WHEN session_gap_ms(range) <= 60000 THEN 1 ELSE 0 END) AS within_minute
+       FROM range(100000)`,
+    );
+    assert.ok(g!.lo >= 5000 && g!.hi <= 600_000, `${g!.lo}..${g!.hi}`);
+    close(g!.within_minute, Math.log(12) / Math.log(120), 0.01);
+  } finally {
+    store.close();
+  }
+});
