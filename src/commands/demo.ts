@@ -183,7 +183,7 @@ export function demoReport(r: DemoResult): Report {
     ],
     notes: [
       'cache warm: every logged cache hit kept wherever a request goes; cache chain: kept only where the previous request ' +
-        'of its session went within 5 minutes (the first of a session: where it was served), a lost hit billed as input',
+        'of its session went within 5 minutes (the first of a session: where it was served), a lost hit billed at the cache-write price, else the input price',
       ...r.counterfactuals
         .filter((c) => Object.keys(c.result.excluded ?? {}).length)
         .map(
