@@ -138,7 +138,10 @@ test('--market-at: every request priced by the market of that time, which the re
     assert.equal(latest.marketAt, '2026-01-01T00:00:00.000000Z');
     close(latest.policies[0].policyCost, 0.0003, 'January: 1,000 · 0.25 + 100 · 0.5');
     close(latest.policies[0].baselineCost, 0.0012, 'pa at its December price');
-    assert.match(simulateReport(latest).sections[0].title!, /none state, cache chain, market at 2026-01-01T00:00:00\.000000Z\)$/);
+    assert.match(
+      simulateReport(latest).sections[0].title!,
+      /none state, cache chain, market at 2026-01-01T00:00:00\.000000Z\)$/,
+    );
   } finally {
     s.close();
   }
