@@ -116,14 +116,20 @@ test('tsParam: a UTC timestamp DuckDB casts without a zone', () => {
   assert.equal(tsParam(Date.parse('2025-10-01T12:34:56.789Z')), '2025-10-01 12:34:56.789');
 });
 
-test('SQL random draws: qnorm inverts the normal CDF; streams of different salts are independent', async () => {
+/** A bare in-memory database with the generator's SQL macros, seed 7, and these variables set. */
+async function macroStore(variables: Record<string, number> = {}) {
   const { Store } = await import('../../src/store/db.js');
   const { MACROS } = await import('../../src/generate/sql.js');
   const store = await Store.open(':memory:', { init: false });
+  for (const [name, value] of Object.entries({ seed: 7, t0_ms: 0, ...variables }))
+    await store.run(`SET VARIABLE ${name} = ${value}`);
+  for (const m of MACROS) await store.run(m);
+  return store;
+}
+
+test('SQL random draws: qnorm inverts the normal CDF; streams of different salts are independent', async () => {
+  const store = await macroStore();
   try {
-    await store.run('SET VARIABLE seed = 7');
-    await store.run('SET VARIABLE t0_ms = 0');
-    for (const m of MACROS) await store.run(m);
     const q = await store.one<{ a: number; b: number; c: number; d: number }>(
       'SELECT qnorm(0.5) AS a, qnorm(0.975) AS b, qnorm(0.01) AS c, qnorm(0.999) AS d',
     );
@@ -147,15 +153,8 @@ test('SQL random draws: qnorm inverts the normal CDF; streams of different salts
 });
 
 test('SQL session helpers: highest and lowest set bits, log-uniform gaps', async () => {
-  const { Store } = await import('../../src/store/db.js');
-  const { MACROS } = await import('../../src/generate/sql.js');
-  const store = await Store.open(':memory:', { init: false });
+  const store = await macroStore({ gap_min_ms: 5000, gap_max_ms: 600_000 });
   try {
-    await store.run('SET VARIABLE seed = 7');
-    await store.run('SET VARIABLE t0_ms = 0');
-    await store.run('SET VARIABLE gap_min_ms = 5000');
-    await store.run('SET VARIABLE gap_max_ms = 600000');
-    for (const m of MACROS) await store.run(m);
     // 0b1011000 = 88: bits 3, 4 and 6; 2^33 - 1: bits 0..32; 2^32 + 2^31: bits 31 and 32.
     const bits = await store.all<{ hi: number; lo: number }>(
       `SELECT high_bit(x) AS hi, low_bit(x) AS lo FROM (VALUES (1, 88::BIGINT), (2, 8589934591), (3, 6442450944)) t(k, x) ORDER BY k`,
