@@ -63,6 +63,20 @@ export function cacheKeySql(key: readonly string[]): string {
   return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
 }
 
+/**
+ * What the replay's cache pass does: `priced`, the mode changes what choices cost (it is not warm,
+ * and some selected request has cached tokens); `chained`, it needs the chains (the chain mode
+ * prices hits, or a policy keeps to chains).
+ */
+export function cachePass(
+  mode: CacheMode,
+  cachedTokens: boolean,
+  perChain: boolean,
+): { priced: boolean; chained: boolean } {
+  const priced = mode !== 'warm' && cachedTokens;
+  return { priced, chained: (mode === 'chain' && priced) || perChain };
+}
+
 /** The window over a model's requests of one key in time order (request id breaks a tie). */
 export const CHAIN_ORDER = 'PARTITION BY model, cache_key ORDER BY ts, request_id';
 

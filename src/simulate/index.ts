@@ -57,7 +57,7 @@ import { aggregateOutcomes, policyResults, type PolicyResult } from './results.j
 import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
 import type { FileCountsJson } from '../ingest/messages.js';
 import { buildProviderState, parseDuration, PRICE_SOURCES, type PriceSource, type StateMode } from './state.js';
-import { cacheOptions, type CacheMode } from './cache.js';
+import { cacheOptions, cachePass, type CacheMode } from './cache.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
 export type { PolicyResult } from './results.js';
@@ -115,7 +115,7 @@ export interface SimulateOptions {
   failedAttemptsFree?: boolean;
   /** where a request's logged cache hits stay hits (cache.ts): chain (default), warm or cold */
   cache?: CacheMode;
-  /** the request columns whose first value makes a cache key (default session, app), or 'none' */
+  /** the request columns whose first value makes a cache key (default session, app, user), or 'none' */
   cacheKey?: string | readonly string[];
   /** a gap longer than this starts a new cache chain: '5m' (default) or seconds */
   cacheTtl?: string | number;
@@ -328,8 +328,11 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
   const order = policies.some((p) => p.needsOrder) ? await textValues(store) : undefined;
   const cachedTokens = !!(await store.one<{ n: number | null }>('SELECT sum(cached) AS n FROM sim_selected'))?.n;
-  // the chains' keys where a policy keeps to chains, or the chain mode prices hits
-  const chains = policies.some((p) => p.perChain) || (cache.mode === 'chain' && cachedTokens);
+  const pass = cachePass(
+    cache.mode,
+    cachedTokens,
+    policies.some((p) => p.perChain),
+  );
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
@@ -337,7 +340,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       hash: policies.some((p) => p.needsHash),
       seed: options.seed,
       every,
-      ...(chains ? { cacheKey: cache.key } : {}),
+      ...(pass.chained ? { cacheKey: cache.key } : {}),
     });
   const staticBest = policies.some((p) => p.needsStaticPass);
   const taskObjectives = policies.some((p) => p.needsTaskObjectives);
@@ -357,7 +360,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
         sloLatencyMs: options.sloLatencyMs ?? 8000,
         retries,
         failedAttemptsFree: options.failedAttemptsFree ?? false,
-        cache: { mode: cache.mode, ttlSeconds: cache.ttlSeconds, cachedTokens },
+        cache: { mode: cache.mode, ttlSeconds: cache.ttlSeconds, ...pass },
       },
     );
   const wide = wideOf(toReplay());
@@ -375,7 +378,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       retries,
       failedAttemptsFree: options.failedAttemptsFree ?? false,
       slots: shape.slots,
-      cached: cache.mode !== 'warm' && cachedTokens,
+      cached: pass.priced,
       bands,
       onProgress: options.onProgress && ((pct: number) => options.onProgress!(`simulate: replay ${pct.toFixed(0)}%`)),
     });

@@ -60,8 +60,8 @@ export interface PolicyOptions {
   officials: number;
   /** some provider prices a selected model in tiers (SegmentShape) */
   tiered: boolean;
-  /** the cache mode and time to live, and whether any request has cached tokens (only then does the mode change a cost) */
-  cache: { mode: CacheMode; ttlSeconds: number; cachedTokens: boolean };
+  /** the cache mode and time to live, and what the cache pass does (cache.cachePass) */
+  cache: { mode: CacheMode; ttlSeconds: number; priced: boolean; chained: boolean };
 }
 
 export function checkBaseline(baseline: string): asserts baseline is Baseline {
@@ -595,10 +595,9 @@ export function replaySql(
   src: ReplaySources,
   o: PolicyOptions,
 ): SqlFragment {
-  const priced = o.cache.mode !== 'warm' && o.cache.cachedTokens;
+  const { priced, chained } = o.cache;
   const sticky = policies.findIndex((p) => p.perChain);
   // the chain window sees every request: the one before a request in its chain may have no baseline
-  const chained = (o.cache.mode === 'chain' && priced) || sticky >= 0;
   const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced || sticky >= 0);
   const params: SqlParams = {
     ...cand.params,
