@@ -22,6 +22,8 @@ export interface AnalyzeSelection {
   task?: string;
   /** only about every n-th request, by a hash of its time and tokens (a sample) */
   every?: number;
+  /** each request's row number in the table (`rid`), which lookups made by an earlier statement join on */
+  rid?: boolean;
 }
 
 export type SqlParams = Record<string, DuckDBValue>;
@@ -154,10 +156,10 @@ export function selectedRequestsSql(sel: AnalyzeSelection): SqlFragment {
       coalesce(m.model, r.model) AS model, coalesce(m.family, r.model) AS family,
       coalesce(m.line, r.model) AS line, m.release_date, coalesce(m.known, false) AS known,
       r.task, r.app, r.session, r."user", r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.ttft_ms, r.latency_ms,
-      coalesce(r.status, 'ok') AS status, r.error_type, r.features, r.cost, r.currency
+      coalesce(r.status, 'ok') AS status, r.error_type, r.features, r.cost, r.currency${sel.rid ? ', r.rid' : ''}
     -- the conditions on the request itself below the join: DuckDB does not push every one of them through it
     FROM (
-      SELECT * FROM requests r
+      SELECT *${sel.rid ? ', rowid AS rid' : ''} FROM requests r
       WHERE ${periodCondition('r.ts', sel)}
         AND ($sel_task IS NULL OR r.task = $sel_task)
         ${sel.every ? 'AND hash(r.ts, r.input_tokens, r.output_tokens) % $sel_every::UBIGINT = 0' : ''}

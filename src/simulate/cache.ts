@@ -63,22 +63,21 @@ export function cacheKeySql(key: readonly string[]): string {
   return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
 }
 
-/**
- * What the replay's cache pass does: `priced`, the mode changes what choices cost (it is not warm,
- * and some selected request has cached tokens); `chained`, it needs the chains (the chain mode
- * prices hits, or a policy keeps to chains).
- */
-export function cachePass(
-  mode: CacheMode,
-  cachedTokens: boolean,
-  perChain: boolean,
-): { priced: boolean; chained: boolean } {
-  const priced = mode !== 'warm' && cachedTokens;
-  return { priced, chained: (mode === 'chain' && priced) || perChain };
-}
-
 /** The window over a model's requests of one key in time order (request id breaks a tie). */
 export const CHAIN_ORDER = 'PARTITION BY model, cache_key ORDER BY ts, request_id';
 
-/** Whether a request starts a chain, from `cache_prev_ts` (the previous request of its key); a gap of exactly the TTL is within. */
-export const CHAIN_FIRST = `(cache_prev_ts IS NULL OR ts - cache_prev_ts > to_seconds($cache_ttl_s))`;
+/**
+ * Whether a request starts a chain, over the window `chain` (CHAIN_ORDER): the first of its key, or more
+ * than the TTL (`$cache_ttl_s`) after the one before; a gap of exactly the TTL is within.
+ */
+export const CHAIN_FIRST = `lag(ts) OVER chain IS NULL OR ts - lag(ts) OVER chain > to_seconds($cache_ttl_s)`;
+
+/**
+ * Over requests with a `cache_key` and a row number (`rid`): the chain each is in (`cache_chain`, the
+ * rid of its first request) and whether it starts it (`cache_first`).
+ */
+export function chainLinksSql(sql: string): string {
+  return `SELECT *, last_value(CASE WHEN cache_first THEN rid END IGNORE NULLS)
+      OVER (${CHAIN_ORDER} ROWS UNBOUNDED PRECEDING) AS cache_chain
+    FROM (SELECT *, ${CHAIN_FIRST} AS cache_first FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER}))`;
+}

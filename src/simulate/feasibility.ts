@@ -38,7 +38,8 @@ export async function textValues(store: Store): Promise<TextValues> {
  * logged cost, TTFT, latency and status (for the outcome-model fit). With
  * `order` (the values of its text columns), its position within its model in time order (`seq`, for
  * round-robin; requests at the same instant share one); with `hash`, a seeded uniform hash `u` (for random).
- * With `every`, only about every n-th request (a sample). With `cacheKey`, its `cache_key` (cache.cacheKeySql).
+ * With `every`, only about every n-th request (a sample). With `cacheKey`, its `cache_key` (cache.cacheKeySql);
+ * with `rid`, its row number in the table.
  */
 export function requestsSql(
   sel: RequestSelection,
@@ -49,15 +50,16 @@ export function requestsSql(
     seed: number;
     every?: number;
     cacheKey?: readonly string[];
+    rid?: boolean;
   },
 ): SqlFragment {
-  const s = selectedRequestsSql({ by: 'requests', ...sel, every: o.every });
+  const s = selectedRequestsSql({ by: 'requests', ...sel, every: o.every, rid: o.rid });
   const columns = `
     SELECT request_id, ts, model, provider AS observed, task, input_tokens, output_tokens,
       coalesce(cached_tokens, 0) AS cached_tokens, coalesce(cache_write_tokens, 0) AS write_tokens,
       features,
       cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
-      ${o.cacheKey ? `, ${cacheKeySql(o.cacheKey)} AS cache_key` : ''}
+      ${o.cacheKey ? `, ${cacheKeySql(o.cacheKey)} AS cache_key` : ''}${o.rid ? ', rid' : ''}
       -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
       -- 63 bits, so that u % n stays BIGINT arithmetic
       ${o.hash ? `, (hash(xor(hash(request_id)::UBIGINT, hash($seed::BIGINT, 'random'))) >> 1)::BIGINT AS u` : ''}
@@ -426,6 +428,20 @@ export function candidatesSql(
   shape: Pick<SegmentShape, 'slots' | 'tiered'>,
   o: { observed?: boolean; joins?: string } = {},
 ): SqlFragment {
+  const columns = `r.*${o.observed ? ', o.slot AS observed_slot' : ''}`;
+  return { sql: figuresSql(shape, columns, segmentJoin(requests, !!o.observed), o.joins), params: requests.params };
+}
+
+/**
+ * Rows with their segment (`seg`, as candidatesSql finds it) and every slot's figures again, from the segment
+ * by its number: the replay's rows after a window that carried only what the rows chose (replay.replaySql).
+ */
+export function segmentFiguresSql(rows: string, shape: Pick<SegmentShape, 'slots' | 'tiered'>): string {
+  return figuresSql(shape, 'r.* EXCLUDE (seg)', `FROM (${rows}) r JOIN sim_seg s ON s.seg = r.seg`);
+}
+
+/** The request's `columns`, its segment's (`s`, joined in `from`) and every slot's figures (slotFigures). */
+function figuresSql(shape: Pick<SegmentShape, 'slots' | 'tiered'>, columns: string, from: string, joins = ''): string {
   const ks = Array.from({ length: shape.slots }, (_, i) => i + 1);
   const figures = ks.map((k) => slotFigures(k, shape.tiered)).join(',\n      ');
   // the tier a request pays at each provider: by its input tokens, cached included
@@ -433,14 +449,13 @@ export function candidatesSql(
     ? ks.map((k) => `, ${passedTier(`s.tiers_${k}`, 'r.input_tokens')} AS tier_${k}`).join('')
     : '';
   const whys = ks.map((k) => `why_${k}`).join(', ');
-  const sql = `
+  return `
     SELECT *, ${figures}
     FROM (
-      SELECT r.*, input_tokens - cached_tokens - write_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
-        s.* EXCLUDE (model, features_key, w, seg_start, seg_end, ${whys}) ${o.observed ? ', o.slot AS observed_slot' : ''}${tiers}
-      ${segmentJoin(requests, !!o.observed)}
-    ) r ${o.joins ?? ''}`;
-  return { sql, params: requests.params };
+      SELECT ${columns}, input_tokens - cached_tokens - write_tokens AS fresh_tokens, input_tokens + output_tokens AS total_tokens,
+        s.* EXCLUDE (model, features_key, w, seg_start, seg_end, ${whys})${tiers}
+      ${from}
+    ) r ${joins}`;
 }
 
 /** The requests (`r`) with their segment (`s`) and, with `observed`, the slot that served them (`o`). */

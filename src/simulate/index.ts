@@ -14,10 +14,11 @@
  *    features and segment of time, every provider's prices, cap and states side by side):
  *    feasibility.buildSegments
  * 4. policy inputs, where a policy needs them — `sim_static_best` (static-best's provider per
- *    model and task), `sim_task_objective` (task-aware's objective per task): replay.ts
+ *    model and task), `sim_task_objective` (task-aware's objective per task), `sim_sticky` (cost-sticky's
+ *    provider per cache chain): replay.ts
  * 5. percentile bands — `sim_sample` (a sampled replay's latencies, dropped after): percentiles.latencyBands
- * 6. the replay, summed (with the cache chains' window over it where the cache mode prices hits or
- *    cost-sticky runs: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
+ * 6. the replay, summed (in chain mode with a window over the choices, for where each request's chain
+ *    went before it: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
  *    latencies), `sim_agg` (per policy, model, task and day), `sim_routing` (requests per policy and
  *    provider): results.aggregateOutcomes
  * 7. results — per policy (and per model or task) from `sim_agg`, `sim_routing` and `sim_agg_wide`:
@@ -42,6 +43,7 @@ import {
 } from './feasibility.js';
 import {
   buildStaticBest,
+  buildStickyChains,
   buildTaskObjectives,
   checkBaseline,
   DEFAULT_TASK_OBJECTIVES,
@@ -57,7 +59,7 @@ import { aggregateOutcomes, policyResults, type PolicyResult } from './results.j
 import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
 import type { FileCountsJson } from '../ingest/messages.js';
 import { buildProviderState, parseDuration, PRICE_SOURCES, type PriceSource, type StateMode } from './state.js';
-import { cacheOptions, cachePass, type CacheMode } from './cache.js';
+import { cacheOptions, type CacheMode } from './cache.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';
 export type { PolicyResult } from './results.js';
@@ -328,11 +330,11 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
   const order = policies.some((p) => p.needsOrder) ? await textValues(store) : undefined;
   const cachedTokens = !!(await store.one<{ n: number | null }>('SELECT sum(cached) AS n FROM sim_selected'))?.n;
-  const pass = cachePass(
-    cache.mode,
-    cachedTokens,
-    policies.some((p) => p.perChain),
-  );
+  // the mode changes what choices cost: not warm, and some request has cached tokens
+  const priced = cache.mode !== 'warm' && cachedTokens;
+  // in chain mode the replay's requests have their cache key; where a policy keeps to chains, their row number
+  const stickyChains = policies.some((p) => p.perChain);
+  const keyed = priced && cache.mode === 'chain' ? { cacheKey: cache.key } : {};
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
@@ -340,19 +342,29 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       hash: policies.some((p) => p.needsHash),
       seed: options.seed,
       every,
-      ...(pass.chained ? { cacheKey: cache.key } : {}),
+      ...keyed,
+      rid: stickyChains,
     });
   const staticBest = policies.some((p) => p.needsStaticPass);
   const taskObjectives = policies.some((p) => p.needsTaskObjectives);
   if (staticBest) await buildStaticBest(store, selected, shape);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
+  if (stickyChains) {
+    const requests = requestsSql(options, {
+      winSeconds: windowSeconds,
+      seed: options.seed,
+      cacheKey: cache.key,
+      rid: true,
+    });
+    await buildStickyChains(store, requests, shape, cache.ttlSeconds);
+  }
   // a retry falls back to the next choice: beyond the slots there is none, and the result is the same
   const retries = Math.min(options.retries ?? 0, Math.max(shape.slots - 1, 0));
-  const wideOf = (requests: SqlFragment) =>
+  const wideOf = (requests: SqlFragment, priced: boolean) =>
     replaySql(
       policies,
       options.baseline,
-      { requests, staticBest, taskObjectives },
+      { requests, staticBest, taskObjectives, stickyChains },
       {
         ...shape,
         named,
@@ -360,17 +372,17 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
         sloLatencyMs: options.sloLatencyMs ?? 8000,
         retries,
         failedAttemptsFree: options.failedAttemptsFree ?? false,
-        cache: { mode: cache.mode, ttlSeconds: cache.ttlSeconds, ...pass },
+        cache: { mode: cache.mode, ttlSeconds: cache.ttlSeconds, priced },
       },
     );
-  const wide = wideOf(toReplay());
+  const wide = wideOf(toReplay(), priced);
   const requests = (await store.one<{ n: number | null }>('SELECT sum(n) AS n FROM sim_selected'))?.n ?? 0;
 
   // percentile bands from a sample, unless groups need every latency
   const sampling = options.by ? undefined : (options.bandSampling ?? bandSampling(requests));
   if (sampling) step('percentile bands');
   const bands =
-    sampling && (await latencyBands(store, wideOf(toReplay(sampling.every)), policies.length, sampling.sigmas));
+    sampling && (await latencyBands(store, wideOf(toReplay(sampling.every), false), policies.length, sampling.sigmas));
 
   const aggregate = (bands?: Bands[]) =>
     aggregateOutcomes(store, wide, policies, {
@@ -378,7 +390,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       retries,
       failedAttemptsFree: options.failedAttemptsFree ?? false,
       slots: shape.slots,
-      cached: pass.priced,
+      cached: priced,
       bands,
       onProgress: options.onProgress && ((pct: number) => options.onProgress!(`simulate: replay ${pct.toFixed(0)}%`)),
     });

@@ -13,12 +13,13 @@ import {
   endToEnd,
   figureOf,
   firstSlot,
+  segmentFiguresSql,
   type ClassPolicy,
   type Figure,
   type SegmentShape,
 } from './feasibility.js';
 import { OBJECTIVES, type Objective, type Policy } from './policy.js';
-import { CHAIN_FIRST, CHAIN_ORDER, type CacheMode } from './cache.js';
+import { CHAIN_FIRST, CHAIN_ORDER, chainLinksSql, type CacheMode } from './cache.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
@@ -60,8 +61,8 @@ export interface PolicyOptions {
   officials: number;
   /** some provider prices a selected model in tiers (SegmentShape) */
   tiered: boolean;
-  /** the cache mode and time to live, and what the cache pass does (cache.cachePass) */
-  cache: { mode: CacheMode; ttlSeconds: number; priced: boolean; chained: boolean };
+  /** the cache mode and time to live, and whether the mode changes what choices cost (some request has cached tokens) */
+  cache: { mode: CacheMode; ttlSeconds: number; priced: boolean };
 }
 
 export function checkBaseline(baseline: string): asserts baseline is Baseline {
@@ -319,6 +320,11 @@ function addPolicy(L: Layers, policy: Policy, i: number, o: PolicyOptions): { at
     L.add(`CASE WHEN ${figureOf('feas', 'static_slot', n)} THEN static_slot END`, name(1));
     return { attempts: 1 };
   }
+  if (policy.kind === 'cost-sticky') {
+    // its chain's provider (sim_sticky), feasible for every request of the chain
+    L.add('sticky_slot', name(1));
+    return { attempts: 1 };
+  }
   if (policy.kind === 'round-robin' || policy.kind === 'random') {
     // both cycle through the feasible slots in provider-name order: the nth feasible one
     const upto = fitsUpTo(L, n);
@@ -563,6 +569,8 @@ export interface ReplaySources {
   staticBest: boolean;
   /** `sim_task_objective` exists */
   taskObjectives: boolean;
+  /** `sim_sticky` exists (the requests have their `rid`, feasibility.requestsSql) */
+  stickyChains: boolean;
 }
 
 /** The candidates with the small per-request lookups the policies run need. */
@@ -574,6 +582,9 @@ function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: 
       : '',
     src.taskObjectives
       ? `LEFT JOIN (SELECT task AS to_task, objective AS task_objective FROM sim_task_objective) t ON t.to_task = r.task`
+      : '',
+    src.stickyChains
+      ? `LEFT JOIN (SELECT rid AS st_rid, slot AS sticky_slot FROM sim_sticky) st ON st.st_rid = r.rid`
       : '',
   ].join('\n');
   const c = candidatesSql(src.requests, shape, { joins, observed });
@@ -595,98 +606,83 @@ export function replaySql(
   src: ReplaySources,
   o: PolicyOptions,
 ): SqlFragment {
-  const { priced, chained } = o.cache;
-  const sticky = policies.findIndex((p) => p.perChain);
-  // the chain window sees every request: the one before a request in its chain may have no baseline
-  const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced || sticky >= 0);
+  const { priced } = o.cache;
+  // in chain mode, each request's hits are where the previous request of its chain went: a window over the choices
+  const lagged = priced && o.cache.mode === 'chain';
+  // the provider that served a request: the observed baseline's, and where its logged hits are
+  const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced);
   const params: SqlParams = {
     ...cand.params,
     slo_ms: o.sloLatencyMs,
   };
   const L = new Layers();
   L.add(baselineSlot(baseline, o), 'base_slot');
-  // a request without a feasible baseline is compared under no policy
-  if (!chained) L.filter('base_slot IS NOT NULL');
+  // a request without a feasible baseline is compared under no policy (in chain mode, after the window:
+  // the request before one in its chain may have none)
+  if (!lagged) L.filter('base_slot IS NOT NULL');
   const sources = taskAwareSources(policies);
-  const ranked = policies.flatMap((policy, i) =>
-    (sources && policy.needsTaskObjectives) || policy.perChain ? [] : [i],
-  );
+  const ranked = policies.flatMap((policy, i) => (sources && policy.needsTaskObjectives ? [] : [i]));
   const many = ranked.length >= MANY_POLICIES;
-  L.add(lookup(L, 'cost', 'base_slot', o.slots, many), 'base_cost');
-  L.add(lookup(L, 'o_tps', 'base_slot', o.slots, many), 'base_tps');
-  if (priced) L.add(lookup(L, 'lost', 'base_slot', o.slots, many), 'base_miss');
-  const outputs = (L: Layers, i: number, attempts: number) => {
-    for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) L.add(expr, `p${i}_${name}`);
-    if (priced) L.add(missOf(i, attempts, o), `p${i}_miss`);
-  };
-  for (const i of ranked) {
-    const { attempts, cost } = addPolicy(L, policies[i], i, o);
-    addAttempts(L, i, attempts, { slots: o.slots, many, cost, lost: priced });
-    outputs(L, i, attempts);
+  const picked = ranked.map((i) => ({ i, ...addPolicy(L, policies[i], i, o) }));
+  // the figures of what was chosen: over the same rows, or in chain mode after a window over the choices
+  const F = lagged ? new Layers() : L;
+  F.add(lookup(F, 'cost', 'base_slot', o.slots, many), 'base_cost');
+  F.add(lookup(F, 'o_tps', 'base_slot', o.slots, many), 'base_tps');
+  if (priced) F.add(lookup(F, 'lost', 'base_slot', o.slots, many), 'base_miss');
+  for (const { i, attempts, cost } of picked) {
+    // the cheapest slot's cost, a column before the window, is looked up again after it
+    addAttempts(F, i, attempts, { slots: o.slots, many, cost: lagged ? undefined : cost, lost: priced });
+    for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) F.add(expr, `p${i}_${name}`);
+    if (priced) F.add(missOf(i, attempts, o), `p${i}_miss`);
   }
   if (sources) {
     const i = policies.findIndex((p) => p.needsTaskObjectives);
     for (const name of [...OUTPUTS, ...(priced ? ['miss'] : [])])
-      L.add(
+      F.add(
         byObjective(sources, (j) => `p${j}_${name}`),
         `p${i}_${name}`,
       );
   }
-  let sql = L.wrap(cand.sql);
-  if (!chained) return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
-  params.cache_ttl_s = o.cache.ttlSeconds;
-  // a window sorts every column it is given: only those the sums, the outcomes and cost-sticky's choice read
-  const stickyFigures: Figure[] = [
-    ...(['cost', 'icost', 'lost', 'feas', 'o_success', 'o_tps', 'o_ttft'] as const),
-    ...(many ? (['o_e2e'] as const) : []),
-  ];
-  const keep = [
-    ...[
-      'request_id',
-      'ts',
-      'model',
-      'task',
-      'day',
-      'seg',
-      'cache_key',
-      'cached_tokens',
-      'input_tokens',
-      'output_tokens',
-    ],
-    ...['observed_slot', 'base_slot', 'base_cost', 'base_tps', ...(priced ? ['base_miss'] : [])],
-    ...policies.flatMap((p, i) =>
-      p.perChain ? [] : [...OUTPUTS, ...(priced ? ['miss'] : [])].map((f) => `p${i}_${f}`),
-    ),
-    ...(sticky >= 0 ? stickyFigures.flatMap((f) => slotsOf(o.slots).map((k) => `${f}_${k}`)) : []),
-  ];
-  sql = `SELECT ${keep.join(', ')} FROM (${sql})`;
-  // the previous request of each one's key, and where the baseline and each policy sent it
-  const sent =
-    o.cache.mode === 'chain' && priced
-      ? [
-          ...(baseline === 'observed' ? [] : ['base_slot']),
-          ...policies.flatMap((p, i) => (p.perChain ? [] : [`p${i}_slot`])),
-        ]
-      : [];
-  sql = `SELECT *, ${CHAIN_FIRST} AS cache_first FROM (
-    SELECT *, lag(ts) OVER chain AS cache_prev_ts${sent.map((c) => `, lag(${c}) OVER chain AS ${c}_prev`).join('')}
-    FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER}))`;
-  if (sticky >= 0) {
-    // chains numbered within their key; per chain, what each provider feasible for all of it would cost
-    const ks = slotsOf(o.slots);
-    const chainCost = (k: number) =>
-      `sum(cost_${k} + CASE WHEN cache_first AND observed_slot IS DISTINCT FROM ${k} THEN lost_${k} ELSE 0 END) OVER run AS chain_cost_${k}`;
-    sql = `SELECT *, ${ks.map((k) => `${chainCost(k)}, bool_and(coalesce(feas_${k}, false)) OVER run AS chain_feas_${k}`).join(', ')}
-      FROM (SELECT *, sum(cache_first::INT) OVER (${CHAIN_ORDER} ROWS UNBOUNDED PRECEDING) AS cache_chain FROM (${sql}))
-      WINDOW run AS (PARTITION BY model, cache_key, cache_chain)`;
-    const S = new Layers('sticky_');
-    argMin(S, `pick_${sticky}_1`, [(k) => `chain_cost_${k}`], [], o.slots, (k) => `chain_feas_${k}`);
-    addAttempts(S, sticky, 1, { slots: o.slots, many, lost: priced });
-    outputs(S, sticky, 1);
-    sql = S.wrap(sql);
-  }
-  sql = `SELECT * FROM (${sql}) WHERE base_slot IS NOT NULL`;
+  if (lagged) params.cache_ttl_s = o.cache.ttlSeconds;
+  const sql = lagged ? F.wrap(chainWindowSql(L.wrap(cand.sql), policies, picked, baseline, o)) : L.wrap(cand.sql);
   return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
+}
+
+/**
+ * The chosen rows in each model's chains (cache.ts): what the sums and outcomes read, with `cache_first`,
+ * where the baseline and each policy sent the previous request of its chain (`base_slot_prev`,
+ * `p<i>_slot_prev`; cost-sticky sends the whole chain where it sends this one) and every slot's figures,
+ * found again after the window; only requests with a baseline. A window sorts every byte it is given:
+ * it gets the choices, a byte each, and no figure.
+ */
+function chainWindowSql(
+  sql: string,
+  policies: readonly Policy[],
+  picked: { i: number; attempts: number }[],
+  baseline: Baseline,
+  o: PolicyOptions,
+): string {
+  const sources = taskAwareSources(policies);
+  const slot = (c: string) => (o.slots < 256 ? `${c}::UTINYINT AS ${c}` : c);
+  const keep = [
+    ...['request_id', 'ts', 'model', 'task', 'seg', 'cache_key', slot('observed_slot'), slot('base_slot')],
+    ...['input_tokens', 'output_tokens', 'cached_tokens', 'write_tokens', ...(sources ? ['objective'] : [])],
+    ...picked.flatMap(({ i, attempts }) => slotsOf(attempts).map((j) => slot(`pick_${i}_${j}`))),
+  ];
+  // task-aware, when it takes its objective policies' choices: that of the previous request's objective
+  const first = (i: number) =>
+    sources && policies[i].needsTaskObjectives ? byObjective(sources, (j) => `pick_${j}_1`) : `pick_${i}_1`;
+  const sent = [
+    ...(baseline === 'observed' ? [] : [['base_slot', 'base_slot_prev']]),
+    ...policies.flatMap((p, i) => (p.perChain ? [] : [[first(i), `p${i}_slot_prev`]])),
+  ];
+  return segmentFiguresSql(
+    `SELECT *, CAST(ts AS DATE) AS day FROM (
+      SELECT ${keep.join(', ')}, ${CHAIN_FIRST} AS cache_first${sent.map(([c, as]) => `, lag(${c}) OVER chain AS ${as}`).join('')}
+      FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER}))
+    WHERE base_slot IS NOT NULL`,
+    o,
+  );
 }
 
 /**
@@ -780,6 +776,44 @@ export async function buildStaticBest(store: Store, requests: SqlFragment, shape
      FROM avgs WHERE coverage > 0 GROUP BY ALL`,
     c.params,
   );
+}
+
+/**
+ * `sim_sticky(rid, slot)`: cost-sticky's provider for each request (by its row number) in a cache
+ * chain: of the providers feasible for every request of the chain, the one at which the chain costs
+ * least, its hits kept but the first request's where it was not served there (`lost`); ties: the first
+ * by name. A chain with none has no rows. The requests (feasibility.requestsSql) have their `cache_key`
+ * and `rid`; the chains are found on the narrow rows first (`sim_links`), as a window sorts all it carries.
+ */
+export async function buildStickyChains(
+  store: Store,
+  requests: SqlFragment,
+  shape: SegmentShape,
+  ttlSeconds: number,
+): Promise<void> {
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_links AS
+     SELECT rid, cache_chain, cache_first FROM (${chainLinksSql(`SELECT rid, request_id, ts, model, cache_key FROM (${requests.sql})`)})`,
+    { ...requests.params, cache_ttl_s: ttlSeconds },
+  );
+  const ks = slotsOf(shape.slots);
+  const c = candidatesSql(requests, shape, { observed: true, joins: 'JOIN sim_links l ON l.rid = r.rid' });
+  // one sum per slot: a request the slot cannot serve adds infinity, and the chain has no total there
+  const total = (k: number) =>
+    `nullif(sum(CASE WHEN feas_${k} THEN cost_${k} + CASE WHEN cache_first AND observed_slot IS DISTINCT FROM ${k} THEN lost_${k} ELSE 0 END
+      ELSE ${INF} END), ${INF}) AS total_${k}`;
+  const least = `least(${ks.map((k) => `total_${k}`).join(', ')})`;
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE sim_sticky AS
+     WITH chains AS (
+       SELECT cache_chain, ${firstSlot((k) => `total_${k} = ${least}`, shape.slots)} AS slot
+       FROM (SELECT cache_chain, ${ks.map(total).join(', ')} FROM (${c.sql}) GROUP BY cache_chain)
+       WHERE ${least} IS NOT NULL
+     )
+     SELECT l.rid, chains.slot FROM sim_links l JOIN chains USING (cache_chain)`,
+    c.params,
+  );
+  await store.run('DROP TABLE sim_links');
 }
 
 /** `sim_task_objective(task, objective)`: task-aware's objective per task. */
