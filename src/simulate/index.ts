@@ -381,6 +381,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   // percentile bands from a sample, unless groups need every latency
   const sampling = options.by ? undefined : (options.bandSampling ?? bandSampling(requests));
   if (sampling) step('percentile bands');
+  // the sample is read for its latencies alone: its cache hits are not priced
   const bands =
     sampling && (await latencyBands(store, wideOf(toReplay(sampling.every), false), policies.length, sampling.sigmas));
 
