@@ -1,7 +1,10 @@
 /**
  * Ingest benchmark: N requests from one Parquet file through `ai-ping ingest`,
  * against a plain DuckDB `CREATE TABLE … AS SELECT * FROM read_parquet(…)` of
- * the same file on the same machine. Each side runs in its own process so peak
+ * the same file on the same machine, for two shapes of log: a wide one (16
+ * columns: every field a gateway export has) and a narrow one (8: id, time,
+ * model, provider, task, tokens, features), where the work per row that a load
+ * does not do weighs most. Each side runs in its own process so peak
  * memory (max RSS) is measured per side. Usage: npm run bench [-- --requests N]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -14,26 +17,35 @@ import { arg, measure, median, type Measured } from './measure.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../bin/ai-ping.js');
 
-async function makeParquet(file: string, n: number): Promise<void> {
+/** The columns of each shape of log, as SQL over i. */
+const COLUMNS = {
+  request_id: `'req-' || i`,
+  ts: `TIMESTAMP '2025-10-01' + INTERVAL 1 SECOND * (i * 7919 % 7948800)`,
+  model: `['DeepSeek-V3.2', 'Qwen3-32B', 'GLM-4.6', 'Kimi-K2-Instruct-0905', 'MiniMax-M2'][1 + i % 5]`,
+  provider: `['provider-a', 'provider-b', 'provider-c', 'deepseek-official'][1 + i % 4]`,
+  task: `['code', 'chat', 'doc-analysis', 'agent', 'reasoning'][1 + (i // 3) % 5]`,
+  app: `'app-' || (i % 7)`,
+  input_tokens: `(100 + (i * 31) % 20000)::BIGINT`,
+  output_tokens: `(10 + (i * 17) % 4000)::BIGINT`,
+  cached_tokens: `((i * 13) % 100)::BIGINT`,
+  ttft_ms: `(200 + (i * 7) % 3000)::DOUBLE`,
+  latency_ms: `(2000 + (i * 11) % 60000)::DOUBLE`,
+  status: `CASE WHEN i % 50 = 0 THEN 'error' ELSE 'ok' END`,
+  error_type: `CASE WHEN i % 50 = 0 THEN 'timeout' END`,
+  features: `CASE WHEN i % 9 = 0 THEN 'tools,stream' ELSE 'stream' END`,
+  cost: `((i * 31) % 20000) * 2e-6`,
+  currency: `'CNY'`,
+};
+const SHAPES: Record<string, (keyof typeof COLUMNS)[]> = {
+  wide: Object.keys(COLUMNS) as (keyof typeof COLUMNS)[],
+  narrow: ['request_id', 'ts', 'model', 'provider', 'task', 'input_tokens', 'output_tokens', 'features'],
+};
+
+async function makeParquet(file: string, n: number, columns: (keyof typeof COLUMNS)[]): Promise<void> {
   const store = await Store.open(':memory:', { init: false });
   try {
     await store.run(`COPY (
-      SELECT 'req-' || i AS request_id,
-        TIMESTAMP '2025-10-01' + INTERVAL 1 SECOND * (i * 7919 % 7948800) AS ts,
-        ['DeepSeek-V3.2', 'Qwen3-32B', 'GLM-4.6', 'Kimi-K2-Instruct-0905', 'MiniMax-M2'][1 + i % 5] AS model,
-        ['provider-a', 'provider-b', 'provider-c', 'deepseek-official'][1 + i % 4] AS provider,
-        ['code', 'chat', 'doc-analysis', 'agent', 'reasoning'][1 + (i // 3) % 5] AS task,
-        'app-' || (i % 7) AS app,
-        (100 + (i * 31) % 20000)::BIGINT AS input_tokens,
-        (10 + (i * 17) % 4000)::BIGINT AS output_tokens,
-        ((i * 13) % 100)::BIGINT AS cached_tokens,
-        (200 + (i * 7) % 3000)::DOUBLE AS ttft_ms,
-        (2000 + (i * 11) % 60000)::DOUBLE AS latency_ms,
-        CASE WHEN i % 50 = 0 THEN 'error' ELSE 'ok' END AS status,
-        CASE WHEN i % 50 = 0 THEN 'timeout' END AS error_type,
-        CASE WHEN i % 9 = 0 THEN 'tools,stream' ELSE 'stream' END AS features,
-        ((i * 31) % 20000) * 2e-6 AS cost,
-        'CNY' AS currency
+      SELECT ${columns.map((c) => `${COLUMNS[c]} AS ${c}`).join(',\n        ')}
       FROM range(${n}) t(i)
     ) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
   } finally {
@@ -45,46 +57,50 @@ const n = arg('--requests', 10_000_000);
 const runs = arg('--runs', 3);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ai-ping-bench-'));
 try {
-  const parquet = path.join(dir, 'requests.parquet');
-  process.stderr.write(`writing ${n.toLocaleString('en-US')} requests to ${parquet} …\n`);
-  await makeParquet(parquet, n);
-  process.stderr.write(`  ${(statSync(parquet).size / 1e6).toFixed(0)} MB\n`);
+  for (const [shape, columns] of Object.entries(SHAPES)) {
+    const parquet = path.join(dir, `${shape}.parquet`);
+    process.stderr.write(`writing ${n.toLocaleString('en-US')} requests (${shape}) to ${parquet} …\n`);
+    await makeParquet(parquet, n, columns);
+    process.stderr.write(`  ${(statSync(parquet).size / 1e6).toFixed(0)} MB\n`);
 
-  // Alternate the two sides and take medians, so a busy moment hurts neither alone.
-  const plainRuns: Measured[] = [];
-  const oursRuns: Measured[] = [];
-  for (let run = 0; run < runs; run++) {
-    for (const f of readdirSync(dir)) if (f.endsWith('.duckdb') || f.endsWith('.wal')) rmSync(path.join(dir, f));
-    plainRuns.push(measure([path.join(here, 'plain-ctas.js'), path.join(dir, 'plain.duckdb'), parquet]));
-    oursRuns.push(
-      measure([
-        cli,
-        'ingest',
-        parquet,
-        '--db',
-        path.join(dir, 'ours.duckdb'),
-        '--kind',
-        'requests',
-        '--format',
-        'json',
-      ]),
+    // Alternate the two sides and take medians, so a busy moment hurts neither alone.
+    const plainRuns: Measured[] = [];
+    const oursRuns: Measured[] = [];
+    for (let run = 0; run < runs; run++) {
+      for (const f of readdirSync(dir)) if (f.endsWith('.duckdb') || f.endsWith('.wal')) rmSync(path.join(dir, f));
+      plainRuns.push(measure([path.join(here, 'plain-ctas.js'), path.join(dir, 'plain.duckdb'), parquet]));
+      oursRuns.push(
+        measure([
+          cli,
+          'ingest',
+          parquet,
+          '--db',
+          path.join(dir, 'ours.duckdb'),
+          '--kind',
+          'requests',
+          '--format',
+          'json',
+        ]),
+      );
+      process.stderr.write(
+        `  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, ai-ping ${oursRuns[run].seconds.toFixed(2)} s\n`,
+      );
+    }
+    rmSync(parquet);
+    const plain = median(plainRuns);
+    const ours = median(oursRuns);
+    console.log(
+      `ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${shape} (${columns.length} columns), ` +
+        `${os.cpus().length} cores, median of ${runs} runs`,
     );
-    process.stderr.write(
-      `  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, ai-ping ${oursRuns[run].seconds.toFixed(2)} s\n`,
+    console.log(
+      `  plain DuckDB CTAS    ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
     );
+    console.log(
+      `  ai-ping ingest       ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`,
+    );
+    console.log(`  ratio ${(ours.seconds / plain.seconds).toFixed(2)}x (target <= 1.30x)`);
   }
-  const plain = median(plainRuns);
-  const ours = median(oursRuns);
-  console.log(
-    `ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${os.cpus().length} cores, median of ${runs} runs`,
-  );
-  console.log(
-    `  plain DuckDB CTAS    ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
-  );
-  console.log(
-    `  ai-ping ingest       ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`,
-  );
-  console.log(`  ratio ${(ours.seconds / plain.seconds).toFixed(2)}x (target <= 1.30x)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
