@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ingestFiles } from '../src/ingest/index.js';
 import { generate } from '../src/commands/generate.js';
 import { Store } from '../src/store/db.js';
-import { arg, measure, median, type Measured } from './measure.js';
+import { arg, measure, median, resultLine, type Measured } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../bin/ai-ping.js');
@@ -57,12 +57,8 @@ try {
   console.log(
     `analyze benchmark: ${n.toLocaleString('en-US')} requests, ${os.cpus().length} cores, median of ${runs} runs`,
   );
-  console.log(
-    `  plain DuckDB queries ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
-  );
-  console.log(
-    `  ai-ping analyze      ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`,
-  );
+  console.log(resultLine('plain DuckDB queries', plain));
+  console.log(resultLine('ai-ping analyze', ours));
   console.log(`  ratio ${(ours.seconds / plain.seconds).toFixed(2)}x (target <= 1.50x, peak < 2048 MB)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, measure, median, type Measured } from './measure.js';
+import { arg, measure, median, resultLine, type Measured } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../bin/ai-ping.js');
@@ -29,9 +29,7 @@ try {
   console.log(
     `generate benchmark: ${n.toLocaleString('en-US')} requests as ${format}, ${os.cpus().length} cores, median of ${runs} run(s)`,
   );
-  console.log(
-    `  ai-ping generate     ${m.seconds.toFixed(2).padStart(8)} s   peak ${m.peakMb.toFixed(0).padStart(6)} MB`,
-  );
+  console.log(resultLine('ai-ping generate', m));
   console.log(`  (target at 10,000,000 requests: < 60 s, peak < 2048 MB)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

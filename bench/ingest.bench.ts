@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../src/store/db.js';
-import { arg, measure, median, type Measured } from './measure.js';
+import { arg, measure, median, resultLine, type Measured } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../bin/ai-ping.js');
@@ -93,12 +93,8 @@ try {
       `ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${shape} (${columns.length} columns), ` +
         `${os.cpus().length} cores, median of ${runs} runs`,
     );
-    console.log(
-      `  plain DuckDB CTAS    ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
-    );
-    console.log(
-      `  ai-ping ingest       ${ours.seconds.toFixed(2).padStart(8)} s   peak ${ours.peakMb.toFixed(0).padStart(6)} MB`,
-    );
+    console.log(resultLine('plain DuckDB CTAS', plain));
+    console.log(resultLine('ai-ping ingest', ours));
     console.log(`  ratio ${(ours.seconds / plain.seconds).toFixed(2)}x (target <= 1.30x)`);
   }
 } finally {

@@ -22,6 +22,11 @@ export function median(xs: Measured[]): Measured {
   return { seconds: sorted[Math.floor(sorted.length / 2)].seconds, peakMb: Math.max(...xs.map((x) => x.peakMb)) };
 }
 
+/** One side's result as the benchmarks print it: `label` in a column `width` wide, time and peak memory. */
+export function resultLine(label: string, m: Measured, width = 20): string {
+  return `  ${label.padEnd(width)} ${m.seconds.toFixed(2).padStart(8)} s   peak ${m.peakMb.toFixed(0).padStart(6)} MB`;
+}
+
 /** Runs a node child; wall time in seconds, and its peak RSS as reported by the preloaded rss.js. */
 export function measure(args: string[]): Measured {
   const rssFile = path.join(os.tmpdir(), `ai-ping-rss-${process.pid}-${Date.now()}`);

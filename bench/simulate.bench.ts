@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, measure, median, type Measured } from './measure.js';
+import { arg, measure, median, resultLine, type Measured } from './measure.js';
 import { buildSimulateBenchDb } from './simulate-market.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -107,18 +107,10 @@ try {
   console.log(
     `simulate benchmark: ${n.toLocaleString('en-US')} requests × 8 providers, ${os.cpus().length} cores, median of ${runs} runs`,
   );
-  console.log(
-    `  hand-written DuckDB query   ${plain.seconds.toFixed(2).padStart(8)} s   peak ${plain.peakMb.toFixed(0).padStart(6)} MB`,
-  );
-  console.log(
-    `  ai-ping simulate (cost)     ${one.seconds.toFixed(2).padStart(8)} s   peak ${one.peakMb.toFixed(0).padStart(6)} MB`,
-  );
-  console.log(
-    `  ai-ping simulate (cost, warm) ${warm.seconds.toFixed(2).padStart(6)} s   peak ${warm.peakMb.toFixed(0).padStart(6)} MB`,
-  );
-  console.log(
-    `  ai-ping simulate (all)      ${all.seconds.toFixed(2).padStart(8)} s   peak ${all.peakMb.toFixed(0).padStart(6)} MB`,
-  );
+  console.log(resultLine('hand-written DuckDB query', plain, 29));
+  console.log(resultLine('ai-ping simulate (cost)', one, 29));
+  console.log(resultLine('ai-ping simulate (cost, warm)', warm, 29));
+  console.log(resultLine('ai-ping simulate (all)', all, 29));
   console.log(`  cost vs hand-written ${(one.seconds / plain.seconds).toFixed(2)}x (target <= 1.50x, peak < 2048 MB)`);
   console.log(`  all vs cost          ${(all.seconds / one.seconds).toFixed(2)}x (target <= 3.00x)`);
   const chainPass = one.seconds - warm.seconds;

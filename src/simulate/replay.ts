@@ -96,8 +96,6 @@ const KEYS: Record<Objective, Keys> = {
  * column, named for what it holds (`what`) and numbered. After `filter`, only the rows it keeps go on.
  */
 class Layers {
-  /** `prefix`: of the columns it names, so that layers over another's output name none of its columns again */
-  constructor(private readonly prefix = '') {}
   private readonly layers: string[][] = [];
   private readonly layerOf = new Map<string, number>();
   private readonly byExpr = new Map<string, string>();
@@ -112,7 +110,7 @@ class Layers {
     const src = found ?? expr;
     const uses = (src.match(/[a-z_][a-z0-9_]*/gi) ?? []).map((id) => this.layerOf.get(id) ?? -1);
     const layer = Math.max(this.floor, ...uses.map((l) => l + 1));
-    const col = name ?? `${this.prefix}${what}_${this.layerOf.size}`;
+    const col = name ?? `${what}_${this.layerOf.size}`;
     (this.layers[layer] ??= []).push(`${src} AS ${col}`);
     this.layerOf.set(col, layer);
     if (!found) this.byExpr.set(expr, col);
