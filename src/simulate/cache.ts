@@ -73,11 +73,16 @@ export const CHAIN_ORDER = 'PARTITION BY model, cache_key ORDER BY ts, request_i
 export const CHAIN_FIRST = `lag(ts) OVER chain IS NULL OR ts - lag(ts) OVER chain > to_seconds($cache_ttl_s)`;
 
 /**
- * Over requests with a `cache_key` and a row number (`rid`): the chain each is in (`cache_chain`, the
- * rid of its first request) and whether it starts it (`cache_first`).
+ * Over requests with a `cache_key` and a row number (`rid`): the rid of the request before each in its
+ * chain (`prev_rid`; none for the first of a chain), only for the requests that have one; or, `withChain`,
+ * for every request, with the chain it is in (`cache_chain`, the rid of its first request: a second window).
  */
-export function chainLinksSql(sql: string): string {
-  return `SELECT *, last_value(CASE WHEN cache_first THEN rid END IGNORE NULLS)
-      OVER (${CHAIN_ORDER} ROWS UNBOUNDED PRECEDING) AS cache_chain
-    FROM (SELECT *, ${CHAIN_FIRST} AS cache_first FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER}))`;
+export function chainLinksSql(sql: string, withChain: boolean): string {
+  const links = `SELECT rid, CASE WHEN NOT (${CHAIN_FIRST}) THEN lag(rid) OVER chain END AS prev_rid
+      ${withChain ? ', model, cache_key, ts, request_id' : ''}
+    FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER})`;
+  if (!withChain) return `SELECT * FROM (${links}) WHERE prev_rid IS NOT NULL`;
+  return `SELECT rid, prev_rid,
+      last_value(CASE WHEN prev_rid IS NULL THEN rid END IGNORE NULLS) OVER (${CHAIN_ORDER} ROWS UNBOUNDED PRECEDING) AS cache_chain
+    FROM (${links})`;
 }

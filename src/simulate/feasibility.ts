@@ -433,11 +433,11 @@ export function candidatesSql(
 }
 
 /**
- * Rows with their segment (`seg`, as candidatesSql finds it) and every slot's figures again, from the segment
- * by its number: the replay's rows after a window that carried only what the rows chose (replay.replaySql).
+ * Rows with their segment (`seg`, as candidatesSql finds it) and its model and every slot's figures again, from
+ * the segment by its number: the replay's rows after they were kept with only what they chose (replay.replaySql).
  */
 export function segmentFiguresSql(rows: string, shape: Pick<SegmentShape, 'slots' | 'tiered'>): string {
-  return figuresSql(shape, 'r.* EXCLUDE (seg)', `FROM (${rows}) r JOIN sim_seg s ON s.seg = r.seg`);
+  return figuresSql(shape, 'r.* EXCLUDE (seg), s.model', `FROM (${rows}) r JOIN sim_seg s ON s.seg = r.seg`);
 }
 
 /** The request's `columns`, its segment's (`s`, joined in `from`) and every slot's figures (slotFigures). */

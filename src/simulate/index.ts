@@ -14,11 +14,11 @@
  *    features and segment of time, every provider's prices, cap and states side by side):
  *    feasibility.buildSegments
  * 4. policy inputs, where a policy needs them — `sim_static_best` (static-best's provider per
- *    model and task), `sim_task_objective` (task-aware's objective per task), `sim_sticky` (cost-sticky's
- *    provider per cache chain): replay.ts
+ *    model and task), `sim_task_objective` (task-aware's objective per task), `sim_links` (in chain mode
+ *    or for cost-sticky: the request before each in its cache chain, and cost-sticky's provider per chain): replay.ts
  * 5. percentile bands — `sim_sample` (a sampled replay's latencies, dropped after): percentiles.latencyBands
- * 6. the replay, summed (in chain mode with a window over the choices, for where each request's chain
- *    went before it: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
+ * 6. the replay, summed (in chain mode each request finds where the previous request of its chain went
+ *    among the same rows: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
  *    latencies), `sim_agg` (per policy, model, task and day), `sim_routing` (requests per policy and
  *    provider): results.aggregateOutcomes
  * 7. results — per policy (and per model or task) from `sim_agg`, `sim_routing` and `sim_agg_wide`:
@@ -43,6 +43,7 @@ import {
 } from './feasibility.js';
 import {
   buildStaticBest,
+  buildChainLinks,
   buildStickyChains,
   buildTaskObjectives,
   checkBaseline,
@@ -334,7 +335,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const priced = cache.mode !== 'warm' && cachedTokens;
   // in chain mode the replay's requests have their cache key; where a policy keeps to chains, their row number
   const stickyChains = policies.some((p) => p.perChain);
-  const keyed = priced && cache.mode === 'chain' ? { cacheKey: cache.key } : {};
+  const chainLinks = priced && cache.mode === 'chain';
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
@@ -342,29 +343,29 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       hash: policies.some((p) => p.needsHash),
       seed: options.seed,
       every,
-      ...keyed,
-      rid: stickyChains,
+      rid: stickyChains || chainLinks,
     });
   const staticBest = policies.some((p) => p.needsStaticPass);
   const taskObjectives = policies.some((p) => p.needsTaskObjectives);
   if (staticBest) await buildStaticBest(store, selected, shape);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
-  if (stickyChains) {
+  if (stickyChains || chainLinks) {
     const requests = requestsSql(options, {
       winSeconds: windowSeconds,
       seed: options.seed,
       cacheKey: cache.key,
       rid: true,
     });
-    await buildStickyChains(store, requests, shape, cache.ttlSeconds);
+    await buildChainLinks(store, requests, cache.ttlSeconds, stickyChains);
+    if (stickyChains) await buildStickyChains(store, requests, shape);
   }
   // a retry falls back to the next choice: beyond the slots there is none, and the result is the same
   const retries = Math.min(options.retries ?? 0, Math.max(shape.slots - 1, 0));
-  const wideOf = (requests: SqlFragment, priced: boolean) =>
+  const wideOf = (requests: SqlFragment, priced: boolean, ids?: boolean) =>
     replaySql(
       policies,
       options.baseline,
-      { requests, staticBest, taskObjectives, stickyChains },
+      { requests, staticBest, taskObjectives, stickyChains, ids },
       {
         ...shape,
         named,
@@ -443,7 +444,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
     ...(groups ? { by: options.by, groups } : {}),
     ...(fit ? { fit } : {}),
   };
-  const outcomes = withProviderNames(outcomesSql(policies, wide));
+  const outcomes = withProviderNames(outcomesSql(policies, wideOf(toReplay(), priced, true)));
   return { result, outcomes, feasibility: feasibilitySql(candidates, shape.slots) };
 }
 

@@ -19,7 +19,7 @@ import {
   type SegmentShape,
 } from './feasibility.js';
 import { OBJECTIVES, type Objective, type Policy } from './policy.js';
-import { CHAIN_FIRST, CHAIN_ORDER, chainLinksSql, type CacheMode } from './cache.js';
+import { chainLinksSql, type CacheMode } from './cache.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
@@ -319,7 +319,7 @@ function addPolicy(L: Layers, policy: Policy, i: number, o: PolicyOptions): { at
     return { attempts: 1 };
   }
   if (policy.kind === 'cost-sticky') {
-    // its chain's provider (sim_sticky), feasible for every request of the chain
+    // its chain's provider (sim_links), feasible for every request of the chain
     L.add('sticky_slot', name(1));
     return { attempts: 1 };
   }
@@ -567,12 +567,14 @@ export interface ReplaySources {
   staticBest: boolean;
   /** `sim_task_objective` exists */
   taskObjectives: boolean;
-  /** `sim_sticky` exists (the requests have their `rid`, feasibility.requestsSql) */
+  /** `sim_links` has cost-sticky's `sticky_slot` (buildStickyChains; the requests have their `rid`) */
   stickyChains: boolean;
+  /** the rows keep their `request_id` (for outcomesSql) */
+  ids?: boolean;
 }
 
 /** The candidates with the small per-request lookups the policies run need. */
-function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: boolean): SqlFragment {
+function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: boolean, linked: boolean): SqlFragment {
   const joins = [
     src.staticBest
       ? `LEFT JOIN (SELECT model AS sb_model, task AS sb_task, slot AS static_slot FROM sim_static_best) sb
@@ -581,8 +583,9 @@ function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: 
     src.taskObjectives
       ? `LEFT JOIN (SELECT task AS to_task, objective AS task_objective FROM sim_task_objective) t ON t.to_task = r.task`
       : '',
-    src.stickyChains
-      ? `LEFT JOIN (SELECT rid AS st_rid, slot AS sticky_slot FROM sim_sticky) st ON st.st_rid = r.rid`
+    linked || src.stickyChains
+      ? `LEFT JOIN (SELECT rid AS ln_rid${linked ? ', prev_rid' : ''}${src.stickyChains ? ', sticky_slot' : ''} FROM sim_links) ln
+         ON ln.ln_rid = r.rid`
       : '',
   ].join('\n');
   const c = candidatesSql(src.requests, shape, { joins, observed });
@@ -605,30 +608,30 @@ export function replaySql(
   o: PolicyOptions,
 ): SqlFragment {
   const { priced } = o.cache;
-  // in chain mode, each request's hits are where the previous request of its chain went: a window over the choices
+  // in chain mode, each request's hits are where the previous request of its chain went (sim_links)
   const lagged = priced && o.cache.mode === 'chain';
   // the provider that served a request: the observed baseline's, and where its logged hits are
-  const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced);
+  const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced, lagged);
   const params: SqlParams = {
     ...cand.params,
     slo_ms: o.sloLatencyMs,
   };
   const L = new Layers();
   L.add(baselineSlot(baseline, o), 'base_slot');
-  // a request without a feasible baseline is compared under no policy (in chain mode, after the window:
-  // the request before one in its chain may have none)
+  // a request without a feasible baseline is compared under no policy (in chain mode, once the next request
+  // of its chain has found its choices)
   if (!lagged) L.filter('base_slot IS NOT NULL');
   const sources = taskAwareSources(policies);
   const ranked = policies.flatMap((policy, i) => (sources && policy.needsTaskObjectives ? [] : [i]));
   const many = ranked.length >= MANY_POLICIES;
   const picked = ranked.map((i) => ({ i, ...addPolicy(L, policies[i], i, o) }));
-  // the figures of what was chosen: over the same rows, or in chain mode after a window over the choices
+  // the figures of what was chosen: over the same rows, or in chain mode once the choices are kept (chainChoicesSql)
   const F = lagged ? new Layers() : L;
   F.add(lookup(F, 'cost', 'base_slot', o.slots, many), 'base_cost');
   F.add(lookup(F, 'o_tps', 'base_slot', o.slots, many), 'base_tps');
   if (priced) F.add(lookup(F, 'lost', 'base_slot', o.slots, many), 'base_miss');
   for (const { i, attempts, cost } of picked) {
-    // the cheapest slot's cost, a column before the window, is looked up again after it
+    // the cheapest slot's cost, a column before the choices are kept, is looked up again after
     addAttempts(F, i, attempts, { slots: o.slots, many, cost: lagged ? undefined : cost, lost: priced });
     for (const [name, expr] of Object.entries(policyOutputs(i, attempts, o))) F.add(expr, `p${i}_${name}`);
     if (priced) F.add(missOf(i, attempts, o), `p${i}_miss`);
@@ -641,29 +644,33 @@ export function replaySql(
         `p${i}_${name}`,
       );
   }
-  if (lagged) params.cache_ttl_s = o.cache.ttlSeconds;
-  const sql = lagged ? F.wrap(chainWindowSql(L.wrap(cand.sql), policies, picked, baseline, o)) : L.wrap(cand.sql);
+  const sql = lagged
+    ? F.wrap(chainChoicesSql(L.wrap(cand.sql), policies, picked, baseline, { ...o, ids: !!src.ids }))
+    : L.wrap(cand.sql);
   return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
 }
 
 /**
- * The chosen rows in each model's chains (cache.ts): what the sums and outcomes read, with `cache_first`,
- * where the baseline and each policy sent the previous request of its chain (`base_slot_prev`,
- * `p<i>_slot_prev`; cost-sticky sends the whole chain where it sends this one) and every slot's figures,
- * found again after the window; only requests with a baseline. A window sorts every byte it is given:
- * it gets the choices, a byte each, and no figure.
+ * The chosen rows with what the sums and outcomes read: `cache_first`, where the baseline and each
+ * policy sent the previous request of its chain (`base_slot_prev`, `p<i>_slot_prev`; cost-sticky sends
+ * the whole chain where it sends this one), found by its row number (`prev_rid`, sim_links) in the
+ * same rows, and every slot's figures, found again after; only requests with a baseline. The rows are
+ * kept once (a byte per choice, no figure) and read twice; they stay in time order, which the sums
+ * after them are fastest in.
  */
-function chainWindowSql(
+function chainChoicesSql(
   sql: string,
   policies: readonly Policy[],
   picked: { i: number; attempts: number }[],
   baseline: Baseline,
-  o: PolicyOptions,
+  o: PolicyOptions & { ids: boolean },
 ): string {
   const sources = taskAwareSources(policies);
   const slot = (c: string) => (o.slots < 256 ? `${c}::UTINYINT AS ${c}` : c);
+  // the model is the segment's, found again with its figures
   const keep = [
-    ...['request_id', 'ts', 'model', 'task', 'seg', 'cache_key', slot('observed_slot'), slot('base_slot')],
+    ...(o.ids ? ['request_id'] : []),
+    ...['day', 'task', 'seg', 'rid', 'prev_rid', slot('observed_slot'), slot('base_slot')],
     ...['input_tokens', 'output_tokens', 'cached_tokens', 'write_tokens', ...(sources ? ['objective'] : [])],
     ...picked.flatMap(({ i, attempts }) => slotsOf(attempts).map((j) => slot(`pick_${i}_${j}`))),
   ];
@@ -675,10 +682,12 @@ function chainWindowSql(
     ...policies.flatMap((p, i) => (p.perChain ? [] : [[first(i), `p${i}_slot_prev`]])),
   ];
   return segmentFiguresSql(
-    `SELECT *, CAST(ts AS DATE) AS day FROM (
-      SELECT ${keep.join(', ')}, ${CHAIN_FIRST} AS cache_first${sent.map(([c, as]) => `, lag(${c}) OVER chain AS ${as}`).join('')}
-      FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER}))
-    WHERE base_slot IS NOT NULL`,
+    `WITH chosen AS MATERIALIZED (SELECT ${keep.join(', ')} FROM (${sql}))
+    SELECT c.* EXCLUDE (rid, prev_rid), c.prev_rid IS NULL AS cache_first${sent.map(([, as]) => `, prev.${as}`).join('')}
+    FROM chosen c
+    LEFT JOIN (SELECT rid AS prev_of${sent.map(([c, as]) => `, ${c} AS ${as}`).join('')} FROM chosen) prev
+      ON prev.prev_of = c.prev_rid
+    WHERE c.base_slot IS NOT NULL`,
     o,
   );
 }
@@ -777,41 +786,48 @@ export async function buildStaticBest(store: Store, requests: SqlFragment, shape
 }
 
 /**
- * `sim_sticky(rid, slot)`: cost-sticky's provider for each request (by its row number) in a cache
- * chain: of the providers feasible for every request of the chain, the one at which the chain costs
- * least, its hits kept but the first request's where it was not served there (`lost`); ties: the first
- * by name. A chain with none has no rows. The requests (feasibility.requestsSql) have their `cache_key`
- * and `rid`; the chains are found on the narrow rows first (`sim_links`), as a window sorts all it carries.
+ * `sim_links(rid, prev_rid)`: each request (by its row number) that has one, with the request before it
+ * in its cache chain; `withChain` (for cost-sticky), every request, with its chain's first
+ * (`cache_chain`) too (cache.chainLinksSql). The requests (feasibility.requestsSql) have their
+ * `cache_key` and `rid`; the chains are found on these narrow rows alone, as a window sorts all it carries.
  */
-export async function buildStickyChains(
+export async function buildChainLinks(
   store: Store,
   requests: SqlFragment,
-  shape: SegmentShape,
   ttlSeconds: number,
+  withChain: boolean,
 ): Promise<void> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_links AS
-     SELECT rid, cache_chain, cache_first FROM (${chainLinksSql(`SELECT rid, request_id, ts, model, cache_key FROM (${requests.sql})`)})`,
+     ${chainLinksSql(`SELECT rid, request_id, ts, model, cache_key FROM (${requests.sql})`, withChain)}`,
     { ...requests.params, cache_ttl_s: ttlSeconds },
   );
+}
+
+/**
+ * cost-sticky's provider for each request (by its row number) in a cache chain, as `sim_links`'
+ * `sticky_slot` (buildChainLinks, with the chains): of the providers feasible for every request of the
+ * chain, the one at which the chain costs least, its hits kept but the first request's where it was
+ * not served there (`lost`); ties: the first by name; none when no provider serves the whole chain.
+ * The requests (feasibility.requestsSql) have their `rid`.
+ */
+export async function buildStickyChains(store: Store, requests: SqlFragment, shape: SegmentShape): Promise<void> {
   const ks = slotsOf(shape.slots);
   const c = candidatesSql(requests, shape, { observed: true, joins: 'JOIN sim_links l ON l.rid = r.rid' });
   // one sum per slot: a request the slot cannot serve adds infinity, and the chain has no total there
   const total = (k: number) =>
-    `nullif(sum(CASE WHEN feas_${k} THEN cost_${k} + CASE WHEN cache_first AND observed_slot IS DISTINCT FROM ${k} THEN lost_${k} ELSE 0 END
+    `nullif(sum(CASE WHEN feas_${k} THEN cost_${k} + CASE WHEN prev_rid IS NULL AND observed_slot IS DISTINCT FROM ${k} THEN lost_${k} ELSE 0 END
       ELSE ${INF} END), ${INF}) AS total_${k}`;
   const least = `least(${ks.map((k) => `total_${k}`).join(', ')})`;
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE sim_sticky AS
+    `CREATE OR REPLACE TEMP TABLE sim_links AS
      WITH chains AS (
-       SELECT cache_chain, ${firstSlot((k) => `total_${k} = ${least}`, shape.slots)} AS slot
+       SELECT cache_chain, ${firstSlot((k) => `total_${k} = ${least}`, shape.slots)} AS sticky_slot
        FROM (SELECT cache_chain, ${ks.map(total).join(', ')} FROM (${c.sql}) GROUP BY cache_chain)
-       WHERE ${least} IS NOT NULL
      )
-     SELECT l.rid, chains.slot FROM sim_links l JOIN chains USING (cache_chain)`,
+     SELECT l.rid, l.prev_rid, chains.sticky_slot FROM sim_links l JOIN chains USING (cache_chain)`,
     c.params,
   );
-  await store.run('DROP TABLE sim_links');
 }
 
 /** `sim_task_objective(task, objective)`: task-aware's objective per task. */
