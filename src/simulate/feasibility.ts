@@ -88,8 +88,8 @@ export function requestsSql(
 /**
  * `sim_selected(model, task, provider, features, n, cached)`: the selected requests per
  * model, task, logged provider and features string, which the results divide by, and their cached tokens.
- * `sim_windows(model, w)`: the windows with selected requests, which the state and
- * the segments are needed for.
+ * `sim_windows(model, features_key, w)`: the windows with selected requests per model and features
+ * string (`features_key`, '' for none), which the state and the segments are needed for.
  */
 export async function buildRequestWindows(store: Store, sel: RequestSelection, winSeconds: number): Promise<void> {
   const s = selectedRequestsSql({ by: 'requests', ...sel });
@@ -100,7 +100,7 @@ export async function buildRequestWindows(store: Store, sel: RequestSelection, w
      SELECT model, task, provider, features, grouping(k) AS per_class, count(*) AS n, min(ts) AS a, max(ts) AS b,
        sum(cached_tokens) AS cached
      FROM (SELECT *, epoch_us(ts) // ($win_s::BIGINT * 1000000) AS k FROM (${s.sql}))
-     GROUP BY GROUPING SETS ((model, task, provider, features), (model, k))`,
+     GROUP BY GROUPING SETS ((model, task, provider, features), (model, features, k))`,
     { ...s.params, win_s: winSeconds },
   );
   await store.run(
@@ -108,7 +108,8 @@ export async function buildRequestWindows(store: Store, sel: RequestSelection, w
   );
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_windows AS
-     SELECT DISTINCT model, unnest([${windowOf('a')}, ${windowOf('b')}]) AS w FROM sim_pre WHERE per_class = 0`,
+     SELECT DISTINCT model, coalesce(features, '') AS features_key, unnest([${windowOf('a')}, ${windowOf('b')}]) AS w
+     FROM sim_pre WHERE per_class = 0`,
     { win_s: winSeconds },
   );
   await store.run('DROP TABLE sim_pre');
@@ -206,9 +207,9 @@ const NO_LIMIT = '9223372036854775807';
 /**
  * `sim_seg(model, features_key, w, seg_start, seg_end, seg, official_<r>_slot/_cap, named_<j>_slot/_cap, <figure>_k …)`:
  * per model and features string a request logged (`features_key`, '' for none), a
- * segment starts at every window start with requests and at every price snapshot,
- * and lasts until the next one (`seg_end`, infinity for the last); so a request's
- * segment lies in its window `w`. Slot k's columns hold provider k's figures in
+ * segment starts at every start of a window with such requests (sim_windows) and at every
+ * price snapshot within one, and lasts until the next one (`seg_end`, infinity for the last);
+ * so a request's segment lies in its window `w`, and there are segments only where requests are. Slot k's columns hold provider k's figures in
  * force from seg_start to seg_end: prices per token of the base tier, and `tiers`, the tiers
  * above it ({min, i, o, c, w} per token, cached and write prices already falling back to the
  * tier's input price) or NULL; `cap`, the most tokens a request may
@@ -244,22 +245,23 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
   // seg_end is never NULL: an OR in a LEFT JOIN's condition turns the hash join into a nested loop
   return `
   CREATE OR REPLACE TEMP TABLE sim_seg AS
-  WITH classes AS (
-    SELECT DISTINCT model, coalesce(features, '') AS features_key FROM sim_selected UNION SELECT DISTINCT model, '' FROM sim_selected
-  ), needs AS (
-    SELECT model, features_key, list_filter(list_transform(string_split(features_key, ','), x -> trim(x)), x -> x <> '') AS needs FROM classes
+  WITH needs AS (
+    SELECT DISTINCT model, features_key,
+      list_filter(list_transform(string_split(features_key, ','), x -> trim(x)), x -> x <> '') AS needs
+    FROM sim_windows
   ), cuts AS (
-    SELECT DISTINCT model, w AS seg_start FROM sim_windows
-    UNION SELECT model, ts FROM sim_prices WHERE model IN (SELECT model FROM sim_windows)
-    UNION SELECT model, ts FROM sim_flagged_prices WHERE model IN (SELECT model FROM sim_windows)
+    SELECT DISTINCT model, features_key, w AS seg_start FROM sim_windows
+    UNION SELECT f.model, f.features_key, p.ts
+    FROM (SELECT model, ts FROM sim_prices UNION SELECT model, ts FROM sim_flagged_prices) p
+    JOIN sim_windows f ON f.model = p.model AND f.w = ${windowOf('p.ts')}
   ), priced AS (
-    SELECT c.model, c.seg_start, ${windowOf('c.seg_start')} AS w, p.* EXCLUDE (model),
+    SELECT c.model, c.features_key, c.seg_start, ${windowOf('c.seg_start')} AS w, p.* EXCLUDE (model),
       pr.tiers[1] AS base, list_filter(pr.tiers, t -> t.min > 0) AS upper, fl.ts IS NOT NULL AS flagged
     FROM cuts c JOIN sim_slots p USING (model)
     ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.seg_start >= pr.ts
     ASOF LEFT JOIN sim_flagged_prices fl ON fl.model = c.model AND fl.provider = p.provider AND c.seg_start >= fl.ts
   ), judged AS (
-    SELECT c.*, n.features_key, ds.w AS ds_w, ds.ttft AS ds_ttft, ds.tps AS ds_tps, cs.w AS cs_w, cs.success AS cs_success,
+    SELECT c.*, ds.w AS ds_w, ds.ttft AS ds_ttft, ds.tps AS ds_tps, cs.w AS cs_w, cs.success AS cs_success,
       cs.ttft AS cs_ttft, cs.tps AS cs_tps,
       CASE WHEN c.base.input_price IS NULL AND NOT c.flagged THEN ${WHY.unpriced}
         WHEN c.features IS NOT NULL AND NOT list_has_all(c.features, n.needs) THEN ${WHY.infeasible}
@@ -267,7 +269,7 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
         WHEN ds.success < $min_success THEN ${WHY.infeasible}
         WHEN c.base.input_price IS NULL THEN ${WHY.anomalous}
         ELSE ${WHY.open} END AS why
-    FROM priced c JOIN needs n USING (model)
+    FROM priced c JOIN needs n USING (model, features_key)
     LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
     LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
   ), x AS (
@@ -306,7 +308,7 @@ export type ClassPolicy = keyof typeof CLASS_BEST;
 export const CLASS_MAX_SLOTS = 11;
 
 /**
- * Per segment and class c of requests, those that c providers fit (the c with the
+ * Per segment and class c of requests (up to the model's providers), those that c providers fit (the c with the
  * largest caps, ties by slot: a request fits a provider when its cap is at least
  * the request's tokens), for each policy of CLASS_BEST: in `<policy>_one`, nibble
  * c − 1 is the provider with the best figure among them when only one has it, else 0;
@@ -328,11 +330,12 @@ function classBestSql(slots: number): string {
   });
   return `, ranked AS (
     SELECT model, features_key, seg_start, slot, ${policies.map(([p, key]) => `${key((f) => f)} AS ${p}_figure`).join(', ')},
-      row_number() OVER (PARTITION BY model, features_key, seg_start ORDER BY cap DESC, slot) AS rank
-    FROM x
+      row_number() OVER seg AS rank,
+      count(*) OVER (seg ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS providers
+    FROM x WINDOW seg AS (PARTITION BY model, features_key, seg_start ORDER BY cap DESC, slot)
   ), by_class AS (
     SELECT r.*, n.c, ${policies.map(([p]) => `min(${p}_figure) OVER per AS ${p}_best`).join(', ')}
-    FROM ranked r JOIN range(1, ${slots + 1}) n(c) ON r.rank <= n.c
+    FROM ranked r JOIN range(1, ${slots + 1}) n(c) ON r.rank <= n.c AND n.c <= r.providers
     WINDOW per AS (PARTITION BY model, features_key, seg_start, n.c)
   ), per_class AS (
     SELECT model, features_key, seg_start, c, ${per.join(',\n      ')}

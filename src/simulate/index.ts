@@ -6,7 +6,7 @@
  * documented where they are built):
  *
  * 1. selected requests — `sim_selected` (requests per model, task, provider, features),
- *    `sim_windows` (the windows with requests): feasibility.buildRequestWindows
+ *    `sim_windows` (the windows with requests, per model and features): feasibility.buildRequestWindows
  * 2. market — `sim_prices` (price snapshots by canonical model, anomalies left out),
  *    `sim_offers` (every provider that lists, prices or served a model),
  *    `sim_measured` and `sim_state` (success, median TTFT and TPS per window): state.buildProviderState
