@@ -250,12 +250,17 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
       list_filter(list_transform(string_split(features_key, ','), x -> trim(x)), x -> x <> '') AS needs
     FROM sim_windows
   ), cuts AS (
-    SELECT DISTINCT model, features_key, w AS seg_start FROM sim_windows
-    UNION SELECT f.model, f.features_key, p.ts
-    FROM (SELECT model, ts FROM sim_prices UNION SELECT model, ts FROM sim_flagged_prices) p
-    JOIN sim_windows f ON f.model = p.model AND f.w = ${windowOf('p.ts')}
+    SELECT model, features_key, ${windowOf('seg_start')} AS w, seg_start,
+      lead(seg_start, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, features_key ORDER BY seg_start) AS seg_end,
+      row_number() OVER () AS seg
+    FROM (
+      SELECT DISTINCT model, features_key, w AS seg_start FROM sim_windows
+      UNION SELECT f.model, f.features_key, p.ts
+      FROM (SELECT model, ts FROM sim_prices UNION SELECT model, ts FROM sim_flagged_prices) p
+      JOIN sim_windows f ON f.model = p.model AND f.w = ${windowOf('p.ts')}
+    )
   ), priced AS (
-    SELECT c.model, c.features_key, c.seg_start, ${windowOf('c.seg_start')} AS w, p.* EXCLUDE (model),
+    SELECT c.model, c.features_key, c.seg, c.seg_start, c.w, p.* EXCLUDE (model),
       pr.tiers[1] AS base, list_filter(pr.tiers, t -> t.min > 0) AS upper, fl.ts IS NOT NULL AS flagged
     FROM cuts c JOIN sim_slots p USING (model)
     ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.seg_start >= pr.ts
@@ -273,7 +278,7 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
     LEFT JOIN sim_state ds ON ds.model = c.model AND ds.provider = c.provider AND ds.w = c.w - to_seconds($decision_lag_s)
     LEFT JOIN sim_state cs ON cs.model = c.model AND cs.provider = c.provider AND cs.w = c.w
   ), x AS (
-    SELECT c.model, c.features_key, c.seg_start, c.slot, c.provider, c.official_rank, c.why,
+    SELECT c.seg, c.slot, c.provider, c.official_rank, c.why,
       CASE WHEN c.why = ${WHY.open} THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS open_cap,
       CASE WHEN c.why = ${WHY.open} AND c.candidate THEN coalesce(c.context_length, ${NO_LIMIT}) ELSE -1 END AS cap,
       ${perToken(price.input)} AS in_per_token, ${perToken(price.output)} AS out_per_token,
@@ -285,10 +290,7 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
       CASE WHEN c.cs_w IS NULL THEN c.ds_tps ELSE coalesce(c.cs_tps, c.ds_tps) END AS o_tps
     FROM judged c
   ), seg AS (
-    SELECT model, features_key, ${windowOf('seg_start')} AS w, seg_start,
-      lead(seg_start, 1, TIMESTAMP 'infinity') OVER (PARTITION BY model, features_key ORDER BY seg_start) AS seg_end, row_number() OVER () AS seg,
-      ${columns.join(',\n      ')}
-    FROM x GROUP BY model, features_key, seg_start
+    SELECT c.*, g.* EXCLUDE (seg) FROM cuts c JOIN (SELECT seg, ${columns.join(',\n      ')} FROM x GROUP BY seg) g USING (seg)
   )${classBestSql(slots)}`;
 }
 
@@ -313,7 +315,10 @@ export const CLASS_MAX_SLOTS = 11;
  * the request's tokens), for each policy of CLASS_BEST: in `<policy>_one`, nibble
  * c − 1 is the provider with the best figure among them when only one has it, else 0;
  * in `<policy>_ties` (UHUGEINT), bits (c − 1)·slots + slot − 1 mark the providers that share it.
- * Two columns, as each column a request is joined to costs the join.
+ * Two columns, as each column a request is joined to costs the join. With the providers ranked so,
+ * class c's best is the running best at rank c, and every provider of rank ≤ c that has it has it as
+ * its own running best: the ties are counted, and their least slot and bits taken, over the providers
+ * with the same running best up to rank c; one row per provider, no row per provider and class.
  */
 function classBestSql(slots: number): string {
   if (slots > CLASS_MAX_SLOTS) return ' SELECT * FROM seg';
@@ -325,26 +330,23 @@ function classBestSql(slots: number): string {
   );
   const per = policies.map(([p]) => {
     const at = `${p}_figure = ${p}_best`;
-    return `count(*) FILTER (WHERE ${at}) AS ${p}_n, min(slot) FILTER (WHERE ${at}) AS ${p}_slot,
-      bit_or(1::BIGINT << (slot - 1)) FILTER (WHERE ${at}) AS ${p}_bits`;
+    const w = `OVER (PARTITION BY seg, ${p}_best ORDER BY c ROWS UNBOUNDED PRECEDING)`;
+    return `count(*) FILTER (WHERE ${at}) ${w} AS ${p}_n, min(slot) FILTER (WHERE ${at}) ${w} AS ${p}_slot,
+      bit_or(1::BIGINT << (slot - 1)) FILTER (WHERE ${at}) ${w} AS ${p}_bits`;
   });
   return `, ranked AS (
-    SELECT model, features_key, seg_start, slot, ${policies.map(([p, key]) => `${key((f) => f)} AS ${p}_figure`).join(', ')},
-      row_number() OVER seg AS rank,
-      count(*) OVER (seg ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS providers
-    FROM x WINDOW seg AS (PARTITION BY model, features_key, seg_start ORDER BY cap DESC, slot)
-  ), by_class AS (
-    SELECT r.*, n.c, ${policies.map(([p]) => `min(${p}_figure) OVER per AS ${p}_best`).join(', ')}
-    FROM ranked r JOIN range(1, ${slots + 1}) n(c) ON r.rank <= n.c AND n.c <= r.providers
-    WINDOW per AS (PARTITION BY model, features_key, seg_start, n.c)
+    SELECT seg, slot, ${policies.map(([p]) => `${p}_figure`).join(', ')},
+      row_number() OVER seg AS c, ${policies.map(([p]) => `min(${p}_figure) OVER seg AS ${p}_best`).join(', ')}
+    FROM (SELECT *, ${policies.map(([p, key]) => `${key((f) => f)} AS ${p}_figure`).join(', ')} FROM x)
+    WINDOW seg AS (PARTITION BY seg ORDER BY cap DESC, slot ROWS UNBOUNDED PRECEDING)
   ), per_class AS (
-    SELECT model, features_key, seg_start, c, ${per.join(',\n      ')}
-    FROM by_class GROUP BY model, features_key, seg_start, c
+    SELECT seg, c, ${per.join(',\n      ')}
+    FROM ranked
   ), packed AS (
-    SELECT model, features_key, seg_start, ${packed.join(',\n      ')}
-    FROM per_class GROUP BY model, features_key, seg_start
+    SELECT seg, ${packed.join(',\n      ')}
+    FROM per_class GROUP BY seg
   )
-  SELECT seg.*, packed.* EXCLUDE (model, features_key, seg_start) FROM seg JOIN packed USING (model, features_key, seg_start)`;
+  SELECT seg.*, packed.* EXCLUDE (seg) FROM seg JOIN packed USING (seg)`;
 }
 
 /** What the replay's expressions need to know of the segments. */
