@@ -1,6 +1,8 @@
 /**
  * The published package: `npm pack` gives a tarball that installs into an empty prefix from the
- * npm cache alone (`--offline`, as after `npm ci`) and runs from there, away from this checkout.
+ * npm cache where it can (`--prefer-offline`: `npm ci` caches the dependencies' tarballs, not always the
+ * registry's version lists that an install from a tarball resolves its ranges with) and runs from there,
+ * away from this checkout.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +19,7 @@ function run(cmd: string, args: string[], cwd: string) {
   return r.stdout;
 }
 
-test('npm pack: the tarball installs into an empty prefix offline and runs --version and the demo', () => {
+test('npm pack: the tarball installs into an empty prefix and runs --version and the demo', () => {
   const dir = tmpDir('ai-ping-pack-');
   // dist/ is built by `npm test`; the pack only collects it.
   const [packed] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], root)) as {
@@ -37,7 +39,16 @@ test('npm pack: the tarball installs into an empty prefix offline and runs --ver
   const prefix = path.join(dir, 'prefix');
   run(
     'npm',
-    ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', path.join(dir, packed.filename)],
+    [
+      'install',
+      '-g',
+      '--prefix',
+      prefix,
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      path.join(dir, packed.filename),
+    ],
     dir,
   );
   const bin = path.join(prefix, 'bin', 'ai-ping');
