@@ -30,14 +30,17 @@ export interface Calibration {
 }
 
 /**
- * Hourly provider state of the calibrated models, and every feasible (request, provider) option with its cost and TPS.
- * g_req_cal holds the served requests of the calibrated models.
+ * Hourly provider state of the calibrated models, and for every request of theirs for which the official endpoint
+ * is feasible: the official option's cost and TPS, and what the other feasible options offer at best (the cheapest
+ * cost apart from the knob provider's, the knob provider's cost, the fastest official and third-party TPS), so that
+ * each step of the search reads one row per request. A request counts once per official option (n_official), its
+ * official costs and TPS summed. g_req_cal holds the served requests of the calibrated models.
  */
 async function buildOptions(store: Store): Promise<void> {
   const models = [CALIBRATION.cost.model, CALIBRATION.throughput.model];
   await store.run(
     `CREATE OR REPLACE TEMP TABLE c_windows AS
-     SELECT provider, model, date_trunc('hour', ts) AS w,
+     SELECT oid, date_trunc('hour', ts) AS w,
        quantile_cont(tps_raw, 0.5) FILTER (WHERE ok) AS tps,
        count(*) FILTER (WHERE ok) / count(*) AS success
      FROM g_lat WHERE model IN ($1, $2)
@@ -48,15 +51,15 @@ async function buildOptions(store: Store): Promise<void> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE c_state AS
      WITH grid AS (
-       SELECT pm.provider, pm.model, epoch_ms(getvariable('t0_ms')::BIGINT + g.h * 3600000) AS w
-       FROM (SELECT DISTINCT provider, model FROM c_windows) pm, range(getvariable('hours')::BIGINT) AS g(h)
+       SELECT pm.oid, epoch_ms(getvariable('t0_ms')::BIGINT + g.h * 3600000) AS w
+       FROM (SELECT DISTINCT oid FROM c_windows) pm, range(getvariable('hours')::BIGINT) AS g(h)
      ), carried AS (
-       SELECT grid.provider, grid.model, grid.w,
+       SELECT grid.oid, grid.w,
          last_value(CASE WHEN s.w IS NOT NULL THEN {'w': s.w, 'tps': s.tps, 'success': s.success} END IGNORE NULLS)
-           OVER (PARTITION BY grid.provider, grid.model ORDER BY grid.w) AS s
-       FROM grid LEFT JOIN c_windows s USING (provider, model, w)
+           OVER (PARTITION BY grid.oid ORDER BY grid.w) AS s
+       FROM grid LEFT JOIN c_windows s USING (oid, w)
      )
-     SELECT provider, model, w, s.w AS state_w, s.tps, s.success FROM carried WHERE s IS NOT NULL`,
+     SELECT oid, w, s.w AS state_w, s.tps, s.success FROM carried WHERE s IS NOT NULL`,
   );
   await store.run(
     `CREATE OR REPLACE TEMP TABLE c_options AS
@@ -65,57 +68,63 @@ async function buildOptions(store: Store): Promise<void> {
          need_tools, need_json, need_stream
        FROM g_req_cal WHERE model IN ($1, $2)
      ), opts AS (
-       SELECT r.*, o.provider, o.official, o.listed_from, o.listed_to, o.context_length, o.has_tools, o.has_json, o.has_stream
+       SELECT r.*, o.oid, o.provider, o.official, o.listed_from, o.listed_to, o.context_length, o.has_tools, o.has_json, o.has_stream
        FROM r JOIN g_offerings o ON o.model = r.model
      ), priced AS (
        SELECT opts.*, p.ts AS price_ts, p.input_price, p.output_price, p.cached_input_price
        FROM opts
-       LEFT JOIN g_prices p ON p.provider = opts.provider AND p.model = opts.model AND opts.ts >= p.ts AND opts.ts < p.ts_to
+       LEFT JOIN g_prices p ON p.oid = opts.oid AND opts.ts >= p.ts AND opts.ts < p.ts_to
      ), stated AS (
        SELECT priced.*, s.state_w, s.tps, s.success
-       FROM priced LEFT JOIN c_state s ON s.provider = priced.provider AND s.model = priced.model AND s.w = priced.w
+       FROM priced LEFT JOIN c_state s ON s.oid = priced.oid AND s.w = priced.w
+     ), options AS (
+       SELECT i, model, provider, official, tps,
+         (${listCostSql(tokensOf('stated', { writes: false }), pricesOf('stated', { writes: false }))}) / 1e6 AS cost
+       FROM stated
+       WHERE ((listed_from <= ts AND (listed_to IS NULL OR ts < listed_to)) OR price_ts IS NOT NULL)
+         AND context_length >= input_tokens + output_tokens
+         AND (NOT need_tools OR has_tools) AND (NOT need_json OR has_json) AND (NOT need_stream OR has_stream)
+         AND state_w IS NOT NULL
+         AND w - state_w <= to_hours(getvariable('stale_hours')::BIGINT)
+         AND success >= getvariable('min_success')
      )
-     SELECT i, model, provider, official, tps,
-       (${listCostSql(tokensOf('stated', { writes: false }), pricesOf('stated', { writes: false }))}) / 1e6 AS cost
-     FROM stated
-     WHERE ((listed_from <= ts AND (listed_to IS NULL OR ts < listed_to)) OR price_ts IS NOT NULL)
-       AND context_length >= input_tokens + output_tokens
-       AND (NOT need_tools OR has_tools) AND (NOT need_json OR has_json) AND (NOT need_stream OR has_stream)
-       AND state_w IS NOT NULL
-       AND w - state_w <= to_hours(getvariable('stale_hours')::BIGINT)
-       AND success >= getvariable('min_success')`,
-    models,
+     SELECT any_value(model) AS model,
+       count(*) FILTER (WHERE official) AS n_official,
+       sum(cost) FILTER (WHERE official) AS base_cost,
+       sum(tps) FILTER (WHERE official) AS base_tps,
+       min(cost) FILTER (WHERE provider <> $3) AS cost_other,
+       min(cost) FILTER (WHERE provider = $3) AS cost_knob,
+       max(tps) FILTER (WHERE official) AS tps_official,
+       max(tps) FILTER (WHERE NOT official) AS tps_third
+     FROM options GROUP BY i
+     HAVING count(*) FILTER (WHERE official) > 0
+     -- by model, so that each step of a search reads only its model's rows
+     ORDER BY model`,
+    [...models, CALIBRATION.cost.knob],
   );
 }
 
-/** Cost routing savings (percent) with the knob provider's prices scaled by `scale`. */
+/**
+ * Cost routing savings (percent) with the knob provider's prices scaled by `scale`: the cheapest option per request
+ * (least and greatest pass over a side a request lacks).
+ */
 async function savingsPct(store: Store, scale: number): Promise<{ pct: number | null; compared: number }> {
   const row = await store.one<{ base: number | null; routed: number | null; compared: number }>(
-    `WITH best AS (
-       SELECT i, min(CASE WHEN provider = $2 THEN cost * $3 ELSE cost END) AS cost
-       FROM c_options WHERE model = $1 GROUP BY i
-     ), base AS (
-       SELECT i, cost FROM c_options WHERE model = $1 AND official
-     )
-     SELECT sum(base.cost) AS base, sum(best.cost) AS routed, count(*) AS compared
-     FROM base JOIN best USING (i)`,
-    [CALIBRATION.cost.model, CALIBRATION.cost.knob, scale],
+    `SELECT sum(base_cost) AS base, sum(n_official * least(cost_other, cost_knob * $2)) AS routed,
+       sum(n_official) AS compared
+     FROM c_options WHERE model = $1`,
+    [CALIBRATION.cost.model, scale],
   );
   if (!row || !row.compared || !row.base) return { pct: null, compared: row?.compared ?? 0 };
   return { pct: ((row.base - (row.routed ?? 0)) / row.base) * 100, compared: row.compared };
 }
 
-/** Throughput routing gain (percent) with every third party's TPS scaled by `scale`. */
+/** Throughput routing gain (percent) with every third party's TPS scaled by `scale`: the fastest option per request. */
 async function gainPct(store: Store, scale: number): Promise<{ pct: number | null; compared: number }> {
   const row = await store.one<{ base: number | null; routed: number | null; compared: number }>(
-    `WITH best AS (
-       SELECT i, max(CASE WHEN official THEN tps ELSE tps * $2 END) AS tps
-       FROM c_options WHERE model = $1 GROUP BY i
-     ), base AS (
-       SELECT i, tps FROM c_options WHERE model = $1 AND official
-     )
-     SELECT avg(base.tps) AS base, avg(best.tps) AS routed, count(*) AS compared
-     FROM base JOIN best USING (i)`,
+    `SELECT sum(base_tps) / sum(n_official) AS base,
+       sum(n_official * greatest(tps_official, tps_third * $2)) / sum(n_official) AS routed, sum(n_official) AS compared
+     FROM c_options WHERE model = $1`,
     [CALIBRATION.throughput.model, scale],
   );
   if (!row || !row.compared || !row.base) return { pct: null, compared: row?.compared ?? 0 };

@@ -10,23 +10,26 @@ import { calibrate, type Calibration } from './calibrate.js';
 import { CALIBRATION } from './market.js';
 import {
   CATALOG_OUTPUT,
-  FAMILY_BOUNDS,
+  familyBounds,
   INTERVALS,
+  KEY_SUMS,
+  keySums,
   LATENCY,
   LATENCY_OUTPUT,
+  LOOKUPS,
   MACROS,
   OFFERING_HOURS,
   OFFERINGS_OUTPUT,
   PRICES_OUTPUT,
   PROBES_OUTPUT,
-  REQUEST_FAMILY,
-  REQUEST_KEYS,
   REQUEST_SERVED,
+  REQUEST_TOKENS,
   requestOutput,
   requestsView,
   SESSION_BLOCK,
   SESSION_MODEL,
   SESSION_ROUTE,
+  SESSIONS,
 } from './sql.js';
 import { loadPlan, setVariables } from './tables.js';
 import { writeTable, type DataFormat, type WrittenTable } from './write.js';
@@ -47,9 +50,15 @@ export interface MarketOptions {
   chunks?: { requests: number; partRequests: number };
 }
 
-const CHUNKS = { requests: 500_000, partRequests: 1_000_000 };
-/** DuckDB spills what does not fit (the family ordering of all requests) to the scratch folder. */
+const CHUNKS = { requests: 1_000_000, partRequests: 1_000_000 };
+/** DuckDB spills what does not fit to the scratch folder; a chunk, or a part being sorted, fits well within it. */
 const MEMORY_LIMIT = '1GB';
+
+/**
+ * The scratch files (requests between steps) are read once or twice and then removed: light compression (they take
+ * about half the disk), and no dictionaries, which cost more time to build than they save.
+ */
+const SCRATCH = 'FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 1';
 
 /** Scratch folder of each market being built, removed once its files are written. */
 const scratchDirs = new WeakMap<Store, string>();
@@ -75,62 +84,88 @@ async function build(store: Store, o: MarketOptions, scratch: string): Promise<C
   await setVariables(store, { seed: o.seed, requests: o.requests });
   for (const sql of MACROS) await store.run(sql);
   await loadPlan(store);
-  for (const sql of INTERVALS) await store.run(sql);
+  for (const sql of [...INTERVALS, ...LOOKUPS]) await store.run(sql);
 
   progress('generate: provider service by hour, latency measurements');
   await store.run(OFFERING_HOURS);
   await store.run(LATENCY);
 
   progress(`generate: ${o.requests.toLocaleString('en-US')} requests`);
-  await store.run(REQUEST_KEYS);
-  await setChunk(store, 0, o.requests);
-  await store.run(FAMILY_BOUNDS);
-
-  // Served requests go to parquet files by part (consecutive days); the calibrated models' stay in g_req_cal.
   const chunks = o.chunks ?? CHUNKS;
-  const parts = Math.min(Math.max(1, Math.ceil(o.requests / chunks.partRequests)), await days(store));
-  const served = path.join(scratch, 'served');
   // A chunk holds whole sessions: they never cross a block of SESSION_BLOCK request numbers.
   const step = Math.ceil(Math.max(1, chunks.requests) / SESSION_BLOCK) * SESSION_BLOCK;
-  let built = 0;
-  for (let lo = 0, k = 0; lo < o.requests || k === 0; lo += step, k++) {
+  const starts: number[] = [];
+  for (let lo = 0; lo < o.requests || starts.length === 0; lo += step) starts.push(lo);
+  const tokenFiles = starts.map((_, k) => path.join(scratch, `tokens-${k}.parquet`));
+
+  // First pass: every request's family key and tokens, to a file per chunk, and the tokens per key bin.
+  await store.run('CREATE TABLE g_numbers AS SELECT range AS n FROM range($1)', [step]);
+  await store.run(KEY_SUMS);
+  for (const [k, lo] of starts.entries()) {
     await setChunk(store, lo, Math.min(o.requests, lo + step));
-    await store.run(REQUEST_FAMILY);
-    await store.run(SESSION_MODEL);
+    await store.run(`COPY (${REQUEST_TOKENS}) TO ${quotedString(tokenFiles[k])} (${SCRATCH})`);
+    await store.run(keySums(quotedString(tokenFiles[k])));
+  }
+  for (const sql of familyBounds(tokenFiles.map(quotedString))) await store.run(sql);
+  await dropTables(store, 'g_key_sums', 'g_key_bins', 'g_numbers');
+
+  // Second pass: the requests themselves, chunk by chunk, to parquet files by part (consecutive days). Each chunk's
+  // tokens are read back from its file of the first pass.
+  const parts = Math.min(Math.max(1, Math.ceil(o.requests / chunks.partRequests)), await days(store));
+  const served = path.join(scratch, 'served');
+  let built = 0;
+  for (const [k, lo] of starts.entries()) {
+    await setChunk(store, lo, Math.min(o.requests, lo + step));
+    await store.run(`CREATE OR REPLACE TABLE g_chunk_tok AS FROM ${quotedString(tokenFiles[k])}`);
+    // The first requests apart: a table's size is known when joins are planned, a filter's result is guessed.
+    await store.run('CREATE OR REPLACE TABLE g_chunk_heads AS FROM g_chunk_tok WHERE i = s');
+    await store.run(SESSIONS);
+    for (const sql of SESSION_MODEL) await store.run(sql);
     await store.run(SESSION_ROUTE);
-    await store.run(REQUEST_SERVED);
-    await dropTables(store, 'g_req_family', 'g_session_model', 'g_session_route');
-    built += (await store.one<{ n: number }>('SELECT count(*) AS n FROM g_req'))?.n ?? 0;
-    await store.run(
+    // The first chunk also leaves an empty table of the served rows' shape, the source of a part without requests.
+    if (k === 0) await store.run(`CREATE TABLE g_req_none AS ${REQUEST_SERVED} LIMIT 0`);
+    const copied = await store.one<{ Count: number }>(
       `COPY (SELECT *, ((epoch_ms(ts) - getvariable('t0_ms')::BIGINT) // 86400000) * ${parts} // getvariable('days')::BIGINT AS part
-             FROM g_req)
-       TO ${quotedString(served)} (FORMAT parquet, PARTITION_BY (part), FILENAME_PATTERN 'chunk${k}_{i}', OVERWRITE_OR_IGNORE)`,
+             FROM (${REQUEST_SERVED}))
+       TO ${quotedString(served)} (${SCRATCH}, PARTITION_BY (part), FILENAME_PATTERN 'chunk${k}_{i}', OVERWRITE_OR_IGNORE)`,
     );
-    await store.run('CREATE TABLE IF NOT EXISTS g_req_cal AS FROM g_req LIMIT 0');
-    await store.run('INSERT INTO g_req_cal SELECT * FROM g_req WHERE model IN ($1, $2)', [
-      CALIBRATION.cost.model,
-      CALIBRATION.throughput.model,
-    ]);
-    await dropTables(store, 'g_req');
+    built += copied?.Count ?? 0;
+    await dropTables(
+      store,
+      'g_sessions',
+      'g_session_line',
+      'g_session_model',
+      'g_session_route',
+      'g_chunk_tok',
+      'g_chunk_heads',
+    );
+    await rm(tokenFiles[k]);
   }
   assertEveryRequestServed(built, o.requests);
+  const partFiles: string[][] = [];
+  for (let part = 0; part < parts; part++) {
+    const dir = path.join(served, `part=${part}`);
+    partFiles.push((await readdir(dir).catch(() => [] as string[])).map((f) => quotedString(path.join(dir, f))));
+  }
+  const servedFrom = (files: string[]) =>
+    files.length ? `read_parquet([${files.join(', ')}], hive_partitioning = false)` : 'g_req_none';
+  await store.run(`CREATE TABLE g_req_cal AS ${CALIBRATED(servedFrom(partFiles.flat()))}`, [
+    CALIBRATION.cost.model,
+    CALIBRATION.throughput.model,
+  ]);
 
   progress('generate: calibrating routing outcomes');
   const calibration = await calibrate(store);
 
   // Each part sorted on its own: the parts follow each other in time, so together they are in order.
   const written: string[] = [];
-  for (let part = 0; part < parts; part++) {
-    const dir = path.join(served, `part=${part}`);
-    const files = (await readdir(dir).catch(() => [] as string[])).map((f) => quotedString(path.join(dir, f)));
-    const source = files.length
-      ? `read_parquet([${files.join(', ')}], hive_partitioning = false)`
-      : '(FROM g_req_cal LIMIT 0)';
+  for (const [part, files] of partFiles.entries()) {
     const file = path.join(scratch, `requests-${part}.parquet`);
-    await store.run(`COPY (${requestOutput(source)}) TO ${quotedString(file)} (FORMAT parquet)`);
+    await store.run(`COPY (${requestOutput(servedFrom(files))}) TO ${quotedString(file)} (${SCRATCH})`);
     written.push(quotedString(file));
+    await rm(path.join(served, `part=${part}`), { recursive: true, force: true });
   }
-  await dropTables(store, 'g_req_cal');
+  await dropTables(store, 'g_req_cal', 'g_req_none');
   await store.run(requestsView(written));
   await store.run(LATENCY_OUTPUT);
   await store.run(OFFERINGS_OUTPUT);
@@ -139,6 +174,12 @@ async function build(store: Store, o: MarketOptions, scratch: string): Promise<C
   await store.run(CATALOG_OUTPUT);
   return calibration;
 }
+
+/** What calibration needs of the served requests (`source`) of the calibrated models ($1, $2). */
+const CALIBRATED = (source: string) => `
+SELECT r.i, o.model, r.ts, r.input_tokens, r.output_tokens, r.cached_tokens, r.need_tools, r.need_json, r.need_stream
+FROM ${source} r JOIN g_offerings o USING (oid)
+WHERE o.model IN ($1, $2)`;
 
 async function setChunk(store: Store, lo: number, hi: number): Promise<void> {
   await store.run('SET VARIABLE chunk_lo = $1', [lo]);
