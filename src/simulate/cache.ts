@@ -64,13 +64,13 @@ export function cacheKeySql(key: readonly string[]): string {
 }
 
 /** The window over a model's requests of one key in time order (request id breaks a tie). */
-export const CHAIN_ORDER = 'PARTITION BY model, cache_key ORDER BY ts, request_id';
+const CHAIN_ORDER = 'PARTITION BY model, cache_key ORDER BY ts, request_id';
 
 /**
  * Whether a request starts a chain, over the window `chain` (CHAIN_ORDER): the first of its key, or more
  * than the TTL (`$cache_ttl_s`) after the one before; a gap of exactly the TTL is within.
  */
-export const CHAIN_FIRST = `lag(ts) OVER chain IS NULL OR ts - lag(ts) OVER chain > to_seconds($cache_ttl_s)`;
+const CHAIN_FIRST = `lag(ts) OVER chain IS NULL OR ts - lag(ts) OVER chain > to_seconds($cache_ttl_s)`;
 
 /**
  * Over requests with a `cache_key` and a row number (`rid`): the rid of the request before each in its

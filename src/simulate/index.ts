@@ -333,7 +333,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const cachedTokens = !!(await store.one<{ n: number | null }>('SELECT sum(cached) AS n FROM sim_selected'))?.n;
   // the mode changes what choices cost: not warm, and some request has cached tokens
   const priced = cache.mode !== 'warm' && cachedTokens;
-  // in chain mode the replay's requests have their cache key; where a policy keeps to chains, their row number
+  // in chain mode, or where a policy keeps to chains, the replay's requests have their row number (sim_links)
   const stickyChains = policies.some((p) => p.perChain);
   const chainLinks = priced && cache.mode === 'chain';
   const toReplay = (every?: number) =>

@@ -645,7 +645,7 @@ export function replaySql(
       );
   }
   const sql = lagged
-    ? F.wrap(chainChoicesSql(L.wrap(cand.sql), policies, picked, baseline, { ...o, ids: !!src.ids }))
+    ? F.wrap(chainChoicesSql(L.wrap(cand.sql), policies, picked, baseline, o, !!src.ids))
     : L.wrap(cand.sql);
   return { sql: priced ? cacheCostsSql(sql, policies, baseline, o) : sql, params };
 }
@@ -655,21 +655,22 @@ export function replaySql(
  * policy sent the previous request of its chain (`base_slot_prev`, `p<i>_slot_prev`; cost-sticky sends
  * the whole chain where it sends this one), found by its row number (`prev_rid`, sim_links) in the
  * same rows, and every slot's figures, found again after; only requests with a baseline. The rows are
- * kept once (a byte per choice, no figure) and read twice; they stay in time order, which the sums
- * after them are fastest in.
+ * kept once (a byte per choice, no figure; the request id only with `ids`, for outcomesSql) and read
+ * twice; they stay in time order, which the sums after them are fastest in.
  */
 function chainChoicesSql(
   sql: string,
   policies: readonly Policy[],
   picked: { i: number; attempts: number }[],
   baseline: Baseline,
-  o: PolicyOptions & { ids: boolean },
+  o: PolicyOptions,
+  ids: boolean,
 ): string {
   const sources = taskAwareSources(policies);
   const slot = (c: string) => (o.slots < 256 ? `${c}::UTINYINT AS ${c}` : c);
   // the model is the segment's, found again with its figures
   const keep = [
-    ...(o.ids ? ['request_id'] : []),
+    ...(ids ? ['request_id'] : []),
     ...['day', 'task', 'seg', 'rid', 'prev_rid', slot('observed_slot'), slot('base_slot')],
     ...['input_tokens', 'output_tokens', 'cached_tokens', 'write_tokens', ...(sources ? ['objective'] : [])],
     ...picked.flatMap(({ i, attempts }) => slotsOf(attempts).map((j) => slot(`pick_${i}_${j}`))),
