@@ -87,31 +87,46 @@ const asText = (cols: readonly ColumnDef[]) =>
  * without an id gets a hash of its content plus its occurrence among identical
  * rows. Measurement rows are identified by a hash of their values (plus, for
  * repeatable measurements, their occurrence among identical rows). Branches that
- * a file does not need are left out, so the common case is one scan.
+ * a file does not need are left out, so the common case is one scan. With `stored` (the table
+ * holds rows), rows whose key is stored already are left out too: a logged id by `stored_ids`
+ * (storedIds), any other key by a join with the table.
  */
-function keyedRowsSql(kind: TableKind, v: ValidationSql, has: { dupIds: boolean; nullIds: boolean }): string {
+function keyedRowsSql(
+  kind: TableKind,
+  v: ValidationSql,
+  has: { dupIds: boolean; nullIds: boolean },
+  stored: boolean,
+): string {
   const cols = TABLES[kind].columns;
   const valid = `(${v.valid})`;
+  const column = TABLES[kind].key === 'row' ? 'row_key' : 'request_id';
+  const unstored = (sql: string) =>
+    stored ? `SELECT * FROM (${sql}) k WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${column} = k.key)` : sql;
   if (kind !== 'requests') {
     const hashed = `SELECT *, md5(concat_ws(${SEP}, ${asText(cols)})) AS h FROM ${valid}`;
     const numbered = `SELECT *, row_number() OVER (PARTITION BY h ORDER BY __row) AS occurrence FROM (${hashed})`;
-    return TABLES[kind].repeatable
-      ? `SELECT * EXCLUDE (h, occurrence), h || '-' || occurrence AS key FROM (${numbered})`
-      : `SELECT * EXCLUDE (h, occurrence), h AS key FROM (${numbered}) WHERE occurrence = 1`;
+    return unstored(
+      TABLES[kind].repeatable
+        ? `SELECT * EXCLUDE (h, occurrence), h || '-' || occurrence AS key FROM (${numbered})`
+        : `SELECT * EXCLUDE (h, occurrence), h AS key FROM (${numbered}) WHERE occurrence = 1`,
+    );
   }
   const content = asText(cols.filter((c) => c.name !== 'request_id'));
+  const fresh = stored ? 'AND request_id NOT IN (SELECT key FROM stored_ids)' : '';
   const branches = [
     `SELECT *, request_id AS key FROM ${valid} WHERE request_id IS NOT NULL
-       ${has.dupIds ? 'AND request_id NOT IN (SELECT key FROM dup_ids WHERE key IS NOT NULL)' : ''}`,
+       ${has.dupIds ? 'AND request_id NOT IN (SELECT key FROM dup_ids WHERE key IS NOT NULL)' : ''} ${fresh}`,
   ];
   if (has.dupIds) {
     branches.push(`SELECT * EXCLUDE (occurrence), request_id AS key FROM (
       SELECT *, row_number() OVER (PARTITION BY request_id ORDER BY __row) AS occurrence
-      FROM ${valid} WHERE request_id IN (SELECT key FROM dup_ids WHERE key IS NOT NULL)) WHERE occurrence = 1`);
+      FROM ${valid} WHERE request_id IN (SELECT key FROM dup_ids WHERE key IS NOT NULL) ${fresh}) WHERE occurrence = 1`);
   }
   if (has.nullIds) {
-    branches.push(`SELECT * EXCLUDE (h), h || '-' || row_number() OVER (PARTITION BY h ORDER BY __row) AS key
-      FROM (SELECT *, md5(concat_ws(${SEP}, ${content})) AS h FROM ${valid} WHERE request_id IS NULL)`);
+    branches.push(
+      unstored(`SELECT * EXCLUDE (h), h || '-' || row_number() OVER (PARTITION BY h ORDER BY __row) AS key
+      FROM (SELECT *, md5(concat_ws(${SEP}, ${content})) AS h FROM ${valid} WHERE request_id IS NULL)`),
+    );
   }
   return branches.join('\nUNION ALL BY NAME\n');
 }
@@ -131,6 +146,18 @@ async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<
     'SELECT count(key) AS dup, count(*) - count(key) AS nul FROM dup_ids',
   ))!;
   return { dupIds: r.dup > 0, nullIds: r.nul > 0 };
+}
+
+/**
+ * `stored_ids(key)`: the file's logged ids that the requests table holds already. The table is read
+ * against the file's ids, so that the join holds the file's ids, not the whole table's.
+ */
+async function storedIds(store: Store, source: Source, v: ValidationSql): Promise<void> {
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE stored_ids AS
+     SELECT DISTINCT request_id AS key FROM requests WHERE request_id IN (SELECT ${v.raw.request_id} FROM ${source.relation} s)`,
+    { ...source.params, ...v.params },
+  );
 }
 
 /**
@@ -190,17 +217,16 @@ async function loadUnit(
   const stored = def.key === 'row' ? [...cols, 'row_key'] : cols;
   const selected = def.key === 'row' ? [...cols, 'key'] : cols.map((c) => (c === 'request_id' ? 'key' : c));
   const list = (names: string[]) => names.map((n) => quotedIdentifier(n)).join(', ');
-  const existingKey = def.key === 'row' ? 'row_key' : 'request_id';
   // Into an empty table nothing can be a stored duplicate: skip that join.
-  const empty = !(await store.one(`SELECT 1 AS x FROM ${kind} LIMIT 1`));
+  const holds = !!(await store.one(`SELECT 1 AS x FROM ${kind} LIMIT 1`));
+  if (holds && kind === 'requests') await storedIds(store, source, v);
 
   // Row order in the table does not matter (rows carry their own keys), and
   // not preserving it lets the insert run fully in parallel.
   await store.run('SET preserve_insertion_order = false');
   const accepted = await store.runWithProgress(
     `INSERT INTO ${kind} (${list([...stored, 'ingest_id'])})
-     SELECT ${list(selected)}, $ingest_id FROM (${keyedRowsSql(kind, v, has)}) k
-     ${empty ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${existingKey} = k.key)`}`,
+     SELECT ${list(selected)}, $ingest_id FROM (${keyedRowsSql(kind, v, has, holds)})`,
     { ...params, ingest_id: String(ingestId) },
     opts.onProgress && ((pct) => opts.onProgress!(`${label}: ${pct.toFixed(0)}%`)),
   );
@@ -276,7 +302,7 @@ async function loadUnit(
     result.duplicates,
     result.rejected,
   ]);
-  for (const t of ['dup_ids', 'bad_rows']) await store.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ['dup_ids', 'stored_ids', 'bad_rows']) await store.run(`DROP TABLE IF EXISTS ${t}`);
   return result;
 }
 

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { ingestFiles, readTable } from '../../src/ingest/index.js';
 import { priceAnomalies } from '../../src/metrics/price-anomalies.js';
 import { prepareNames } from '../../src/query/model-map.js';
+import type { Store } from '../../src/store/db.js';
 import { MAX_PRICE } from '../../src/store/schema.js';
 import { inferKind } from '../../src/ingest/validate.js';
 import { fixtures, tmpDir, withMemory } from '../helpers.js';
@@ -248,6 +249,59 @@ describe('duplicates', () => {
       );
       const [b] = await ingestFiles(s, [f]);
       assert.deepEqual([b.accepted, b.duplicates], [0, 3]);
+    });
+  });
+
+  test('a second file: its stored ids, its repeated ids and its rows without an id, one call or two', async () => {
+    const dir = tmpDir();
+    const head = 'request_id,ts,model,provider,input_tokens,output_tokens\n';
+    const noId = (second: number) => `,2025-10-01T00:00:0${second}Z,m,p,10,1\n`;
+    const first = path.join(dir, 'first.csv');
+    writeFileSync(first, head + 'a-1,2025-10-01T00:00:00Z,m,p,1,1\na-2,2025-10-01T00:00:00Z,m,p,2,1\n' + noId(1));
+    const second = path.join(dir, 'second.csv');
+    writeFileSync(
+      second,
+      head +
+        'a-2,2025-10-01T00:00:00Z,m,p,20,1\n' + // stored by the first file, twice
+        'a-2,2025-10-01T00:00:00Z,m,p,21,1\n' +
+        'a-3,2025-10-01T00:00:00Z,m,p,30,1\n' + // new, twice: the first row wins
+        'a-3,2025-10-01T00:00:00Z,m,p,31,1\n' +
+        'a-4,2025-10-01T00:00:00Z,m,p,40,1\n' +
+        noId(1) + // the first file's row without an id
+        noId(2),
+    );
+    const expected = [
+      [3, 3, 0, 0],
+      [7, 3, 4, 0],
+    ];
+    const stored = (s: Store) =>
+      s.all<{ request_id: string; input_tokens: number }>(
+        "SELECT request_id, input_tokens FROM requests WHERE request_id LIKE 'a-%' ORDER BY request_id",
+      );
+    const inputs = [
+      { request_id: 'a-1', input_tokens: 1 },
+      { request_id: 'a-2', input_tokens: 2 },
+      { request_id: 'a-3', input_tokens: 30 },
+      { request_id: 'a-4', input_tokens: 40 },
+    ];
+    await withMemory(async (s) => {
+      const [a] = await ingestFiles(s, [first]);
+      const [b] = await ingestFiles(s, [second]);
+      assert.deepEqual(
+        [a, b].map((c) => [c.read, c.accepted, c.duplicates, c.rejected]),
+        expected,
+      );
+      assert.deepEqual(await stored(s), inputs);
+    });
+    await withMemory(async (s) => {
+      const counts = await ingestFiles(s, [first, second]);
+      assert.deepEqual(
+        counts.map((c) => [c.read, c.accepted, c.duplicates, c.rejected]),
+        expected,
+      );
+      assert.deepEqual(await stored(s), inputs);
+      const n = await s.one<{ n: number }>('SELECT count(*) AS n FROM requests');
+      assert.equal(n!.n, 6, 'four ids and two rows without one');
     });
   });
 
