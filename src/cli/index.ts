@@ -8,6 +8,7 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { exitCodeOf, GateFailure, isKnownError, UsageError } from '../errors.js';
 import type { Format, Report } from '../report/index.js';
+import { CACHE_MODES, DEFAULT_CACHE_KEY, DEFAULT_CACHE_MODE, DEFAULT_CACHE_TTL } from '../simulate/cache.js';
 import { OBJECTIVES, parsePolicies, POLICY_HELP, type Objective } from '../simulate/policy.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -49,16 +50,16 @@ const cacheOption = () =>
     '--cache <mode>',
     "chain: a request's cached tokens stay a hit where its chain's previous request went (the first: where it was served); warm: wherever it goes; cold: only where it was served",
   )
-    .choices(['chain', 'warm', 'cold'])
-    .default('chain');
+    .choices(CACHE_MODES)
+    .default(DEFAULT_CACHE_MODE);
 const cacheKeyOption = () =>
   new Option(
     '--cache-key <columns>',
     "what makes a cache chain: the first of these request columns a request has (session, app, user, task), or 'none': one per model",
-  ).default('session,app,user');
+  ).default(DEFAULT_CACHE_KEY.join(','));
 const cacheTtlOption = () =>
   new Option('--cache-ttl <duration>', 'a longer gap between requests of one key starts a new cache chain').default(
-    '5m',
+    DEFAULT_CACHE_TTL,
   );
 const minSuccessOption = () =>
   new Option('--min-success <rate>', 'providers below this success rate are infeasible')

@@ -19,6 +19,10 @@ export type CacheMode = (typeof CACHE_MODES)[number];
 export const CACHE_KEY_COLUMNS = ['session', 'app', 'user', 'task'] as const;
 export const DEFAULT_CACHE_KEY = ['session', 'app', 'user'] as const;
 
+export const DEFAULT_CACHE_MODE: CacheMode = 'chain';
+/** A longer gap between requests of one key starts a new chain. */
+export const DEFAULT_CACHE_TTL = '5m';
+
 export interface CacheOptions {
   mode: CacheMode;
   /** the columns tried in turn for a request's key; none: one key per model */
@@ -49,9 +53,9 @@ export function cacheOptions(o: {
   cacheTtl?: string | number;
 }): CacheOptions {
   return {
-    mode: parseCacheMode(o.cache ?? 'chain'),
+    mode: parseCacheMode(o.cache ?? DEFAULT_CACHE_MODE),
     key: parseCacheKey(o.cacheKey ?? DEFAULT_CACHE_KEY),
-    ttlSeconds: parseDuration('--cache-ttl', o.cacheTtl ?? '5m'),
+    ttlSeconds: parseDuration('--cache-ttl', o.cacheTtl ?? DEFAULT_CACHE_TTL),
   };
 }
 
