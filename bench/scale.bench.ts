@@ -1,5 +1,5 @@
 /**
- * Scale benchmark, run only with `--scale` (at 100 M requests about half an hour and 15 GB of
+ * Scale benchmark, run only with `--scale` (at 100 M requests about a quarter of an hour and 10 GB of
  * disk): N requests (default 100 M) of the simulate benchmark's market written in SQL as
  * partitioned Parquet (one file per 10 M requests), then
  *
