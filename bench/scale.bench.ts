@@ -14,22 +14,17 @@
  * Usage: node dist/bench/scale.bench.js --scale [--requests N] [--dir DIR] [--memory-limit 6GB]
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../src/store/db.js';
-import { arg, resultLine, type Measured } from './measure.js';
+import { arg, resultLine, rssProbe, textArg, type Measured } from './measure.js';
 import { benchRequestsSql, buildSimulateBenchMarket } from './simulate-market.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../bin/ai-ping.js');
 const PART = 10_000_000;
-
-const text = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 
 /** Bytes in a folder and below it (0 when it does not exist). */
 function folderBytes(dir: string): number {
@@ -50,15 +45,18 @@ interface Run extends Measured {
   stderr: string;
 }
 
-/** A node child's wall time, peak RSS (rss.js) and the most `spill` held meanwhile; its stderr kept. */
+/**
+ * A node child's wall time, peak RSS (rssProbe) and the most `spill` held meanwhile; its stderr kept. Unlike
+ * measure, it runs beside this process, which polls the spill folder.
+ */
 function run(args: string[], spill: string, env: Record<string, string> = {}): Promise<Run> {
-  const rssFile = path.join(os.tmpdir(), `ai-ping-rss-${process.pid}-${Date.now()}`);
+  const rss = rssProbe();
   const t0 = process.hrtime.bigint();
   let spillMax = 0;
   const poll = setInterval(() => (spillMax = Math.max(spillMax, folderBytes(spill))), 1000);
-  const child = spawn(process.execPath, ['--import', path.join(here, 'rss.js'), ...args], {
+  const child = spawn(process.execPath, [...rss.nodeArgs, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env, AI_PING_RSS_FILE: rssFile },
+    env: { ...rss.env, ...env },
   });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -68,9 +66,7 @@ function run(args: string[], spill: string, env: Record<string, string> = {}): P
       clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       if (code !== 0) return reject(new Error(`${args.slice(0, 2).join(' ')} exited with ${code}: ${stderr.trim()}`));
-      const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-      rmSync(rssFile, { force: true });
-      resolve({ seconds, peakMb, spillMb: spillMax / 1e6, stderr });
+      resolve({ seconds, peakMb: rss.peakMb(), spillMb: spillMax / 1e6, stderr });
     });
   });
 }
@@ -89,8 +85,8 @@ if (!process.argv.includes('--scale')) {
   process.exit(0);
 }
 const n = arg('--requests', 100_000_000);
-const memoryLimit = text('--memory-limit');
-const dir = mkdtempSync(path.join(text('--dir') ?? os.tmpdir(), 'ai-ping-bench-scale-'));
+const memoryLimit = textArg('--memory-limit');
+const dir = mkdtempSync(path.join(textArg('--dir') ?? os.tmpdir(), 'ai-ping-bench-scale-'));
 try {
   const parquet = path.join(dir, 'requests');
   mkdirSync(parquet);

@@ -19,7 +19,7 @@ export async function buildSimulateBenchDb(file: string, requests: number): Prom
   const store = await Store.open(file);
   try {
     await buildSimulateBenchMarket(store);
-    await store.run(`INSERT INTO requests (${BENCH_REQUEST_COLUMNS.join(', ')}) ${benchRequestsSql(0, requests)}`);
+    await store.run(`INSERT INTO requests BY NAME ${benchRequestsSql(0, requests)}`);
   } finally {
     store.close();
   }
@@ -61,24 +61,6 @@ export async function buildSimulateBenchMarket(store: Store): Promise<void> {
        FROM y`,
   );
 }
-
-/** The columns of benchRequestsSql's rows, as the requests table names them. */
-const BENCH_REQUEST_COLUMNS = [
-  'request_id',
-  'ts',
-  'model',
-  'provider',
-  'task',
-  'session',
-  'input_tokens',
-  'output_tokens',
-  'cached_tokens',
-  'ttft_ms',
-  'latency_ms',
-  'status',
-  'features',
-  'currency',
-];
 
 /**
  * Requests number `from` to `to` (excluded) of the benchmark's log: sessions of 1, 2 and 5 requests in each
