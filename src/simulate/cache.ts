@@ -67,24 +67,30 @@ export function cacheKeySql(key: readonly string[]): string {
   return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
 }
 
-/** The window over a model's requests of one key in time order (request id breaks a tie). */
-const CHAIN_ORDER = 'PARTITION BY model, cache_key ORDER BY ts, request_id';
+/**
+ * The window over a model's requests of one key in time order (request id breaks a tie). It sorts on two
+ * 64-bit hashes of (model, key) rather than the text: `chain_part` partitions, `chain_key` keeps each key's
+ * requests together within a partition, and two keys are taken for one only when both hashes collide.
+ */
+const CHAIN_ORDER = 'PARTITION BY chain_part ORDER BY chain_key, ts, request_id';
 
 /**
  * Whether a request starts a chain, over the window `chain` (CHAIN_ORDER): the first of its key, or more
  * than the TTL (`$cache_ttl_s`) after the one before; a gap of exactly the TTL is within.
  */
-const CHAIN_FIRST = `lag(ts) OVER chain IS NULL OR ts - lag(ts) OVER chain > to_seconds($cache_ttl_s)`;
+const CHAIN_FIRST = `lag(chain_key) OVER chain IS DISTINCT FROM chain_key OR ts - lag(ts) OVER chain > to_seconds($cache_ttl_s)`;
 
 /**
- * Over requests with a `cache_key` and a row number (`rid`): the rid of the request before each in its
- * chain (`prev_rid`; none for the first of a chain), only for the requests that have one; or, `withChain`,
- * for every request, with the chain it is in (`cache_chain`, the rid of its first request: a second window).
+ * Over requests with a `model`, `cache_key`, `ts`, `request_id` and a row number (`rid`): the rid of the
+ * request before each in its chain (`prev_rid`; none for the first of a chain), only for the requests that
+ * have one; or, `withChain`, for every request, with the chain it is in (`cache_chain`, the rid of its first
+ * request: a second window).
  */
 export function chainLinksSql(sql: string, withChain: boolean): string {
   const links = `SELECT rid, CASE WHEN NOT (${CHAIN_FIRST}) THEN lag(rid) OVER chain END AS prev_rid
-      ${withChain ? ', model, cache_key, ts, request_id' : ''}
-    FROM (${sql}) WINDOW chain AS (${CHAIN_ORDER})`;
+      ${withChain ? ', chain_part, chain_key, ts, request_id' : ''}
+    FROM (SELECT rid, request_id, ts, hash(model, cache_key) AS chain_part, hash(cache_key, model) AS chain_key FROM (${sql}))
+    WINDOW chain AS (${CHAIN_ORDER})`;
   if (!withChain) return `SELECT * FROM (${links}) WHERE prev_rid IS NOT NULL`;
   return `SELECT rid, prev_rid,
       last_value(CASE WHEN prev_rid IS NULL THEN rid END IGNORE NULLS) OVER (${CHAIN_ORDER} ROWS UNBOUNDED PRECEDING) AS cache_chain

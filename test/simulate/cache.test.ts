@@ -165,6 +165,33 @@ test('a gap over the TTL starts a new chain; a gap of exactly the TTL does not',
   }
 });
 
+test('requests at the same instant follow their ids in a chain; interleaved sessions keep their own chains', async () => {
+  // r1 (10k) and r2 (40k, too long for b) at the same instant: r1 comes first and goes to b, missing
+  // (6,120 + 6,480); r2 follows at a, where its prefix no longer is (6,800 + 30,000 + 7,200)
+  const tie = await market([
+    [0, 10_000],
+    [0, 40_000],
+  ]);
+  try {
+    close((await run(tie, observed({ policies: ['cost'] }))).policies[0].policyCost, 56_600e-6, 'r1 before r2');
+  } finally {
+    tie.close();
+  }
+  // x, y, x, y a minute apart, all at b: the first of each session misses
+  const mixed = await market([
+    [0, 10_000, 'x'],
+    [1, 10_000, 'y'],
+    [2, 10_000, 'x'],
+    [3, 10_000, 'y'],
+  ]);
+  try {
+    const p = (await run(mixed, observed({ policies: ['cost'] }))).policies[0];
+    close(p.policyCost, (4 * 6_120 + 2 * 6_480) * 1e-6, 'two chains of two');
+  } finally {
+    mixed.close();
+  }
+});
+
 test('a lost hit is written again at the cache-write price; the official baseline loses hits too', async () => {
   // b writes at 1.2: a lost hit at b costs 8,000 × (1.2 − 0.09) = 8,880 more
   const s = await market(CHAIN, { bWrite: 1.2, officialB: true });
