@@ -228,15 +228,16 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
   const price = pricesOf('c.base');
   const perToken = (v: string) => `${v} / 1e6`;
   // the baseline's picks see every provider, candidate or not
+  // one row per slot: a CASE per column is cheaper than as many filtered aggregates
   const pick = (name: string, cond: string) =>
-    `any_value(slot) FILTER (WHERE ${cond}) AS ${name}_slot, any_value(open_cap) FILTER (WHERE ${cond}) AS ${name}_cap`;
+    `any_value(CASE WHEN ${cond} THEN slot END) AS ${name}_slot, any_value(CASE WHEN ${cond} THEN open_cap END) AS ${name}_cap`;
   const columns = [
     ...Array.from({ length: officials }, (_, r) => pick(`official_${r + 1}`, `official_rank = ${r + 1}`)),
     ...Array.from({ length: named }, (_, j) => pick(`named_${j}`, `provider = $named_${j}`)),
     ...Array.from({ length: slots }, (_, i) =>
       figures
         .map((f) => {
-          const v = `any_value(${f}) FILTER (WHERE slot = ${i + 1})`;
+          const v = `any_value(CASE WHEN slot = ${i + 1} THEN ${f} END)`;
           return `${f === 'cap' ? `coalesce(${v}, -1)` : v} AS ${f}_${i + 1}`;
         })
         .join(', '),
@@ -263,8 +264,9 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
     SELECT c.model, c.features_key, c.seg, c.seg_start, c.w, p.* EXCLUDE (model),
       pr.tiers[1] AS base, list_filter(pr.tiers, t -> t.min > 0) AS upper, fl.ts IS NOT NULL AS flagged
     FROM cuts c JOIN sim_slots p USING (model)
-    ASOF LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.seg_start >= pr.ts
-    ASOF LEFT JOIN sim_flagged_prices fl ON fl.model = c.model AND fl.provider = p.provider AND c.seg_start >= fl.ts
+    LEFT JOIN sim_prices pr ON pr.model = c.model AND pr.provider = p.provider AND c.seg_start >= pr.ts AND c.seg_start < pr.until
+    LEFT JOIN sim_flagged_prices fl
+      ON fl.model = c.model AND fl.provider = p.provider AND c.seg_start >= fl.ts AND c.seg_start < fl.until
   ), judged AS (
     SELECT c.*, ds.w AS ds_w, ds.ttft AS ds_ttft, ds.tps AS ds_tps, cs.w AS cs_w, cs.success AS cs_success,
       cs.ttft AS cs_ttft, cs.tps AS cs_tps,

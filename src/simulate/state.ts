@@ -111,12 +111,15 @@ function stateSql(mode: StateMode): string {
 /** The time every price snapshot of a `--market-at` replay is moved to: before any request. */
 const MARKET_EPOCH = "TIMESTAMP '1970-01-01'";
 
+/** Until when a snapshot is in force: the next one's time (of two at one instant, the first is never). */
+const UNTIL = "lead(ts, 1, 'infinity'::TIMESTAMP) OVER (PARTITION BY model, provider ORDER BY ts) AS until";
+
 /**
- * `sim_prices(model, provider, ts, tiers)`: snapshots by canonical model and provider, `tiers`
+ * `sim_prices(model, provider, ts, until, tiers)`: snapshots by canonical model and provider, `tiers`
  * their tier rows in ascending order of threshold (measures.TIERS_AGG), the first always the
  * base tier (all prices NULL, so unpriced, when the snapshot has no row of threshold 0).
  * Anomalous snapshots (see price-anomalies) are left out unless included; they are kept apart
- * in `sim_flagged_prices(model, provider, ts)`, which says why a provider is unpriced.
+ * in `sim_flagged_prices(model, provider, ts, until)`, which says why a provider is unpriced.
  * With `$market_at`, each provider's latest snapshot at or before it, in force from 1970 on.
  */
 async function buildPrices(
@@ -161,14 +164,14 @@ async function buildPrices(
   await store.run(`CREATE OR REPLACE TEMP TABLE sim_snapshots AS ${snapshots}`, params);
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_prices AS
-     SELECT model, provider, ts,
+     SELECT model, provider, ts, ${UNTIL},
        CASE WHEN tiers[1].min = 0 THEN tiers
          ELSE list_prepend({'min': 0, 'input_price': NULL, 'output_price': NULL, 'cached_input_price': NULL,
            'cache_write_price': NULL}, tiers) END AS tiers
      FROM (${latest(false)})`,
   );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE sim_flagged_prices AS SELECT model, provider, ts FROM (${latest(true)})`,
+    `CREATE OR REPLACE TEMP TABLE sim_flagged_prices AS SELECT model, provider, ts, ${UNTIL} FROM (${latest(true)})`,
   );
   await store.run('DROP TABLE sim_snapshots');
 }
