@@ -121,7 +121,7 @@ WITH measured AS (
     CASE WHEN k_holder = k THEN cached ELSE 0 END AS kept
   FROM held
 )
-SELECT count(*) AS requests, sum(base_cost) AS "baselineCost", sum(cost) AS "policyCost",
+SELECT count(*) AS requests, (SELECT count(*) FROM requests) - count(*) AS infeasible, sum(base_cost) AS "baselineCost", sum(cost) AS "policyCost",
   (sum(base_cost) - sum(cost)) / sum(base_cost) * 100 AS "savingsPct",
   avg(base_tps) AS "baselineThroughput", avg(tps) AS "policyThroughput", avg(ttft) AS "meanTtftMs",
   quantile_cont(e2e, 0.5) AS "p50LatencyMs", quantile_cont(e2e, 0.9) AS "p90LatencyMs",
