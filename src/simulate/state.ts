@@ -128,14 +128,21 @@ async function buildPrices(
 ): Promise<void> {
   const { marketAt } = o;
   await store.run(`CREATE OR REPLACE TEMP TABLE sim_anomalous AS ${priceAnomaliesSql()}`);
+  // several spellings priced at one instant: the highest of each price, per tier
   const list = `
-    SELECT coalesce(m.model, p.model) AS model, pv.provider, p.ts, ${TIERS_AGG} AS tiers,
-      NOT $include_anomalous AND bool_or(EXISTS (
-        SELECT 1 FROM sim_anomalous a
-        WHERE a.provider = pv.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))) AS flagged
-    FROM prices p LEFT JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
-    WHERE $market_at IS NULL OR p.ts <= CAST($market_at AS TIMESTAMP)
-    GROUP BY ALL`;
+    SELECT model, provider, ts, ${TIERS_AGG} AS tiers, bool_or(flagged) AS flagged
+    FROM (
+      SELECT coalesce(m.model, p.model) AS model, pv.provider, p.ts, coalesce(p.tier_min_input_tokens, 0) AS tier_min_input_tokens,
+        max(p.input_price) AS input_price, max(p.output_price) AS output_price,
+        max(p.cached_input_price) AS cached_input_price, max(p.cache_write_price) AS cache_write_price,
+        NOT $include_anomalous AND bool_or(EXISTS (
+          SELECT 1 FROM sim_anomalous a
+          WHERE a.provider = pv.provider AND a."sourceModel" = p.model AND a.ts = strftime(p.ts, '%Y-%m-%dT%H:%M:%SZ'))) AS flagged
+      FROM prices p LEFT JOIN model_map m ON m.name = p.model JOIN provider_map pv ON pv.name = p.provider
+      WHERE $market_at IS NULL OR p.ts <= CAST($market_at AS TIMESTAMP)
+      GROUP BY ALL
+    ) p
+    GROUP BY model, provider, ts`;
   // prices fitted from bills: one base tier, never flagged (they are what was paid)
   const billed = `
     SELECT b.model, b.provider, b.ts, [{'min': 0, 'input_price': b.input_price, 'output_price': b.output_price,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulate } from '../../src/simulate/index.js';
 import { parsePolicies } from '../../src/simulate/policy.js';
+import { prepareNames } from '../../src/query/model-map.js';
 import { close, openMarket, run, runReplay, type Probe } from './market.js';
 
 const ok = (provider: string, ts: string, ttft: number, tps: number): Probe => [ts, provider, true, ttft, tps];
@@ -186,6 +187,36 @@ test('anomalous prices are left out unless included', async () => {
     const [included] = (await run(s, { policies: ['cost'], info: 'hindsight', includeAnomalousPrices: true })).policies;
     assert.deepEqual(included.routing, [{ provider: 'free', share: 100 }]);
     close(included.savingsPct, 100);
+  } finally {
+    s.close();
+  }
+});
+
+test('two spellings priced at one instant: the highest of each price; in conflict, left out unless included', async () => {
+  // b prices toy and its alias toy-2 at the same instant. One request of 10k input (8k cached) and 1k output,
+  // no state, cache warm: at b it costs 2,000 · input + 8,000 · cached + 1,000 · output.
+  const s = await openMarket({
+    offers: [
+      { provider: 'a', official: true, price: [2, 2] },
+      { provider: 'b', price: [1, 1, 0.1] },
+    ],
+    requests: [['r', '2025-10-01 00:10', 'a', 10_000, 1_000, 8_000, null]],
+  });
+  try {
+    await s.run("INSERT INTO catalog (alias, model) VALUES ('toy-2', 'toy')");
+    await s.run(`INSERT INTO prices (ts, provider, model, input_price, output_price, cached_input_price)
+      VALUES (TIMESTAMP '2025-09-01 00:00:00', 'b', 'toy-2', 1, 1, 0.5)`);
+    await s.run("UPDATE prices SET currency = 'USD'"); // as ingest sets it: prices in conflict share a currency
+    await prepareNames(s);
+    const o = { policies: ['cost'], state: 'none', cache: 'warm' } as const;
+    // the same input and output prices, not in conflict: the cached tokens at the higher 0.5
+    close((await run(s, o)).policies[0].policyCost, 7_000e-6, 'the highest cached price');
+    // another input price: both spellings are flagged, b is unpriced and the request stays at a
+    await s.run("UPDATE prices SET input_price = 1.5 WHERE model = 'toy-2'");
+    assert.deepEqual((await run(s, o)).policies[0].routing, [{ provider: 'a', share: 100 }]);
+    // included: the highest of each, 2,000 · 1.5 + 8,000 · 0.5 + 1,000 · 1
+    const included = await run(s, { ...o, includeAnomalousPrices: true });
+    close(included.policies[0].policyCost, 8_000e-6, 'the highest of each price');
   } finally {
     s.close();
   }
