@@ -54,7 +54,7 @@ test('--retries: a failed attempt falls back to the next choice; expected cost, 
 test('--retries with every policy: one-choice policies run unchanged, with no fallback', async () => {
   const s = await twoProviders();
   try {
-    const single = ['round-robin', 'random', 'fixed:y', 'static-best'];
+    const single = ['round-robin', 'random', 'fixed:y', 'static-best', 'cost-sticky'];
     const r = await run(s, { policies: ['cost', ...single], info: 'hindsight', retries: 2 });
     for (const p of r.policies.filter((x) => single.includes(x.policy))) {
       assert.equal(p.failureRate, p.failureRateNoFallback, p.policy);
