@@ -14,6 +14,7 @@
  * written). Prints the figures as JSON.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { chainFiguresSql, figuresJson } from './plain-chain.js';
 
 const [db] = process.argv.slice(2);
 const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
@@ -21,7 +22,6 @@ const conn = await instance.connect();
 await conn.run("SET TimeZone = 'UTC'");
 
 const hour = (t: string) => `time_bucket(INTERVAL 1 HOUR, ${t}, TIMESTAMP '1970-01-01')`;
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 // the catalog's aliases (a later row wins); any other name is its own canonical model
 const NAMES = `names AS (SELECT alias, arg_max(model, rowid) AS model FROM catalog GROUP BY alias)`;
@@ -171,45 +171,9 @@ WITH ${NAMES}, ${PAIRS}, offers AS (
     CASE k ${each((i) => `WHEN ${i} THEN o_success${i}`, ' ')} END AS success,
     ttft + output_tokens / tps * 1000 AS e2e
   FROM chosen
-), chained AS (
-  -- the previous request of the same model and cache key, and where the policy and the baseline sent it
-  SELECT *, lag(ts) OVER chain AS prev_ts, lag(k) OVER chain AS prev_k, lag(base_k) OVER chain AS prev_base_k
-  FROM picked WINDOW chain AS (PARTITION BY model, ckey ORDER BY ts, request_id)
-), held AS (
-  -- where the prompt's prefix is cached: for a chain's first request (a gap over 5 minutes), where it was served
-  SELECT *, prev_ts IS NULL OR ts - prev_ts > INTERVAL 5 MINUTE AS first,
-    CASE WHEN first THEN observed ELSE prev_k END AS k_holder,
-    CASE WHEN first THEN observed ELSE prev_base_k END AS base_holder
-  FROM chained WHERE base_k IS NOT NULL AND k IS NOT NULL
-), outcome AS (
-  SELECT pid, input_tokens, cached, tps, ttft, e2e, success, base_tps,
-    base_cost + CASE WHEN base_holder IS DISTINCT FROM base_k THEN base_lost ELSE 0 END AS base_cost,
-    CASE WHEN k_holder IS DISTINCT FROM k THEN lost ELSE 0 END AS lost,
-    cost + CASE WHEN k_holder IS DISTINCT FROM k THEN lost ELSE 0 END AS cost,
-    CASE WHEN k_holder = k THEN cached ELSE 0 END AS kept
-  FROM held
-)
-SELECT count(*) AS requests, (SELECT count(*) FROM requests) - count(*) AS infeasible,
-  sum(base_cost) AS "baselineCost", sum(cost) AS "policyCost",
-  (sum(base_cost) - sum(cost)) / sum(base_cost) * 100 AS "savingsPct",
-  avg(base_tps) AS "baselineThroughput", avg(tps) AS "policyThroughput", avg(ttft) AS "meanTtftMs",
-  quantile_cont(e2e, 0.5) AS "p50LatencyMs", quantile_cont(e2e, 0.9) AS "p90LatencyMs",
-  avg(1 - success) * 100 AS "failureRate",
-  sum(kept) / sum(input_tokens) * 100 AS "cacheHitRate",
-  sum(cached) / sum(input_tokens) * 100 AS "loggedCacheHitRate", sum(lost) AS "lostCacheCost",
-  [${providers.map((p, j) => `{'provider': ${quote(p)}, 'share': count(*) FILTER (WHERE pid = ${j + 1}) * 100.0 / count(*)}`).join(', ')}] AS routing
-FROM outcome`;
+), ${chainFiguresSql('model, ckey', providers)}`;
 
 const reader = await conn.runAndReadAll(sql);
-const row = reader.getRowObjectsJson()[0] as Record<string, unknown> & {
-  routing: { provider: string; share: number }[];
-};
-// counts as numbers; the providers the policy chose, largest share first
-row.requests = Number(row.requests);
-row.infeasible = Number(row.infeasible);
-row.routing = row.routing
-  .filter((r) => r.share > 0)
-  .sort((a, b) => b.share - a.share || (a.provider < b.provider ? -1 : 1));
-process.stdout.write(JSON.stringify(row) + '\n');
+process.stdout.write(figuresJson(reader.getRowObjectsJson()[0]) + '\n');
 conn.closeSync();
 instance.closeSync();

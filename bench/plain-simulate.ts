@@ -10,6 +10,7 @@
  * Prints the figures as JSON so the benchmark can compare them.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { chainFiguresSql, figuresJson } from './plain-chain.js';
 import { BENCH_MODELS, BENCH_PROVIDERS } from './simulate-market.js';
 
 const [db] = process.argv.slice(2);
@@ -96,42 +97,16 @@ WITH measured AS (
 ), picked AS (
   SELECT request_id, ts, model_no, session, observed, input_tokens, cached,
     CASE WHEN ok1 THEN 1 END AS base_k, cost1 AS base_cost, lost1 AS base_lost, o_tps1 AS base_tps,
-    k, min_cost AS cost,
+    k, k AS pid, min_cost AS cost,
     CASE k ${each(({ i }) => `WHEN ${i} THEN lost${i}`, ' ')} END AS lost,
     CASE k ${each(({ i }) => `WHEN ${i} THEN o_tps${i}`, ' ')} END AS tps,
     CASE k ${each(({ i }) => `WHEN ${i} THEN o_ttft${i}`, ' ')} END AS ttft,
     CASE k ${each(({ i }) => `WHEN ${i} THEN o_success${i}`, ' ')} END AS success,
     ttft + output_tokens / tps * 1000 AS e2e
   FROM chosen
-), chained AS (
-  -- the previous request of the same model and session, and where the policy and the baseline sent it
-  SELECT *, lag(ts) OVER chain AS prev_ts, lag(k) OVER chain AS prev_k, lag(base_k) OVER chain AS prev_base_k
-  FROM picked WINDOW chain AS (PARTITION BY model_no, session ORDER BY ts, request_id)
-), held AS (
-  -- where the prompt's prefix is cached: for a chain's first request (a gap over 5 minutes), where it was served
-  SELECT *, prev_ts IS NULL OR ts - prev_ts > INTERVAL 5 MINUTE AS first,
-    CASE WHEN first THEN observed ELSE prev_k END AS k_holder,
-    CASE WHEN first THEN observed ELSE prev_base_k END AS base_holder
-  FROM chained WHERE base_k IS NOT NULL
-), outcome AS (
-  SELECT k, input_tokens, cached, tps, ttft, e2e, success, base_tps,
-    base_cost + CASE WHEN base_holder IS DISTINCT FROM 1 THEN base_lost ELSE 0 END AS base_cost,
-    CASE WHEN k_holder IS DISTINCT FROM k THEN lost ELSE 0 END AS lost,
-    cost + CASE WHEN k_holder IS DISTINCT FROM k THEN lost ELSE 0 END AS cost,
-    CASE WHEN k_holder = k THEN cached ELSE 0 END AS kept
-  FROM held
-)
-SELECT count(*) AS requests, (SELECT count(*) FROM requests) - count(*) AS infeasible, sum(base_cost) AS "baselineCost", sum(cost) AS "policyCost",
-  (sum(base_cost) - sum(cost)) / sum(base_cost) * 100 AS "savingsPct",
-  avg(base_tps) AS "baselineThroughput", avg(tps) AS "policyThroughput", avg(ttft) AS "meanTtftMs",
-  quantile_cont(e2e, 0.5) AS "p50LatencyMs", quantile_cont(e2e, 0.9) AS "p90LatencyMs",
-  avg(1 - success) * 100 AS "failureRate",
-  sum(kept) / sum(input_tokens) * 100 AS "cacheHitRate",
-  sum(cached) / sum(input_tokens) * 100 AS "loggedCacheHitRate", sum(lost) AS "lostCacheCost",
-  [${each(({ name, i }) => `{'provider': '${name}', 'share': count(*) FILTER (WHERE k = ${i}) * 100.0 / count(*)}`)}] AS routing
-FROM outcome`;
+), ${chainFiguresSql('model_no, session', BENCH_PROVIDERS)}`;
 
 const reader = await conn.runAndReadAll(sql);
-process.stdout.write(JSON.stringify(reader.getRowObjectsJson()[0]) + '\n');
+process.stdout.write(figuresJson(reader.getRowObjectsJson()[0]) + '\n');
 conn.closeSync();
 instance.closeSync();
