@@ -92,6 +92,34 @@ test('the cheapest providers are infeasible by context, features, success rate, 
   }
 });
 
+test("a provider's features are those of its latest listing that states any", async () => {
+  // One request needing tools. b is cheaper; its first listing has no tools, a later one states no features.
+  const s = await openMarket({
+    offers: [
+      { provider: 'a', official: true, price: [2, 2] },
+      { provider: 'b', features: 'json_schema', price: [1, 1] },
+    ],
+    requests: [['r', '2025-10-01 00:10', 'a', 1000, 1000, 0, 'tools']],
+  });
+  const routing = async () =>
+    (await run(s, { policies: ['cost'], state: 'none', info: 'hindsight' })).policies[0].routing;
+  const listing = (from: string, features: string | null) =>
+    s.run(
+      `INSERT INTO offerings (provider, model, official, listed_from, context_length, features)
+       VALUES ('b', 'toy', false, CAST($from AS DATE), 100000, $features)`,
+      { from, features },
+    );
+  try {
+    await listing('2025-06-01', null);
+    // the later listing states nothing: b is judged on its first one, without tools
+    assert.deepEqual(await routing(), [{ provider: 'a', share: 100 }]);
+    await listing('2025-07-01', 'tools,json_schema');
+    assert.deepEqual(await routing(), [{ provider: 'b', share: 100 }]);
+  } finally {
+    s.close();
+  }
+});
+
 test('causal and hindsight differ when a provider fails all its measurements in the request window', async () => {
   // p (official, 1/1) measured ok at 00:10 (TTFT 1000, 40 TPS) and 01:10 (800, 50).
   // q (0.5/0.5) ok at 00:10 (300, 80); both of its 01:xx probes fail → window 01:00: success 0, TTFT 300 / 80 TPS kept.
