@@ -192,6 +192,21 @@ test('requests at the same instant follow their ids in a chain; interleaved sess
   }
 });
 
+test('a session and an app of the same name are two cache keys', async () => {
+  // r1 has session x, r2 only app x, a minute later: two chains, each first misses at b
+  const s = await market([
+    [0, 10_000, 'x'],
+    [1, 10_000, 'x'],
+  ]);
+  try {
+    await s.run("UPDATE requests SET session = NULL, app = 'x' WHERE request_id = 'r2'");
+    const p = (await run(s, observed({ policies: ['cost'] }))).policies[0];
+    close(p.policyCost, 2 * 12_600e-6, 'two keys');
+  } finally {
+    s.close();
+  }
+});
+
 test('a lost hit is written again at the cache-write price; the official baseline loses hits too', async () => {
   // b writes at 1.2: a lost hit at b costs 8,000 × (1.2 − 0.09) = 8,880 more
   const s = await market(CHAIN, { bWrite: 1.2, officialB: true });
