@@ -7,6 +7,7 @@
  * does not do weighs most. Each side runs in its own process so peak
  * memory (max RSS) is measured per side. Usage: npm run bench [-- --requests N]
  */
+import { quotedString } from '@duckdb/node-api';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +48,7 @@ async function makeParquet(file: string, n: number, columns: (keyof typeof COLUM
     await store.run(`COPY (
       SELECT ${columns.map((c) => `${COLUMNS[c]} AS ${c}`).join(',\n        ')}
       FROM range(${n}) t(i)
-    ) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`);
+    ) TO ${quotedString(file)} (FORMAT parquet)`);
   } finally {
     store.close();
   }

@@ -7,9 +7,7 @@
  * `base_lost` (what the hits cost more where they miss), `input_tokens`, `cached`, `tps`, `ttft`, `e2e`,
  * `success` and `base_tps`.
  */
-
-/** A provider name as an SQL string. */
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+import { quotedString, type DuckDBConnection } from '@duckdb/node-api';
 
 /**
  * The CTEs after `picked` and the final SELECT: a window over each chain (`chain`, the PARTITION BY
@@ -19,7 +17,7 @@ const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
  */
 export function chainFiguresSql(chain: string, providers: readonly string[]): string {
   const routing = providers.map(
-    (p, j) => `{'provider': ${quote(p)}, 'share': count(*) FILTER (WHERE pid = ${j + 1}) * 100.0 / count(*)}`,
+    (p, j) => `{'provider': ${quotedString(p)}, 'share': count(*) FILTER (WHERE pid = ${j + 1}) * 100.0 / count(*)}`,
   );
   return `chained AS (
   SELECT *, lag(ts) OVER chain AS prev_ts, lag(k) OVER chain AS prev_k, lag(base_k) OVER chain AS prev_base_k
@@ -49,13 +47,8 @@ SELECT count(*) AS requests, (SELECT count(*) FROM requests) - count(*) AS infea
 FROM outcome`;
 }
 
-/** The figures as one JSON line: counts as numbers, the providers the policy chose, largest share first. */
-export function figuresJson(row: Record<string, unknown>): string {
-  const routing = row.routing as { provider: string; share: number }[];
-  return JSON.stringify({
-    ...row,
-    requests: Number(row.requests),
-    infeasible: Number(row.infeasible),
-    routing: routing.filter((r) => r.share > 0).sort((a, b) => b.share - a.share || (a.provider < b.provider ? -1 : 1)),
-  });
+/** Runs a hand-written replay and prints its one row of figures as a JSON line, as the benchmark reads it. */
+export async function printFigures(conn: DuckDBConnection, sql: string): Promise<void> {
+  const reader = await conn.runAndReadAll(sql);
+  process.stdout.write(JSON.stringify(reader.getRowObjectsJson()[0]) + '\n');
 }

@@ -14,7 +14,7 @@
  * written). Prints the figures as JSON.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { chainFiguresSql, figuresJson } from './plain-chain.js';
+import { chainFiguresSql, printFigures } from './plain-chain.js';
 
 const [db] = process.argv.slice(2);
 const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
@@ -173,7 +173,6 @@ WITH ${NAMES}, ${PAIRS}, offers AS (
   FROM chosen
 ), ${chainFiguresSql('model, ckey', providers)}`;
 
-const reader = await conn.runAndReadAll(sql);
-process.stdout.write(figuresJson(reader.getRowObjectsJson()[0]) + '\n');
+await printFigures(conn, sql);
 conn.closeSync();
 instance.closeSync();

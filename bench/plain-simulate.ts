@@ -10,7 +10,7 @@
  * Prints the figures as JSON so the benchmark can compare them.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { chainFiguresSql, figuresJson } from './plain-chain.js';
+import { chainFiguresSql, printFigures } from './plain-chain.js';
 import { BENCH_MODELS, BENCH_PROVIDERS } from './simulate-market.js';
 
 const [db] = process.argv.slice(2);
@@ -106,7 +106,6 @@ WITH measured AS (
   FROM chosen
 ), ${chainFiguresSql('model_no, session', BENCH_PROVIDERS)}`;
 
-const reader = await conn.runAndReadAll(sql);
-process.stdout.write(figuresJson(reader.getRowObjectsJson()[0]) + '\n');
+await printFigures(conn, sql);
 conn.closeSync();
 instance.closeSync();

@@ -13,6 +13,7 @@
  * tell what limits it. `--memory-limit SIZE` passes DuckDB's memory ceiling to the replays.
  * Usage: node dist/bench/scale.bench.js --scale [--requests N] [--dir DIR] [--memory-limit 6GB]
  */
+import { quotedString } from '@duckdb/node-api';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -98,7 +99,7 @@ try {
       process.stderr.write(`writing requests part ${k + 1} of ${parts} …\n`);
       const file = path.join(parquet, `part-${String(k).padStart(3, '0')}.parquet`);
       await writer.run(
-        `COPY (${benchRequestsSql(k * PART, Math.min(n, (k + 1) * PART))}) TO '${file.replaceAll("'", "''")}' (FORMAT parquet)`,
+        `COPY (${benchRequestsSql(k * PART, Math.min(n, (k + 1) * PART))}) TO ${quotedString(file)} (FORMAT parquet)`,
       );
     }
   } finally {

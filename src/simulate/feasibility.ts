@@ -227,17 +227,18 @@ function segmentsSql({ slots, officials, tiered }: SegmentShape, named: number):
   const figures = SEGMENT_FIGURES.filter((f) => tiered || f !== 'tiers');
   const price = pricesOf('c.base');
   const perToken = (v: string) => `${v} / 1e6`;
+  // x of the one provider row where cond holds: a CASE per column is cheaper than as many filtered aggregates
+  const at = (cond: string, x: string) => `any_value(CASE WHEN ${cond} THEN ${x} END)`;
   // the baseline's picks see every provider, candidate or not
-  // one row per slot: a CASE per column is cheaper than as many filtered aggregates
   const pick = (name: string, cond: string) =>
-    `any_value(CASE WHEN ${cond} THEN slot END) AS ${name}_slot, any_value(CASE WHEN ${cond} THEN open_cap END) AS ${name}_cap`;
+    `${at(cond, 'slot')} AS ${name}_slot, ${at(cond, 'open_cap')} AS ${name}_cap`;
   const columns = [
     ...Array.from({ length: officials }, (_, r) => pick(`official_${r + 1}`, `official_rank = ${r + 1}`)),
     ...Array.from({ length: named }, (_, j) => pick(`named_${j}`, `provider = $named_${j}`)),
     ...Array.from({ length: slots }, (_, i) =>
       figures
         .map((f) => {
-          const v = `any_value(CASE WHEN slot = ${i + 1} THEN ${f} END)`;
+          const v = at(`slot = ${i + 1}`, f);
           return `${f === 'cap' ? `coalesce(${v}, -1)` : v} AS ${f}_${i + 1}`;
         })
         .join(', '),
