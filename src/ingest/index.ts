@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { firstLine, Store } from '../store/db.js';
-import { TABLES, type ColumnDef, type TableKind } from '../store/schema.js';
+import { readValue, TABLES, type ColumnDef, type TableKind } from '../store/schema.js';
 import { expandSources, type SkippedFile, type SourceFile } from './sources.js';
 import type { Preset } from './presets/relations.js';
 import { closeSource, openSource, type Source } from './stage.js';
@@ -73,10 +73,10 @@ const SEP = "'\u001f'";
  * A row's values as text for its content hash, an empty one as `\N`; an empty cell of a column
  * hashed only when set is left out (`concat_ws` skips NULL), keeping the hash an earlier schema gave.
  */
-const asText = (cols: readonly ColumnDef[]) =>
+const asText = (kind: TableKind, cols: readonly ColumnDef[]) =>
   cols
     .map((c) => {
-      const text = `CAST(${quotedIdentifier(c.name)} AS VARCHAR)`;
+      const text = `CAST(${readValue(kind, c.name, quotedIdentifier(c.name))} AS VARCHAR)`;
       return c.hashedWhenSet ? text : `coalesce(${text}, '\\N')`;
     })
     .join(', ');
@@ -103,7 +103,7 @@ function keyedRowsSql(
   const unstored = (sql: string) =>
     stored ? `SELECT * FROM (${sql}) k WHERE NOT EXISTS (SELECT 1 FROM ${kind} t WHERE t.${column} = k.key)` : sql;
   if (kind !== 'requests') {
-    const hashed = `SELECT *, md5(concat_ws(${SEP}, ${asText(cols)})) AS h FROM ${valid}`;
+    const hashed = `SELECT *, md5(concat_ws(${SEP}, ${asText(kind, cols)})) AS h FROM ${valid}`;
     const numbered = `SELECT *, row_number() OVER (PARTITION BY h ORDER BY __row) AS occurrence FROM (${hashed})`;
     return unstored(
       TABLES[kind].repeatable
@@ -111,7 +111,7 @@ function keyedRowsSql(
         : `SELECT * EXCLUDE (h, occurrence), h AS key FROM (${numbered}) WHERE occurrence = 1`,
     );
   }
-  const content = asText(cols.filter((c) => c.name !== 'request_id'));
+  const content = asText(kind, cols.filter((c) => c.name !== 'request_id'));
   const fresh = stored ? 'AND request_id NOT IN (SELECT key FROM stored_ids)' : '';
   const branches = [
     `SELECT *, request_id AS key FROM ${valid} WHERE request_id IS NOT NULL

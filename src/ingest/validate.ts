@@ -381,6 +381,8 @@ function columnSql(c: ColumnDef, source: Source): ColumnSql {
     }
   }
   if (c.required) checks.unshift(`WHEN ${r} IS NULL THEN 'missing required value'`);
+  // an empty cell stays empty, read as the default (readValue)
+  if (c.defaultOnRead) stored = `CASE WHEN ${r} IS NOT NULL THEN ${stored} END`;
   const problem = checks.length ? `CASE ${checks.join('\n      ')} END` : '';
   return { raw, value, stored, problem };
 }

@@ -7,6 +7,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
 import { DATE_ONLY, parseMoment } from '../time.js';
 import { listCostSql, pricesOf, tierOf, TIERS_AGG, tokensOf } from './measures.js';
+import { readValue } from '../store/schema.js';
 
 export type DemandUnit = 'tokens' | 'requests' | 'cost';
 
@@ -156,7 +157,8 @@ export function selectedRequestsSql(sel: AnalyzeSelection): SqlFragment {
       coalesce(m.model, r.model) AS model, coalesce(m.family, r.model) AS family,
       coalesce(m.line, r.model) AS line, m.release_date, coalesce(m.known, false) AS known,
       r.task, r.app, r.session, r."user", r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.ttft_ms, r.latency_ms,
-      coalesce(r.status, 'ok') AS status, r.error_type, r.features, r.cost, r.currency${sel.rid ? ', r.rid' : ''}
+      ${readValue('requests', 'status', 'r.status')} AS status, r.error_type, r.features, r.cost,
+      ${readValue('requests', 'currency', 'r.currency')} AS currency${sel.rid ? ', r.rid' : ''}
     -- the conditions on the request itself below the join: DuckDB does not push every one of them through it
     FROM (
       SELECT *${sel.rid ? ', rowid AS rid' : ''} FROM requests r

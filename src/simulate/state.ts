@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
 import { requestTpsSql, TIERS_AGG } from '../query/measures.js';
 import type { Store } from '../store/db.js';
+import { readValue } from '../store/schema.js';
 
 /**
  * `windowed`: per-window state from measurements; `static`: one state over all of them;
@@ -52,7 +53,7 @@ function measuredSql(mode: StateMode, logged: boolean): string {
   CREATE OR REPLACE TEMP TABLE sim_measured AS
   WITH lat AS (${LATENCY_SQL}), lat_pairs AS (SELECT DISTINCT model, provider FROM lat),
   logged AS (
-    SELECT coalesce(m.model, r.model) AS model, pv.provider, r.ts, coalesce(r.status, 'ok') = 'ok' AS ok, r.ttft_ms,
+    SELECT coalesce(m.model, r.model) AS model, pv.provider, r.ts, ${readValue('requests', 'status', 'r.status')} = 'ok' AS ok, r.ttft_ms,
       ${requestTpsSql('r')} AS tps
     FROM requests r LEFT JOIN model_map m ON m.name = r.model JOIN provider_map pv ON pv.name = r.provider
     WHERE $market_at IS NULL OR r.ts <= CAST($market_at AS TIMESTAMP)
