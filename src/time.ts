@@ -1,7 +1,8 @@
 /**
- * Dates and moments as users write them (options, catalog rows), parsed in one place. Every
+ * Dates, moments and durations as users write them (options, catalog rows), parsed in one place. Every
  * moment is UTC: a text without a zone means UTC, as every timestamp in the store does.
  */
+import { UsageError } from './errors.js';
 
 /** A bare calendar date, `YYYY-MM-DD`. */
 export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -24,4 +25,18 @@ export function parseMoment(text: string): Date | undefined {
   if (!calendarDay(t)) return undefined;
   const d = new Date(DATE_ONLY.test(t) ? `${t}T00:00:00Z` : HAS_ZONE.test(t) ? t : `${t.replace(' ', 'T')}Z`);
   return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Parses a duration such as `1h`, `30m`, `90s`, `1d` (or a plain number of seconds) into seconds. */
+export function parseDuration(flag: string, text: string | number): number {
+  if (typeof text === 'number') {
+    if (Number.isInteger(text) && text > 0) return text;
+    throw new UsageError(`${flag} must be a positive whole number of seconds, not ${text}`);
+  }
+  const m = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(text);
+  const seconds = m ? Number(m[1]) * UNIT_SECONDS[(m[2] || 's').toLowerCase()] : NaN;
+  if (!(seconds > 0)) throw new UsageError(`${flag} '${text}' is not a duration such as 30m, 1h or 1d`);
+  return seconds;
 }

@@ -5,7 +5,7 @@
  * within the time to live of the one before. Pure: options and SQL expressions, no store.
  */
 import { UsageError } from '../errors.js';
-import { parseDuration } from './state.js';
+import { parseDuration } from '../time.js';
 
 /**
  * `chain`: a hit where the policy sent the chain's previous request (the first of a chain: where

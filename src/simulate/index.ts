@@ -59,7 +59,8 @@ import type { Objective, Policy } from './policy.js';
 import { aggregateOutcomes, policyResults, type PolicyResult } from './results.js';
 import { bandSampling, latencyBands, latencyPercentiles, type Bands, type BandSampling } from './percentiles.js';
 import type { FileCountsJson } from '../ingest/messages.js';
-import { buildProviderState, parseDuration, PRICE_SOURCES, type PriceSource, type StateMode } from './state.js';
+import { buildProviderState, PRICE_SOURCES, type PriceSource, type StateMode } from './state.js';
+import { parseDuration } from '../time.js';
 import { cacheOptions, type CacheMode } from './cache.js';
 
 export type { BalancedWeights, Baseline } from './replay.js';

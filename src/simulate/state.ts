@@ -4,7 +4,6 @@
  * the prices in force. Needs the temp tables `model_map`, `provider_map`, `sim_windows` (the
  * selected requests' windows) and `sim_selected` (their providers).
  */
-import { UsageError } from '../errors.js';
 import { priceAnomaliesSql } from '../metrics/price-anomalies.js';
 import { requestTpsSql, TIERS_AGG } from '../query/measures.js';
 import type { Store } from '../store/db.js';
@@ -15,20 +14,6 @@ import { readValue } from '../store/schema.js';
  * `none`: no measurements judged (success taken as 1, TTFT and TPS unknown).
  */
 export type StateMode = 'windowed' | 'static' | 'none';
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** Parses a duration such as `1h`, `30m`, `90s`, `1d` (or a plain number of seconds) into seconds. */
-export function parseDuration(flag: string, text: string | number): number {
-  if (typeof text === 'number') {
-    if (Number.isInteger(text) && text > 0) return text;
-    throw new UsageError(`${flag} must be a positive whole number of seconds, not ${text}`);
-  }
-  const m = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(text);
-  const seconds = m ? Number(m[1]) * UNIT_SECONDS[(m[2] || 's').toLowerCase()] : NaN;
-  if (!(seconds > 0)) throw new UsageError(`${flag} '${text}' is not a duration such as 30m, 1h or 1d`);
-  return seconds;
-}
 
 /** The UTC window (a TIMESTAMP) a timestamp expression falls in; `$win_s` is the window length in seconds. */
 export const windowOf = (tsExpr: string) => `time_bucket(to_seconds($win_s), ${tsExpr}, TIMESTAMP '1970-01-01')`;

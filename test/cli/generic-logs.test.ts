@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { readValue } from '../../src/store/schema.js';
 import { fixtures, query, runCli, tmpDir } from '../helpers.js';
 
 const fx = (f: string) => path.join(fixtures, 'ingest', f);
@@ -84,7 +85,8 @@ describe('ai-ping ingest of generic logs (CLI)', () => {
     assert.match(stderr, /requests-status\.csv: row 24: status: 'maybe' is not a known value \(expected ok, success/);
     const rows = await query<{ request_id: string; status: string; error_type: string | null }>(
       db,
-      'SELECT request_id, status, error_type FROM requests ORDER BY request_id',
+      // an empty status is stored empty and read as ok
+      `SELECT request_id, ${readValue('requests', 'status', 'status')} AS status, error_type FROM requests ORDER BY request_id`,
     );
     const error = (type: string | null) => ['error', type];
     const ok = ['ok', null];

@@ -6,6 +6,7 @@ import { ingestFiles, type FileCounts } from '../../src/ingest/index.js';
 import type { SkippedFile } from '../../src/ingest/sources.js';
 import { structFields } from '../../src/ingest/validate.js';
 import { Store } from '../../src/store/db.js';
+import { readValue } from '../../src/store/schema.js';
 import { fixtures, tmpDir, withMemory } from '../helpers.js';
 
 const fx = (f: string) => path.join(fixtures, 'ingest', f);
@@ -20,9 +21,12 @@ const USAGE_MAP = {
 type Row = [string, string, string, string, number, number, number | null, string, string | null];
 
 /** Every stored request: id, ts, model, provider, input, output, cached, status, error_type. */
+/** A request's status as the tool reads it: an empty one is stored empty and read as ok. */
+const STATUS = `${readValue('requests', 'status', 'status')} AS status`;
+
 async function requests(s: Store): Promise<Row[]> {
   const rows = await s.all<Record<string, unknown>>(
-    `SELECT request_id, ts, model, provider, input_tokens, output_tokens, cached_tokens, status, error_type
+    `SELECT request_id, ts, model, provider, input_tokens, output_tokens, cached_tokens, ${STATUS}, error_type
      FROM requests ORDER BY request_id`,
   );
   return rows.map((r) => [
@@ -301,7 +305,7 @@ describe('status: HTTP codes and words', () => {
       const [c] = await ingestFiles(s, [fx('requests-status.csv')]);
       assert.deepEqual(counts(c), [27, 23, 1, 3]);
       const rows = await s.all<{ request_id: string; status: string; error_type: string | null }>(
-        'SELECT request_id, status, error_type FROM requests ORDER BY request_id',
+        `SELECT request_id, ${STATUS}, error_type FROM requests ORDER BY request_id`,
       );
       assert.deepEqual(
         rows.map((r) => [r.request_id, r.status, r.error_type]),

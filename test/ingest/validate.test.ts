@@ -6,7 +6,7 @@ import { ingestFiles, readTable } from '../../src/ingest/index.js';
 import { priceAnomalies } from '../../src/metrics/price-anomalies.js';
 import { prepareNames } from '../../src/query/model-map.js';
 import type { Store } from '../../src/store/db.js';
-import { MAX_PRICE } from '../../src/store/schema.js';
+import { MAX_PRICE, readValue } from '../../src/store/schema.js';
 import { inferKind } from '../../src/ingest/validate.js';
 import { fixtures, tmpDir, withMemory } from '../helpers.js';
 
@@ -46,13 +46,21 @@ describe('canonical tables', () => {
       assert.equal(r!.error_type, 'timeout');
       assert.equal(r!.features, 'json_schema,stream');
       assert.equal(r!.latency_ms, null);
-      const g = await s.one<Record<string, unknown>>("SELECT * FROM requests WHERE request_id = 'q-006'");
-      assert.equal(g!.currency, 'CNY', 'currency defaults to CNY');
+      // an empty currency or status is stored empty, and read as the default
+      const read = (c: string) => `${readValue('requests', c, c)} AS read_${c}`;
+      const g = await s.one<Record<string, unknown>>(
+        `SELECT *, ${read('currency')} FROM requests WHERE request_id = 'q-006'`,
+      );
+      assert.equal(g!.currency, null);
+      assert.equal(g!.read_currency, 'CNY', 'currency defaults to CNY');
       assert.equal(g!.cost, null);
       const semi = await ingestFiles(s, [fx('requests-semicolon.csv')]);
       assert.equal(semi[0].accepted, 3, 'semicolon delimiter sniffed');
-      const st = await s.one<{ status: string }>("SELECT status FROM requests WHERE request_id = 's-1'");
-      assert.equal(st!.status, 'ok', 'status defaults to ok');
+      const st = await s.one<Record<string, unknown>>(
+        `SELECT status, ${read('status')} FROM requests WHERE request_id = 's-1'`,
+      );
+      assert.equal(st!.status, null);
+      assert.equal(st!.read_status, 'ok', 'status defaults to ok');
     });
   });
 
