@@ -310,6 +310,24 @@ describe('duplicates', () => {
       assert.deepEqual(await stored(s), inputs);
       const n = await s.one<{ n: number }>('SELECT count(*) AS n FROM requests');
       assert.equal(n!.n, 6, 'four ids and two rows without one');
+      const log = await s.all<Record<string, number>>(
+        'SELECT read, accepted, duplicates, rejected FROM ingests ORDER BY ingest_id',
+      );
+      assert.deepEqual(
+        log.map((c) => [c.read, c.accepted, c.duplicates, c.rejected]),
+        expected,
+        'the ingests log counts as the files do',
+      );
+      // both again, in one call: every row is stored from before, in each file
+      const again = await ingestFiles(s, [first, second]);
+      assert.deepEqual(
+        again.map((c) => [c.read, c.accepted, c.duplicates, c.rejected]),
+        [
+          [3, 0, 3, 0],
+          [7, 0, 7, 0],
+        ],
+      );
+      assert.equal((await s.one<{ n: number }>('SELECT count(*) AS n FROM requests'))!.n, 6);
     });
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { ingestFiles } from '../../src/ingest/index.js';
+import { readValue } from '../../src/store/schema.js';
 // The registry first: preset modules import their helpers from it.
 import { PRESETS } from '../../src/ingest/presets/index.js';
 import { azureTaskFromName } from '../../src/ingest/presets/azure-llm-trace.js';
@@ -46,7 +47,7 @@ describe('azure-llm-trace preset', () => {
       );
       return s.all(
         `SELECT strftime(ts, '%Y-%m-%d %H:%M:%S.%f') AS ts, model, provider, task, input_tokens, output_tokens,
-                cached_tokens, status FROM requests ORDER BY ts`,
+                cached_tokens, ${readValue('requests', 'status', 'status')} AS status FROM requests ORDER BY ts`,
       );
     });
     // Hand-read from the file: the first and the last (unterminated) row.
