@@ -91,9 +91,9 @@ const fromBefore = (base: number, alias = '') => `(${alias}ingest_id <= ${base} 
  * rows. Measurement rows are identified by a hash of their values (plus, for
  * repeatable measurements, their occurrence among identical rows). Branches that
  * a file does not need are left out, so the common case is one scan. With `stored` (the table
- * holds rows), rows whose key is stored already are left out too: a logged id by `stored_ids`
- * (storedIds), any other key by a join with the table; for requests, with its rows from before this
- * ingest (the other files of the ingest are dropRepeats' at its end).
+ * holds rows; for requests, rows from before this ingest, `base`), rows whose key is stored already
+ * are left out too: a logged id by `stored_ids` (storedIds), any other key by a join with those rows.
+ * The other files of the same ingest are dropRepeats', at its end.
  */
 function keyedRowsSql(
   kind: TableKind,
