@@ -20,10 +20,10 @@ const USAGE_MAP = {
 
 type Row = [string, string, string, string, number, number, number | null, string, string | null];
 
-/** Every stored request: id, ts, model, provider, input, output, cached, status, error_type. */
 /** A request's status as the tool reads it: an empty one is stored empty and read as ok. */
 const STATUS = `${readValue('requests', 'status', 'status')} AS status`;
 
+/** Every stored request: id, ts, model, provider, input, output, cached, status, error_type. */
 async function requests(s: Store): Promise<Row[]> {
   const rows = await s.all<Record<string, unknown>>(
     `SELECT request_id, ts, model, provider, input_tokens, output_tokens, cached_tokens, ${STATUS}, error_type
