@@ -11,7 +11,7 @@ import { quotedString, type DuckDBConnection } from '@duckdb/node-api';
 
 /**
  * The CTEs after `picked` and the final SELECT: a window over each chain (`chain`, the PARTITION BY
- * columns) in time order, ties by request id, gives where the policy and the baseline sent the previous
+ * columns) in time order, ties by a hash of the request id, gives where the policy and the baseline sent the previous
  * request; a chain's first request (a gap over 5 minutes) has its prefix where it was served; a cached
  * prompt that went elsewhere is written again. Then the figures over the compared requests.
  */
@@ -21,7 +21,7 @@ export function chainFiguresSql(chain: string, providers: readonly string[]): st
   );
   return `chained AS (
   SELECT *, lag(ts) OVER chain AS prev_ts, lag(k) OVER chain AS prev_k, lag(base_k) OVER chain AS prev_base_k
-  FROM picked WINDOW chain AS (PARTITION BY ${chain} ORDER BY ts, request_id)
+  FROM picked WINDOW chain AS (PARTITION BY ${chain} ORDER BY ts, hash(request_id))
 ), held AS (
   SELECT *, prev_ts IS NULL OR ts - prev_ts > INTERVAL 5 MINUTE AS first,
     CASE WHEN first THEN observed ELSE prev_k END AS k_holder,

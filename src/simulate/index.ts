@@ -14,11 +14,11 @@
  *    features and segment of time, every provider's prices, cap and states side by side):
  *    feasibility.buildSegments
  * 4. policy inputs, where a policy needs them — `sim_static_best` (static-best's provider per
- *    model and task), `sim_task_objective` (task-aware's objective per task), `sim_links` (in chain mode
- *    or for cost-sticky: the request before each in its cache chain, and cost-sticky's provider per chain): replay.ts
+ *    model and task), `sim_task_objective` (task-aware's objective per task), `sim_links` (for cost-sticky:
+ *    its provider per cache chain): replay.ts
  * 5. percentile bands — `sim_sample` (a sampled replay's latencies, dropped after): percentiles.latencyBands
  * 6. the replay, summed (in chain mode each request finds where the previous request of its chain went
- *    among the same rows: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
+ *    by a window over the same rows in chain order: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
  *    latencies), `sim_agg` (per policy, model, task and day), `sim_routing` (requests per policy and
  *    provider): results.aggregateOutcomes
  * 7. results — per policy (and per model or task) from `sim_agg`, `sim_routing` and `sim_agg_wide`:
@@ -43,7 +43,6 @@ import {
 } from './feasibility.js';
 import {
   buildStaticBest,
-  buildChainLinks,
   buildStickyChains,
   buildTaskObjectives,
   checkBaseline,
@@ -334,9 +333,10 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   const cachedTokens = !!(await store.one<{ n: number | null }>('SELECT sum(cached) AS n FROM sim_selected'))?.n;
   // the mode changes what choices cost: not warm, and some request has cached tokens
   const priced = cache.mode !== 'warm' && cachedTokens;
-  // in chain mode, or where a policy keeps to chains, the replay's requests have their row number (sim_links)
+  // where a policy keeps to chains, the replay's requests have their row number (sim_links); in chain mode,
+  // their cache key
   const stickyChains = policies.some((p) => p.perChain);
-  const chainLinks = priced && cache.mode === 'chain';
+  const chained = priced && cache.mode === 'chain';
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
@@ -344,21 +344,21 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
       hash: policies.some((p) => p.needsHash),
       seed: options.seed,
       every,
-      rid: stickyChains || chainLinks,
+      rid: stickyChains,
+      ...(chained && !every ? { cacheKey: cache.key } : {}),
     });
   const staticBest = policies.some((p) => p.needsStaticPass);
   const taskObjectives = policies.some((p) => p.needsTaskObjectives);
   if (staticBest) await buildStaticBest(store, selected, shape);
   if (taskObjectives) await buildTaskObjectives(store, { ...DEFAULT_TASK_OBJECTIVES, ...options.taskObjectives });
-  if (stickyChains || chainLinks) {
+  if (stickyChains) {
     const requests = requestsSql(options, {
       winSeconds: windowSeconds,
       seed: options.seed,
       cacheKey: cache.key,
       rid: true,
     });
-    await buildChainLinks(store, requests, cache.ttlSeconds, stickyChains);
-    if (stickyChains) await buildStickyChains(store, requests, shape);
+    await buildStickyChains(store, requests, shape, cache.ttlSeconds);
   }
   // a retry falls back to the next choice: beyond the slots there is none, and the result is the same
   const retries = Math.min(options.retries ?? 0, Math.max(shape.slots - 1, 0));

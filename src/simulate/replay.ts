@@ -19,7 +19,7 @@ import {
   type SegmentShape,
 } from './feasibility.js';
 import { OBJECTIVES, type Objective, type Policy } from './policy.js';
-import { chainLinksSql, type CacheMode } from './cache.js';
+import { chainLinksSql, chainPreviousSql, type CacheMode } from './cache.js';
 
 export type Baseline = 'official' | 'observed' | `provider:${string}`;
 
@@ -574,7 +574,7 @@ export interface ReplaySources {
 }
 
 /** The candidates with the small per-request lookups the policies run need. */
-function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: boolean, linked: boolean): SqlFragment {
+function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: boolean): SqlFragment {
   const joins = [
     src.staticBest
       ? `LEFT JOIN (SELECT model AS sb_model, task AS sb_task, slot AS static_slot FROM sim_static_best) sb
@@ -583,10 +583,7 @@ function policyCandidatesSql(src: ReplaySources, shape: SegmentShape, observed: 
     src.taskObjectives
       ? `LEFT JOIN (SELECT task AS to_task, objective AS task_objective FROM sim_task_objective) t ON t.to_task = r.task`
       : '',
-    linked || src.stickyChains
-      ? `LEFT JOIN (SELECT rid AS ln_rid${linked ? ', prev_rid' : ''}${src.stickyChains ? ', sticky_slot' : ''} FROM sim_links) ln
-         ON ln.ln_rid = r.rid`
-      : '',
+    src.stickyChains ? `LEFT JOIN (SELECT rid AS ln_rid, sticky_slot FROM sim_links) ln ON ln.ln_rid = r.rid` : '',
   ].join('\n');
   const c = candidatesSql(src.requests, shape, { joins, observed });
   const objective = src.taskObjectives ? `, coalesce(task_objective, 'cost') AS objective` : '';
@@ -608,13 +605,15 @@ export function replaySql(
   o: PolicyOptions,
 ): SqlFragment {
   const { priced } = o.cache;
-  // in chain mode, each request's hits are where the previous request of its chain went (sim_links)
+  // in chain mode, each request's hits are where the previous request of its chain went (the requests have
+  // their `cache_key`)
   const lagged = priced && o.cache.mode === 'chain';
   // the provider that served a request: the observed baseline's, and where its logged hits are
-  const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced, lagged);
+  const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced);
   const params: SqlParams = {
     ...cand.params,
     slo_ms: o.sloLatencyMs,
+    cache_ttl_s: o.cache.ttlSeconds,
   };
   const L = new Layers();
   L.add(baselineSlot(baseline, o), 'base_slot');
@@ -653,10 +652,9 @@ export function replaySql(
 /**
  * The chosen rows with what the sums and outcomes read: `cache_first`, where the baseline and each
  * policy sent the previous request of its chain (`base_slot_prev`, `p<i>_slot_prev`; cost-sticky sends
- * the whole chain where it sends this one), found by its row number (`prev_rid`, sim_links) in the
- * same rows, and every slot's figures, found again after; only requests with a baseline. The rows are
- * kept once (a byte per choice, no figure; the request id only with `ids`, for outcomesSql) and read
- * twice; they stay in time order, which the sums after them are fastest in.
+ * the whole chain where it sends this one), from a window over the rows in chain order (cache.chainPreviousSql),
+ * and every slot's figures, found again after; only requests with a baseline. The window carries the rows
+ * with a byte per choice and no figure (the request id only with `ids`, for outcomesSql, beyond its sort).
  */
 function chainChoicesSql(
   sql: string,
@@ -668,10 +666,10 @@ function chainChoicesSql(
 ): string {
   const sources = taskAwareSources(policies);
   const slot = (c: string) => (o.slots < 256 ? `${c}::UTINYINT AS ${c}` : c);
-  // the model is the segment's, found again with its figures
+  // the model is the segment's, found again with its figures; the chain's columns only for the window
   const keep = [
-    ...(ids ? ['request_id'] : []),
-    ...['day', 'task', 'seg', 'rid', 'prev_rid', slot('observed_slot'), slot('base_slot')],
+    ...['request_id', 'ts', 'model', 'cache_key'],
+    ...['day', 'task', 'seg', slot('observed_slot'), slot('base_slot')],
     ...['input_tokens', 'output_tokens', 'cached_tokens', 'write_tokens', ...(sources ? ['objective'] : [])],
     ...picked.flatMap(({ i, attempts }) => slotsOf(attempts).map((j) => slot(`pick_${i}_${j}`))),
   ];
@@ -679,18 +677,11 @@ function chainChoicesSql(
   const first = (i: number) =>
     sources && policies[i].needsTaskObjectives ? byObjective(sources, (j) => `pick_${j}_1`) : `pick_${i}_1`;
   const sent = [
-    ...(baseline === 'observed' ? [] : [['base_slot', 'base_slot_prev']]),
-    ...policies.flatMap((p, i) => (p.perChain ? [] : [[first(i), `p${i}_slot_prev`]])),
+    ...(baseline === 'observed' ? [] : [['base_slot', 'base_slot_prev'] as const]),
+    ...policies.flatMap((p, i) => (p.perChain ? [] : [[first(i), `p${i}_slot_prev`] as const])),
   ];
-  return segmentFiguresSql(
-    `WITH chosen AS MATERIALIZED (SELECT ${keep.join(', ')} FROM (${sql}))
-    SELECT c.* EXCLUDE (rid, prev_rid), c.prev_rid IS NULL AS cache_first${sent.map(([, as]) => `, prev.${as}`).join('')}
-    FROM chosen c
-    LEFT JOIN (SELECT rid AS prev_of${sent.map(([c, as]) => `, ${c} AS ${as}`).join('')} FROM chosen) prev
-      ON prev.prev_of = c.prev_rid
-    WHERE c.base_slot IS NOT NULL`,
-    o,
-  );
+  const chained = chainPreviousSql(`SELECT ${keep.join(', ')} FROM (${sql})`, sent, ids);
+  return segmentFiguresSql(`SELECT * EXCLUDE (ts) FROM (${chained}) WHERE base_slot IS NOT NULL ORDER BY seg`, o);
 }
 
 /**
@@ -787,32 +778,24 @@ export async function buildStaticBest(store: Store, requests: SqlFragment, shape
 }
 
 /**
- * `sim_links(rid, prev_rid)`: each request (by its row number) that has one, with the request before it
- * in its cache chain; `withChain` (for cost-sticky), every request, with its chain's first
- * (`cache_chain`) too (cache.chainLinksSql). The requests (feasibility.requestsSql) have their
- * `cache_key` and `rid`; the chains are found on these narrow rows alone, as a window sorts all it carries.
+ * cost-sticky's provider for each request (by its row number) in a cache chain, as `sim_links(rid,
+ * sticky_slot)`: of the providers feasible for every request of the chain, the one at which the chain
+ * costs least, its hits kept but the first request's where it was not served there (`lost`); ties: the
+ * first by name; none when no provider serves the whole chain. The requests (feasibility.requestsSql) have
+ * their `cache_key` and `rid`; the chains are found first on these narrow rows alone (cache.chainLinksSql),
+ * as a window sorts all it carries.
  */
-export async function buildChainLinks(
+export async function buildStickyChains(
   store: Store,
   requests: SqlFragment,
+  shape: SegmentShape,
   ttlSeconds: number,
-  withChain: boolean,
 ): Promise<void> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_links AS
-     ${chainLinksSql(`SELECT rid, request_id, ts, model, cache_key FROM (${requests.sql})`, withChain)}`,
+     ${chainLinksSql(`SELECT rid, request_id, ts, model, cache_key FROM (${requests.sql})`)}`,
     { ...requests.params, cache_ttl_s: ttlSeconds },
   );
-}
-
-/**
- * cost-sticky's provider for each request (by its row number) in a cache chain, as `sim_links`'
- * `sticky_slot` (buildChainLinks, with the chains): of the providers feasible for every request of the
- * chain, the one at which the chain costs least, its hits kept but the first request's where it was
- * not served there (`lost`); ties: the first by name; none when no provider serves the whole chain.
- * The requests (feasibility.requestsSql) have their `rid`.
- */
-export async function buildStickyChains(store: Store, requests: SqlFragment, shape: SegmentShape): Promise<void> {
   const ks = slotsOf(shape.slots);
   const c = candidatesSql(requests, shape, { observed: true, joins: 'JOIN sim_links l ON l.rid = r.rid' });
   // one sum per slot: a request the slot cannot serve adds infinity, and the chain has no total there
@@ -826,7 +809,7 @@ export async function buildStickyChains(store: Store, requests: SqlFragment, sha
        SELECT cache_chain, ${firstSlot((k) => `total_${k} = ${least}`, shape.slots)} AS sticky_slot
        FROM (SELECT cache_chain, ${ks.map(total).join(', ')} FROM (${c.sql}) GROUP BY cache_chain)
      )
-     SELECT l.rid, l.prev_rid, chains.sticky_slot FROM sim_links l JOIN chains USING (cache_chain)`,
+     SELECT l.rid, chains.sticky_slot FROM sim_links l JOIN chains USING (cache_chain)`,
     c.params,
   );
 }
