@@ -180,7 +180,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress and no warnings on stderr (errors still go there)')
     .option(
       '--memory-limit <size>',
-      "DuckDB's memory ceiling, e.g. 8GB (default: $AI_PING_MEMORY_LIMIT, else 80% of RAM)",
+      "DuckDB's memory ceiling, e.g. 8GB (default: $AI_PING_MEMORY_LIMIT, else a quarter of RAM)",
     )
     .option(
       '--temp-dir <dir>',

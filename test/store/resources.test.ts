@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { Store } from '../../src/store/db.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { defaultMemoryLimit, Store } from '../../src/store/db.js';
 import { runCli, tmpDir } from '../helpers.js';
 
 async function settings(env: Record<string, string | undefined>, db = ':memory:') {
@@ -40,6 +41,23 @@ test('AI_PING_MEMORY_LIMIT and AI_PING_TEMP_DIR reach DuckDB; in memory, spills 
   const file = path.join(dir, 'x.duckdb');
   const beside = await settings({ AI_PING_MEMORY_LIMIT: undefined, AI_PING_TEMP_DIR: undefined }, file);
   assert.equal(beside!.temp, `${file}.tmp`);
+});
+
+test('without AI_PING_MEMORY_LIMIT, the ceiling is a quarter of the memory DuckDB finds (its own default: 80%)', async () => {
+  // 18.8 GiB = 19,251.2 MiB is 80%: a quarter is 19,251.2 / 0.8 × 0.25 = 6,016 MiB
+  assert.equal(defaultMemoryLimit('18.8 GiB'), '6016MiB');
+  assert.equal(defaultMemoryLimit('953.6 MiB'), '298MiB'); // 953.6 × 0.3125 = 298
+  assert.equal(defaultMemoryLimit('unlimited'), undefined);
+  // DuckDB's default on this machine, read from an instance of its own, and that quarter as DuckDB shows it
+  const raw = await (await DuckDBInstance.create(':memory:')).connect();
+  const read = async () =>
+    String((await raw.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjects()[0].m);
+  const [, n, unit] = /^([\d.]+) (KiB|MiB|GiB|TiB)$/.exec(await read())!;
+  const mib = Number(n) * { KiB: 1 / 1024, MiB: 1, GiB: 1024, TiB: 1024 ** 2 }[unit as 'KiB'];
+  await raw.run(`SET memory_limit = '${Math.floor((mib / 0.8) * 0.25)}MiB'`);
+  const unset = await settings({ AI_PING_MEMORY_LIMIT: undefined });
+  assert.equal(unset!.memory, await read());
+  raw.closeSync();
 });
 
 test('--memory-limit that is not a size: exit 2 with one line', () => {
