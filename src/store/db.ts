@@ -89,11 +89,12 @@ export class Store {
    * lock and version failures onto clear input errors.
    */
   static async open(path: string, opts: { readOnly?: boolean; init?: boolean } = {}): Promise<Store> {
+    const given = resources(path);
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, {
         ...OFFLINE,
-        ...resources(path),
+        ...given,
         ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}),
       });
     } catch (e) {
@@ -119,7 +120,7 @@ export class Store {
     const store = new Store(path, instance, conn);
     try {
       await store.run("SET TimeZone = 'UTC'");
-      if (!process.env.AI_PING_MEMORY_LIMIT) {
+      if (!given.memory_limit) {
         const shown = (await store.one<{ m: string }>("SELECT current_setting('memory_limit') AS m"))!.m;
         const limit = defaultMemoryLimit(shown);
         if (limit) await store.run(`SET memory_limit = '${limit}'`);
