@@ -59,25 +59,27 @@ export function cacheOptions(o: {
   };
 }
 
-/** A request's cache key: the first of the key's columns it has, named so that values of two columns never meet. */
-export function cacheKeySql(key: readonly string[]): string {
-  if (key.length === 0) return 'CAST(NULL AS VARCHAR)';
+/**
+ * The columns a request's chain is found by, over the requests' own columns: two 64-bit hashes of its model
+ * and cache key (the first of the key's columns it has, named so that values of two columns never meet) and
+ * one of its id (`chain_tie`). Taken where the request is read, so that no sort on the way to the chain
+ * window carries the text (a round-robin's turns are a sort of every request too).
+ */
+export function chainColumnsSql(key: readonly string[]): string {
   // quoted: a bare user that names no column is DuckDB's current user
   const parts = key.map((c) => `'${c}:' || "${c}"`);
-  return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
+  const k =
+    parts.length === 0 ? 'CAST(NULL AS VARCHAR)' : parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
+  return `hash(model, ${k}) AS chain_part, hash(${k}, model) AS chain_key, hash(request_id) AS chain_tie`;
 }
 
 /**
  * The window over a model's requests of one key in time order, a tie broken by a 64-bit hash of the request
  * id (`chain_tie`): a sort on the text would be about twice as long. It sorts on two 64-bit hashes of
- * (model, key) rather than the text: `chain_part` partitions, `chain_key` keeps each key's requests together
- * within a partition, and two keys are taken for one only when both hashes collide.
+ * (model, key) rather than the text (chainColumnsSql): `chain_part` partitions, `chain_key` keeps each key's
+ * requests together within a partition, and two keys are taken for one only when both hashes collide.
  */
 const CHAIN_ORDER = 'PARTITION BY chain_part ORDER BY chain_key, ts, chain_tie';
-
-/** The columns CHAIN_ORDER sorts on. */
-const CHAIN_HASHES =
-  'hash(model, cache_key) AS chain_part, hash(cache_key, model) AS chain_key, hash(request_id) AS chain_tie';
 
 /**
  * Whether a request starts a chain, over the window `chain` (CHAIN_ORDER): the first of its key, or more
@@ -86,15 +88,14 @@ const CHAIN_HASHES =
 const CHAIN_FIRST = `lag(chain_key) OVER chain IS DISTINCT FROM chain_key OR ts - lag(ts) OVER chain > to_seconds($cache_ttl_s)`;
 
 /**
- * Over requests with a `model`, `cache_key`, `ts` and `request_id`: whether each starts its chain
- * (`cache_first`) and, for the others, each `[expr, as]` of `sent` as it was for the request before it in
- * its chain (NULL for the first). The rows come out in chain order, with the columns they came with but
- * the model, the key and (unless `ids`) the request id, which the window would only carry through its sort.
+ * Over requests with their chainColumnsSql and `ts`: whether each starts its chain (`cache_first`) and, for
+ * the others, each `[expr, as]` of `sent` as it was for the request before it in its chain (NULL for the
+ * first). The rows come out in chain order, with the columns they came with but the chain's.
  */
-export function chainPreviousSql(sql: string, sent: readonly (readonly [string, string])[], ids: boolean): string {
+export function chainPreviousSql(sql: string, sent: readonly (readonly [string, string])[]): string {
   const windowed = `SELECT * EXCLUDE (chain_part, chain_key, chain_tie), ${CHAIN_FIRST} AS cache_first
       ${sent.map(([expr, as]) => `, lag(${expr}) OVER chain AS ${as}`).join('')}
-    FROM (SELECT * EXCLUDE (model, cache_key${ids ? '' : ', request_id'}), ${CHAIN_HASHES} FROM (${sql}))
+    FROM (${sql})
     WINDOW chain AS (${CHAIN_ORDER})`;
   if (sent.length === 0) return windowed;
   const previous = sent.map(([, as]) => `CASE WHEN NOT cache_first THEN ${as} END AS ${as}`);
@@ -102,14 +103,14 @@ export function chainPreviousSql(sql: string, sent: readonly (readonly [string, 
 }
 
 /**
- * Over requests with a `model`, `cache_key`, `ts`, `request_id` and a row number (`rid`): for every
+ * Over requests with their chainColumnsSql, `ts` and a row number (`rid`): for every
  * request, the rid of the request before it in its chain (`prev_rid`; none for the first of a chain) and
  * the chain it is in (`cache_chain`, the rid of its first request).
  */
 export function chainLinksSql(sql: string): string {
   const links = `SELECT rid, CASE WHEN NOT (${CHAIN_FIRST}) THEN lag(rid) OVER chain END AS prev_rid,
       chain_part, chain_key, ts, chain_tie
-    FROM (SELECT rid, ts, ${CHAIN_HASHES} FROM (${sql}))
+    FROM (SELECT rid, ts, chain_part, chain_key, chain_tie FROM (${sql}))
     WINDOW chain AS (${CHAIN_ORDER})`;
   return `SELECT rid, prev_rid,
       last_value(CASE WHEN prev_rid IS NULL THEN rid END IGNORE NULLS) OVER (${CHAIN_ORDER} ROWS UNBOUNDED PRECEDING) AS cache_chain

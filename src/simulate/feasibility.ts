@@ -11,7 +11,7 @@ import { quotedString } from '@duckdb/node-api';
 import { listCostSql, passedTier, pricesOf, type Prices, type Tokens } from '../query/measures.js';
 import { selectedRequestsSql, type SqlFragment, type SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
-import { cacheKeySql } from './cache.js';
+import { chainColumnsSql } from './cache.js';
 import { windowOf } from './state.js';
 
 export interface RequestSelection {
@@ -38,7 +38,7 @@ export async function textValues(store: Store): Promise<TextValues> {
  * logged cost, TTFT, latency and status (for the outcome-model fit). With
  * `order` (the values of its text columns), its position within its model in time order (`seq`, for
  * round-robin; requests at the same instant share one); with `hash`, a seeded uniform hash `u` (for random).
- * With `every`, only about every n-th request (a sample). With `cacheKey`, its `cache_key` (cache.cacheKeySql);
+ * With `every`, only about every n-th request (a sample). With `cacheKey`, the columns its cache chain is found by (cache.chainColumnsSql);
  * with `rid`, its row number in the table.
  */
 export function requestsSql(
@@ -59,7 +59,7 @@ export function requestsSql(
       coalesce(cached_tokens, 0) AS cached_tokens, coalesce(cache_write_tokens, 0) AS write_tokens,
       features,
       cost AS logged_cost, ttft_ms AS logged_ttft, latency_ms AS logged_latency, status
-      ${o.cacheKey ? `, ${cacheKeySql(o.cacheKey)} AS cache_key` : ''}${o.rid ? ', rid' : ''}
+      ${o.cacheKey ? `, ${chainColumnsSql(o.cacheKey)}` : ''}${o.rid ? ', rid' : ''}
       -- DuckDB's multi-argument hash XORs its arguments; mixing the key with a per-seed constant keeps streams apart
       -- 63 bits, so that u % n stays BIGINT arithmetic
       ${o.hash ? `, (hash(xor(hash(request_id)::UBIGINT, hash($seed::BIGINT, 'random'))) >> 1)::BIGINT AS u` : ''}

@@ -606,7 +606,7 @@ export function replaySql(
 ): SqlFragment {
   const { priced } = o.cache;
   // in chain mode, each request's hits are where the previous request of its chain went (the requests have
-  // their `cache_key`)
+  // the columns their chains are found by: cache.chainColumnsSql)
   const lagged = priced && o.cache.mode === 'chain';
   // the provider that served a request: the observed baseline's, and where its logged hits are
   const cand = policyCandidatesSql(src, o, baseline === 'observed' || priced);
@@ -671,7 +671,8 @@ function chainChoicesSql(
   const slot = (c: string) => (o.slots < 256 ? `${c}::UTINYINT AS ${c}` : c);
   // the model is the segment's, found again with its figures; the chain's columns only for the window
   const keep = [
-    ...['request_id', 'ts', 'model', 'cache_key'],
+    ...(ids ? ['request_id'] : []),
+    ...['ts', 'chain_part', 'chain_key', 'chain_tie'],
     ...['day', 'task', 'seg', slot('observed_slot'), slot('base_slot')],
     ...['input_tokens', 'output_tokens', 'cached_tokens', 'write_tokens', ...(sources ? ['objective'] : [])],
     ...picked.flatMap(({ i, attempts }) => slotsOf(attempts).map((j) => slot(`pick_${i}_${j}`))),
@@ -683,7 +684,7 @@ function chainChoicesSql(
     ...(baseline === 'observed' ? [] : [['base_slot', 'base_slot_prev'] as const]),
     ...policies.flatMap((p, i) => (p.perChain ? [] : [[first(i), `p${i}_slot_prev`] as const])),
   ];
-  const chained = chainPreviousSql(`SELECT ${keep.join(', ')} FROM (${sql})`, sent, ids);
+  const chained = chainPreviousSql(`SELECT ${keep.join(', ')} FROM (${sql})`, sent);
   return segmentFiguresSql(`SELECT * EXCLUDE (ts) FROM (${chained}) WHERE base_slot IS NOT NULL ORDER BY seg`, o);
 }
 
@@ -785,7 +786,7 @@ export async function buildStaticBest(store: Store, requests: SqlFragment, shape
  * sticky_slot)`: of the providers feasible for every request of the chain, the one at which the chain
  * costs least, its hits kept but the first request's where it was not served there (`lost`); ties: the
  * first by name; none when no provider serves the whole chain. The requests (feasibility.requestsSql) have
- * their `cache_key` and `rid`; the chains are found first on these narrow rows alone (cache.chainLinksSql),
+ * the columns their chains are found by (cache.chainColumnsSql) and `rid`; the chains are found first on these narrow rows alone (cache.chainLinksSql),
  * as a window sorts all it carries.
  */
 export async function buildStickyChains(
@@ -796,7 +797,7 @@ export async function buildStickyChains(
 ): Promise<void> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_links AS
-     ${chainLinksSql(`SELECT rid, request_id, ts, model, cache_key FROM (${requests.sql})`)}`,
+     ${chainLinksSql(requests.sql)}`,
     { ...requests.params, cache_ttl_s: ttlSeconds },
   );
   const ks = slotsOf(shape.slots);
