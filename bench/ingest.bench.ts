@@ -1,10 +1,10 @@
 /**
  * Ingest benchmark: N requests from one Parquet file through `ai-ping ingest`,
  * against a plain DuckDB `CREATE TABLE … AS SELECT * FROM read_parquet(…)` of
- * the same file on the same machine, for two shapes of log: a wide one (16
- * columns: every field a gateway export has) and a narrow one (8: id, time,
+ * the same file on the same machine, for three shapes of log: a wide one (16
+ * columns: every field a gateway export has), a narrow one (8: id, time,
  * model, provider, task, tokens, features), where the work per row that a load
- * does not do weighs most. Each side runs in its own process so peak
+ * does not do weighs most, and the narrow one with UUIDs for ids, as gateways log them. Each side runs in its own process so peak
  * memory (max RSS) is measured per side. Usage: npm run bench [-- --requests N]
  */
 import { quotedString } from '@duckdb/node-api';
@@ -37,16 +37,20 @@ const COLUMNS = {
   cost: `((i * 31) % 20000) * 2e-6`,
   currency: `'CNY'`,
 };
-const SHAPES: Record<string, (keyof typeof COLUMNS)[]> = {
-  wide: Object.keys(COLUMNS) as (keyof typeof COLUMNS)[],
-  narrow: ['request_id', 'ts', 'model', 'provider', 'task', 'input_tokens', 'output_tokens', 'features'],
+type Column = keyof typeof COLUMNS;
+const NARROW: Column[] = ['request_id', 'ts', 'model', 'provider', 'task', 'input_tokens', 'output_tokens', 'features'];
+/** Each shape's columns, and its ids when they are not COLUMNS': gateways log UUIDs, 36 characters of text. */
+const SHAPES: Record<string, { columns: Column[]; id?: string }> = {
+  wide: { columns: Object.keys(COLUMNS) as Column[] },
+  narrow: { columns: NARROW },
+  'narrow, UUID ids': { columns: NARROW, id: `md5('req-' || i)::UUID::VARCHAR` },
 };
 
-async function makeParquet(file: string, n: number, columns: (keyof typeof COLUMNS)[]): Promise<void> {
+async function makeParquet(file: string, n: number, { columns, id }: (typeof SHAPES)[string]): Promise<void> {
   const store = await Store.open(':memory:', { init: false });
   try {
     await store.run(`COPY (
-      SELECT ${columns.map((c) => `${COLUMNS[c]} AS ${c}`).join(',\n        ')}
+      SELECT ${columns.map((c) => `${c === 'request_id' && id ? id : COLUMNS[c]} AS ${c}`).join(',\n        ')}
       FROM range(${n}) t(i)
     ) TO ${quotedString(file)} (FORMAT parquet)`);
   } finally {
@@ -58,10 +62,10 @@ const n = arg('--requests', 10_000_000);
 const runs = arg('--runs', 3);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ai-ping-bench-'));
 try {
-  for (const [shape, columns] of Object.entries(SHAPES)) {
-    const parquet = path.join(dir, `${shape}.parquet`);
+  for (const [i, [shape, def]] of Object.entries(SHAPES).entries()) {
+    const parquet = path.join(dir, `shape-${i}.parquet`);
     process.stderr.write(`writing ${n.toLocaleString('en-US')} requests (${shape}) to ${parquet} …\n`);
-    await makeParquet(parquet, n, columns);
+    await makeParquet(parquet, n, def);
     process.stderr.write(`  ${(statSync(parquet).size / 1e6).toFixed(0)} MB\n`);
 
     // Alternate the two sides and take medians, so a busy moment hurts neither alone.
@@ -91,7 +95,7 @@ try {
     const plain = median(plainRuns);
     const ours = median(oursRuns);
     console.log(
-      `ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${shape} (${columns.length} columns), ` +
+      `ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${shape} (${def.columns.length} columns), ` +
         `${os.cpus().length} cores, median of ${runs} runs`,
     );
     console.log(resultLine('plain DuckDB CTAS', plain));

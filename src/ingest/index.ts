@@ -144,39 +144,52 @@ function keyedRowsSql(
 }
 
 /**
- * The 64-bit hashes that occur more than once among the rows of `sql` (column `h`), and with `orNull` a
- * NULL row when some hash is NULL: one sort of the hashes, neighbours compared. Sorting text ids instead took about five times as long for 10 M UUIDs, and a hash
- * aggregate over every hash longer than the sort.
+ * The values of `key` that occur more than once among the rows of `sql`, and a NULL row when some key is
+ * NULL: one sort, neighbours compared (a hash aggregate over every key took longer).
  */
-const repeatedHashesSql = (sql: string, orNull = false) =>
-  `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM (${sql})) WHERE h = prev${orNull ? ' OR h IS NULL' : ''}`;
+const repeatsSql = (sql: string) =>
+  `SELECT DISTINCT key FROM (SELECT key, lag(key) OVER (ORDER BY key) AS prev FROM (${sql})) WHERE key = prev OR key IS NULL`;
+
+/**
+ * Ids longer than this (bytes, on average over a file's first rows) are sorted by their 64-bit hashes: DuckDB
+ * holds strings up to 12 bytes inline, and sorts them about as fast as the hashes, while longer ones take
+ * several times as long (10 M UUIDs: 4.4-4.8 s against 1.2 s). For short ids the sort of the text measured
+ * the faster whole ingest here (the `INSERT` after it ran 1.5-2 s faster).
+ */
+export const INLINE_ID_BYTES = 12;
 
 /**
  * Whether any id occurs more than once in the file (then `dup_ids(key)` holds those ids) and whether any
- * row lacks an id. The ids' hashes find the candidates in one scan of that column; only the candidates'
- * ids are compared as text (a second scan), so two ids whose hashes collide are no duplicates.
+ * row lacks an id, from one scan of that column; long ids by their hashes, whose candidates are then compared
+ * as text (a second scan, only when some hash repeats), so two ids whose hashes collide are no duplicates.
  */
 async function scanIds(store: Store, source: Source, v: ValidationSql): Promise<{ dupIds: boolean; nullIds: boolean }> {
   await store.run('DROP TABLE IF EXISTS dup_ids');
   if (v.raw.request_id === NO_SOURCE) return { dupIds: false, nullIds: true };
   const ids = `SELECT ${v.raw.request_id} AS key FROM ${source.relation} s`;
   const params = { ...source.params, ...v.params };
-  // a missing id has no hash
-  await store.run(
-    `CREATE OR REPLACE TEMP TABLE dup_id_hashes AS
-     ${repeatedHashesSql(`SELECT CASE WHEN key IS NOT NULL THEN hash(key) END AS h FROM (${ids})`, true)}`,
-    params,
-  );
+  const long = !!(
+    await store.one<{ long: boolean | null }>(
+      `SELECT avg(strlen(key)) > ${INLINE_ID_BYTES} AS long FROM (SELECT key FROM (${ids}) LIMIT 1000)`,
+      params,
+    )
+  )?.long;
+  const hashed = `SELECT CASE WHEN key IS NOT NULL THEN hash(key) END AS key FROM (${ids})`;
+  await store.run(`CREATE OR REPLACE TEMP TABLE id_repeats AS ${repeatsSql(long ? hashed : ids)}`, params);
   const r = (await store.one<{ dup: number; nul: number }>(
-    'SELECT count(h) AS dup, count(*) - count(h) AS nul FROM dup_id_hashes',
+    'SELECT count(key) AS dup, count(*) - count(key) AS nul FROM id_repeats',
   ))!;
   if (r.dup > 0)
     await store.run(
-      `CREATE TEMP TABLE dup_ids AS SELECT key FROM (${ids})
-       WHERE key IS NOT NULL AND hash(key) IN (SELECT h FROM dup_id_hashes WHERE h IS NOT NULL) GROUP BY key HAVING count(*) > 1`,
+      `CREATE TEMP TABLE dup_ids AS ${
+        long
+          ? `SELECT key FROM (${ids}) WHERE key IS NOT NULL AND hash(key) IN (SELECT key FROM id_repeats WHERE key IS NOT NULL)
+             GROUP BY key HAVING count(*) > 1`
+          : 'SELECT key FROM id_repeats WHERE key IS NOT NULL'
+      }`,
       params,
     );
-  await store.run('DROP TABLE dup_id_hashes');
+  await store.run('DROP TABLE id_repeats');
   const dupIds = r.dup > 0 && !!(await store.one('SELECT 1 AS x FROM dup_ids LIMIT 1'));
   return { dupIds, nullIds: r.nul > 0 };
 }
@@ -213,14 +226,14 @@ async function dropRepeats(
   onProgress?.(`request ids across ${loaded} files`);
   await store.run(
     `CREATE OR REPLACE TEMP TABLE dup_hashes AS
-     ${repeatedHashesSql(`SELECT hash(request_id) AS h FROM requests WHERE ingest_id > ${base}`)}`,
+     ${repeatsSql(`SELECT hash(request_id) AS key FROM requests WHERE ingest_id > ${base}`)}`,
   );
   if (await store.one('SELECT 1 AS x FROM dup_hashes LIMIT 1')) {
     // within one file an id is kept once, so every row of a later file than the id's first is one to drop
     await store.run(
       `CREATE OR REPLACE TEMP TABLE repeats AS SELECT row_id, ingest_id FROM (
          SELECT rowid AS row_id, ingest_id, min(ingest_id) OVER (PARTITION BY request_id) AS first
-         FROM requests WHERE ingest_id > ${base} AND hash(request_id) IN (SELECT h FROM dup_hashes)
+         FROM requests WHERE ingest_id > ${base} AND hash(request_id) IN (SELECT key FROM dup_hashes)
        ) WHERE ingest_id > first`,
     );
     await store.run('DELETE FROM requests WHERE rowid IN (SELECT row_id FROM repeats)');

@@ -173,7 +173,7 @@ describe('ai-ping ingest (CLI)', () => {
     const lines = ['request_id,ts,model,provider,input_tokens,output_tokens'];
     for (let i = 0; i < 400_000; i++) lines.push(`k-${i},2025-10-01T00:00:00Z,Qwen3-32B,p,${i},1`);
     writeFileSync(big, lines.join('\n'));
-    for (const stage of ['CREATE TEMP TABLE stage_raw', 'CREATE OR REPLACE TEMP TABLE dup_id_hashes']) {
+    for (const stage of ['CREATE TEMP TABLE stage_raw', 'CREATE OR REPLACE TEMP TABLE id_repeats']) {
       const child = (await import('node:child_process')).spawn(
         process.execPath,
         [path.join(path.dirname(fixtures), 'bin/ai-ping.js'), 'ingest', big, '--db', db],

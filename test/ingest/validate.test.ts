@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ingestFiles, readTable } from '../../src/ingest/index.js';
+import { INLINE_ID_BYTES, ingestFiles, readTable } from '../../src/ingest/index.js';
 import { priceAnomalies } from '../../src/metrics/price-anomalies.js';
 import { prepareNames } from '../../src/query/model-map.js';
 import type { Store } from '../../src/store/db.js';
@@ -213,30 +213,39 @@ describe('bad rows are rejected with file, row, field and reason; good rows land
 });
 
 describe('duplicates', () => {
-  test('a repeated request_id is stored once, in the file and across ingests', async () => {
-    const dir = tmpDir();
-    const f = path.join(dir, 'dups.csv');
-    writeFileSync(
-      f,
-      'request_id,ts,model,provider,input_tokens,output_tokens\n' +
-        'd-1,2025-10-01T00:00:00Z,m,p,-1,1\n' + // rejected: a later valid row with the same id is the one kept
-        'd-1,2025-10-01T00:00:00Z,m,p,10,1\n' +
-        'd-1,2025-10-01T00:00:00Z,m,p,20,1\n' +
-        'd-2,2025-10-01T00:00:00Z,m,p,30,1\n',
-    );
-    await withMemory(async (s) => {
-      const [a] = await ingestFiles(s, [f]);
-      assert.deepEqual([a.read, a.accepted, a.duplicates, a.rejected], [4, 2, 1, 1]);
-      const d1 = await s.one<{ input_tokens: number }>("SELECT input_tokens FROM requests WHERE request_id = 'd-1'");
-      assert.equal(d1!.input_tokens, 10, 'the first valid row with the id wins');
-      const [b] = await ingestFiles(s, [f]);
-      assert.deepEqual([b.read, b.accepted, b.duplicates, b.rejected], [4, 0, 3, 1]);
-      const n = await s.one<{ n: number; r: number }>(
-        'SELECT (SELECT count(*) FROM requests) AS n, (SELECT count(*) FROM rejects) AS r',
+  // short ids are sorted as text, long ones (UUIDs) by their hashes
+  for (const [label, one, two] of [
+    ['short', 'd-1', 'd-2'],
+    ['long', 'd1a5e8c2-0b7f-4c3e-9d21-6f0a8b3c4e51', 'd2b6f9d3-1c80-4d4f-8e32-7a1b9c4d5f62'],
+  ]) {
+    test(`a repeated request_id is stored once, in the file and across ingests (${label} ids)`, async () => {
+      assert.equal(one.length > INLINE_ID_BYTES, label === 'long');
+      const dir = tmpDir();
+      const f = path.join(dir, 'dups.csv');
+      writeFileSync(
+        f,
+        'request_id,ts,model,provider,input_tokens,output_tokens\n' +
+          `${one},2025-10-01T00:00:00Z,m,p,-1,1\n` + // rejected: a later valid row with the same id is the one kept
+          `${one},2025-10-01T00:00:00Z,m,p,10,1\n` +
+          `${one},2025-10-01T00:00:00Z,m,p,20,1\n` +
+          `${two},2025-10-01T00:00:00Z,m,p,30,1\n`,
       );
-      assert.deepEqual([n!.n, n!.r], [2, 1], 'no second row, no second reject record');
+      await withMemory(async (s) => {
+        const [a] = await ingestFiles(s, [f]);
+        assert.deepEqual([a.read, a.accepted, a.duplicates, a.rejected], [4, 2, 1, 1]);
+        const d1 = await s.one<{ input_tokens: number }>('SELECT input_tokens FROM requests WHERE request_id = $1', [
+          one,
+        ]);
+        assert.equal(d1!.input_tokens, 10, 'the first valid row with the id wins');
+        const [b] = await ingestFiles(s, [f]);
+        assert.deepEqual([b.read, b.accepted, b.duplicates, b.rejected], [4, 0, 3, 1]);
+        const n = await s.one<{ n: number; r: number }>(
+          'SELECT (SELECT count(*) FROM requests) AS n, (SELECT count(*) FROM rejects) AS r',
+        );
+        assert.deepEqual([n!.n, n!.r], [2, 1], 'no second row, no second reject record');
+      });
     });
-  });
+  }
 
   test('rows without request_id: identical rows are distinct occurrences, and a re-ingest adds nothing', async () => {
     const dir = tmpDir();
