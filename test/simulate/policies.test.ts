@@ -422,22 +422,26 @@ test('round-robin carries any text through its sort: quotes in providers, tasks 
   }
 });
 
-test('round-robin: turns run on across days', async () => {
-  // p and q both feasible. Day 1: a, b, c take turns 0, 1, 2 → p, q, p; day 2: d is the model's fourth
-  // request, turn 3 → 3 mod 2 = 1 → q (counting from the day's start it would be turn 0 → p)
-  const s = await openMarket({
+/** Two providers p (official) and q alike in price and speed, both feasible, with the given requests. */
+const twoAlike = (requests: Parameters<typeof openMarket>[0]['requests']) =>
+  openMarket({
     offers: [
       { provider: 'p', official: true, price: [1, 1] },
       { provider: 'q', price: [1, 1] },
     ],
     probes: [ok('p', '2025-10-01 00:05', 500, 50), ok('q', '2025-10-01 00:05', 500, 50)],
-    requests: [
-      ['a', '2025-10-01 00:10', 'p', 100, 100, 0, null],
-      ['b', '2025-10-01 00:20', 'p', 100, 100, 0, null],
-      ['c', '2025-10-01 23:50', 'p', 100, 100, 0, null],
-      ['d', '2025-10-02 00:10', 'p', 100, 100, 0, null],
-    ],
+    requests,
   });
+
+test('round-robin: turns run on across days', async () => {
+  // p and q both feasible. Day 1: a, b, c take turns 0, 1, 2 → p, q, p; day 2: d is the model's fourth
+  // request, turn 3 → 3 mod 2 = 1 → q (counting from the day's start it would be turn 0 → p)
+  const s = await twoAlike([
+    ['a', '2025-10-01 00:10', 'p', 100, 100, 0, null],
+    ['b', '2025-10-01 00:20', 'p', 100, 100, 0, null],
+    ['c', '2025-10-01 23:50', 'p', 100, 100, 0, null],
+    ['d', '2025-10-02 00:10', 'p', 100, 100, 0, null],
+  ]);
   try {
     const { outcomes } = await runReplay(s, { policies: ['round-robin'], info: 'hindsight', state: 'static' });
     const picks = await s.all<{ request_id: string; provider: string }>(
@@ -461,18 +465,11 @@ test('round-robin: turns run on across days', async () => {
 test('round-robin: requests logged at the same instant share a turn', async () => {
   // p and q both feasible. a and b at 00:10 share turn 0 → p (first by name); c is third in time order,
   // rank 2 → 2 mod 2 = 0 → p again. Without the shared turn it would go p, q, p.
-  const s = await openMarket({
-    offers: [
-      { provider: 'p', official: true, price: [1, 1] },
-      { provider: 'q', price: [1, 1] },
-    ],
-    probes: [ok('p', '2025-10-01 00:05', 500, 50), ok('q', '2025-10-01 00:05', 500, 50)],
-    requests: [
-      ['a', '2025-10-01 00:10', 'p', 100, 100, 0, null],
-      ['b', '2025-10-01 00:10', 'p', 100, 100, 0, null],
-      ['c', '2025-10-01 00:20', 'p', 100, 100, 0, null],
-    ],
-  });
+  const s = await twoAlike([
+    ['a', '2025-10-01 00:10', 'p', 100, 100, 0, null],
+    ['b', '2025-10-01 00:10', 'p', 100, 100, 0, null],
+    ['c', '2025-10-01 00:20', 'p', 100, 100, 0, null],
+  ]);
   try {
     const [rr] = (await run(s, { policies: ['round-robin'], info: 'hindsight' })).policies;
     assert.equal(rr.requests, 3);
