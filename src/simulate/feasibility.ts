@@ -38,8 +38,8 @@ export async function textValues(store: Store): Promise<TextValues> {
  * logged cost, TTFT, latency and status (for the outcome-model fit). With
  * `order` (the values of its text columns), its position within its model in time order (`seq`, for
  * round-robin; requests at the same instant share one); with `hash`, a seeded uniform hash `u` (for random).
- * With `every`, only about every n-th request (a sample). With `cacheKey`, the columns its cache chain is found by (cache.chainColumnsSql);
- * with `rid`, its row number in the table.
+ * With `every`, only about every n-th request (a sample). With `cacheKey`, the columns its cache chain is
+ * found by (cache.chainColumnsSql); with `rid`, its row number in the table.
  */
 export function requestsSql(
   sel: RequestSelection,
