@@ -18,9 +18,9 @@
  *    its provider per cache chain): replay.ts
  * 5. percentile bands — `sim_sample` (a sampled replay's latencies, dropped after): percentiles.latencyBands
  * 6. the replay, summed (in chain mode each request finds where the previous request of its chain went
- *    by a window over the same rows in chain order: replay.replaySql) — `sim_agg_wide` (per segment, model, task and day: every policy's sums and
- *    latencies), `sim_agg` (per policy, model, task and day), `sim_routing` (requests per policy and
- *    provider): results.aggregateOutcomes
+ *    by a window over the same rows in chain order: replay.replaySql) — `sim_agg_wide` (per segment,
+ *    model, task and day: every policy's sums and latencies), `sim_agg` (per policy, model, task and
+ *    day), `sim_routing` (requests per policy and provider): results.aggregateOutcomes
  * 7. results — per policy (and per model or task) from `sim_agg`, `sim_routing` and `sim_agg_wide`:
  *    results.policyResults, percentiles.latencyPercentiles
  */
@@ -334,7 +334,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   // the mode changes what choices cost: not warm, and some request has cached tokens
   const priced = cache.mode !== 'warm' && cachedTokens;
   // where a policy keeps to chains, the replay's requests have their row number (sim_links); in chain mode,
-  // their cache key
+  // the columns their chains are found by (cache.chainColumnsSql)
   const stickyChains = policies.some((p) => p.perChain);
   const chained = priced && cache.mode === 'chain';
   const toReplay = (every?: number) =>

@@ -786,8 +786,8 @@ export async function buildStaticBest(store: Store, requests: SqlFragment, shape
  * sticky_slot)`: of the providers feasible for every request of the chain, the one at which the chain
  * costs least, its hits kept but the first request's where it was not served there (`lost`); ties: the
  * first by name; none when no provider serves the whole chain. The requests (feasibility.requestsSql) have
- * the columns their chains are found by (cache.chainColumnsSql) and `rid`; the chains are found first on these narrow rows alone (cache.chainLinksSql),
- * as a window sorts all it carries.
+ * the columns their chains are found by (cache.chainColumnsSql) and `rid`; the chains are found first on
+ * these narrow rows alone (cache.chainLinksSql), as a window sorts all it carries.
  */
 export async function buildStickyChains(
   store: Store,
