@@ -2,7 +2,7 @@ import { quotedIdentifier } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tableFromIPC, Type, type Table } from 'apache-arrow';
-import { InputError } from '../errors.js';
+import { InputError, ResourceError } from '../errors.js';
 import { firstLine, type Store } from '../store/db.js';
 import type { SourceFile } from './sources.js';
 
@@ -66,7 +66,8 @@ export async function openSource(store: Store, src: SourceFile): Promise<Source>
       if (csvRejects.length) relation = await skipRejectedRows(store, relation, csvRejects);
     }
   } catch (e) {
-    if (e instanceof InputError) throw e;
+    // a CSV or JSON file larger than memory can be read, but not under this ceiling
+    if (e instanceof InputError || e instanceof ResourceError) throw e;
     throw new InputError(`${src.path}: cannot read as ${src.format}: ${firstLine((e as Error).message)}`);
   }
   const columns = (

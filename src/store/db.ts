@@ -2,7 +2,7 @@ import { DuckDBConnection, DuckDBInstance, quotedIdentifier, type DuckDBValue } 
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, ResourceError } from '../errors.js';
 import { SCHEMA_VERSION, schemaDdl, sqlType, TABLE_KINDS, TABLES } from './schema.js';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -25,6 +25,19 @@ function plain(v: unknown): unknown {
 function usedParams(sql: string, params?: Params): Params | undefined {
   if (!params || Array.isArray(params)) return params;
   return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)));
+}
+
+/**
+ * DuckDB's out-of-memory error (its ceiling reached by work it cannot spill, or the spill folder full) as
+ * one line that says what would change it; any other error as it is.
+ */
+function failed(e: unknown): never {
+  const msg = e instanceof Error ? e.message : '';
+  const oom = /^Out of Memory Error: (.*)/.exec(firstLine(msg));
+  if (!oom) throw e;
+  throw new ResourceError(
+    `DuckDB ran out of memory (${oom[1]}); raise its ceiling with --memory-limit or AI_PING_MEMORY_LIMIT, free disk where it spills (--temp-dir), or run on fewer requests`,
+  );
 }
 
 /** Whether each statement's time goes to stderr (the CLI sets it from AI_PING_DEBUG=sql). */
@@ -188,7 +201,7 @@ export class Store {
 
   async run(sql: string, params?: Params): Promise<number> {
     const t0 = debugging ? performance.now() : 0;
-    const r = await this.conn.run(sql, usedParams(sql, params));
+    const r = await this.conn.run(sql, usedParams(sql, params)).catch(failed);
     if (debugging) logSql(sql, t0);
     return r.rowsChanged;
   }
@@ -209,7 +222,7 @@ export class Store {
 
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const t0 = debugging ? performance.now() : 0;
-    const reader = await this.conn.runAndReadAll(sql, usedParams(sql, params));
+    const reader = await this.conn.runAndReadAll(sql, usedParams(sql, params)).catch(failed);
     if (debugging) logSql(sql, t0);
     return reader.getRowObjectsJS().map((r) => {
       const o: Row = {};

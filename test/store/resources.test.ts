@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ResourceError } from '../../src/errors.js';
 import { defaultMemoryLimit, Store } from '../../src/store/db.js';
-import { runCli, tmpDir } from '../helpers.js';
+import { fixtures, runCli, tmpDir } from '../helpers.js';
 
 async function settings(env: Record<string, string | undefined>, db = ':memory:') {
   const saved = { m: process.env.AI_PING_MEMORY_LIMIT, t: process.env.AI_PING_TEMP_DIR };
@@ -64,4 +65,33 @@ test('--memory-limit that is not a size: exit 2 with one line', () => {
   const r = runCli(['--memory-limit', 'lots', 'catalog', 'Qwen3-32B']);
   assert.equal(r.code, 2);
   assert.equal(r.stderr, "ai-ping: --memory-limit 'lots' is not a size such as 512MB or 8GB\n");
+});
+
+test('DuckDB out of memory under its ceiling: a ResourceError naming what would change it; exit 2 with one line', async () => {
+  const saved = process.env.AI_PING_MEMORY_LIMIT;
+  process.env.AI_PING_MEMORY_LIMIT = '20MB';
+  try {
+    const s = await Store.open(':memory:');
+    try {
+      // lists are held whole: 10 M integers in three lists need more than 20 MB
+      await assert.rejects(
+        s.run('SELECT len(list(range)) FROM range(10000000) GROUP BY range % 3'),
+        (e) =>
+          e instanceof ResourceError &&
+          /^DuckDB ran out of memory \(.*MiB used\)\); raise its ceiling with --memory-limit or AI_PING_MEMORY_LIMIT/.test(
+            e.message,
+          ),
+      );
+      // the connection stays usable
+      assert.deepEqual(await s.one('SELECT 1 AS x'), { x: 1 });
+    } finally {
+      s.close();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.AI_PING_MEMORY_LIMIT;
+    else process.env.AI_PING_MEMORY_LIMIT = saved;
+  }
+  const r = runCli(['--memory-limit', '1MB', 'analyze', path.join(fixtures, 'analyze', 'market-requests.csv')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^ai-ping: DuckDB ran out of memory \(.*\); raise its ceiling with --memory-limit[^\n]*\n$/);
 });
