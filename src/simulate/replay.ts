@@ -132,7 +132,7 @@ class Layers {
   }
 }
 
-const slotsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+export const slotsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 /**
  * Adds column `name`: among the `eligible` slots (the feasible ones) not among the
