@@ -163,9 +163,14 @@ export async function aggregateOutcomes(
     FROM (SELECT seg, model, task, day, x.policy, unnest(x.keys) AS entry FROM (${per((f) => ({ keys: f.keys }))})) e
     JOIN sim_seg s USING (seg)
     WHERE e.entry.value > 0`;
+  // summed per first attempt's slot as they are made: one row per segment, task, day, policy and key would be
+  // held whole (on the demo market with every policy, about 0.7 GB)
   await store.run(
     `CREATE OR REPLACE TEMP TABLE sim_keyed AS
-     SELECT model, task, day, policy, slot, n, tps, ttft, success, first_success FROM (${keyFiguresSql(keyed, o)})`,
+     SELECT model, task, day, policy, slot, sum(n) AS n, sum(n * tps) AS tps, sum(n) FILTER (WHERE tps IS NOT NULL) AS tps_n,
+       sum(n * ttft) AS ttft, sum(n) FILTER (WHERE ttft IS NOT NULL) AS ttft_n,
+       sum(n * (1 - success)) AS failures, sum(n * (1 - first_success)) AS first_failures
+     FROM (${keyFiguresSql(keyed, o)}) GROUP BY ALL`,
     names,
   );
   await store.run(
@@ -176,9 +181,8 @@ export async function aggregateOutcomes(
          sum(x.kept) AS kept, sum(x.lost) AS lost
        FROM (${per(({ policy: _p, keys: _k, e2e: _e, ...sums }) => sums)}) GROUP BY ALL
      ), k AS (
-       SELECT model, task, day, policy, sum(n) AS n, sum(n * tps) AS tps, sum(n) FILTER (WHERE tps IS NOT NULL) AS tps_n,
-         sum(n * ttft) AS ttft, sum(n) FILTER (WHERE ttft IS NOT NULL) AS ttft_n,
-         sum(n * (1 - success)) AS failures, sum(n * (1 - first_success)) AS first_failures
+       SELECT model, task, day, policy, sum(n) AS n, sum(tps) AS tps, sum(tps_n) AS tps_n, sum(ttft) AS ttft,
+         sum(ttft_n) AS ttft_n, sum(failures) AS failures, sum(first_failures) AS first_failures
        FROM sim_keyed GROUP BY ALL
      )
      SELECT s.*, coalesce(k.n, 0) AS n, k.* EXCLUDE (model, task, day, policy, n)

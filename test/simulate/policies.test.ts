@@ -478,3 +478,30 @@ test('round-robin: requests logged at the same instant share a turn', async () =
     s.close();
   }
 });
+
+test('mean TTFT and throughput each over the requests whose provider has that figure', async () => {
+  // p: TTFT 500, 50 TPS; q: TTFT 800, no throughput measured. round-robin: a → p (turn 0), b → q (turn 1).
+  // mean TTFT (500 + 800) / 2 = 650 over both; throughput 50 over a alone (b has none)
+  const s = await openMarket({
+    offers: [
+      { provider: 'p', official: true, price: [1, 1] },
+      { provider: 'q', price: [1, 1] },
+    ],
+    probes: [ok('p', '2025-10-01 00:05', 500, 50), ['2025-10-01 00:05', 'q', true, 800, null]],
+    requests: [
+      ['a', '2025-10-01 00:10', 'p', 100, 100, 0, null],
+      ['b', '2025-10-01 00:20', 'p', 100, 100, 0, null],
+    ],
+  });
+  try {
+    const [rr] = (await run(s, { policies: ['round-robin'], info: 'hindsight', state: 'static' })).policies;
+    assert.deepEqual(rr.routing, [
+      { provider: 'p', share: 50 },
+      { provider: 'q', share: 50 },
+    ]);
+    close(rr.meanTtftMs, 650);
+    close(rr.policyThroughput, 50);
+  } finally {
+    s.close();
+  }
+});
