@@ -32,12 +32,12 @@ export async function writeDecisions(store: Store, outcomes: SqlFragment, file: 
   const batches: RecordBatch[] = [];
   let rows = 0;
   // ordered by policy, then request
-  const result = await store.stream(
+  const chunks = store.chunks(
     `SELECT policy, request_id, provider, cost, tps, e2e AS latency_ms, ttft AS ttft_ms, success, base_cost AS baseline_cost
      FROM (${outcomes.sql}) ORDER BY policy, request_id`,
     outcomes.params,
   );
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+  for await (const chunk of chunks) {
     const columns = chunk.getColumns();
     const vectors: Vector[] = columns.map((values, i) =>
       i < TEXT.length

@@ -1,4 +1,10 @@
-import { DuckDBConnection, DuckDBInstance, quotedIdentifier, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  quotedIdentifier,
+  type DuckDBDataChunk,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,9 +237,14 @@ export class Store {
     });
   }
 
-  /** A result read chunk by chunk, for large outputs. */
-  stream(sql: string, params?: Params) {
-    return this.conn.stream(sql, usedParams(sql, params));
+  /** A result read chunk by chunk, for large outputs (DuckDB runs the statement as they are read). */
+  async *chunks(sql: string, params?: Params): AsyncGenerator<DuckDBDataChunk> {
+    const result = await this.conn.stream(sql, usedParams(sql, params)).catch(failed);
+    for (;;) {
+      const chunk = await result.fetchChunk().catch(failed);
+      if (!chunk || chunk.rowCount === 0) return;
+      yield chunk;
+    }
   }
 
   async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {

@@ -82,6 +82,11 @@ test('DuckDB out of memory under its ceiling: a ResourceError naming what would 
             e.message,
           ),
       );
+      // the same where the result is read chunk by chunk (this statement fails before the first chunk)
+      await assert.rejects(async () => {
+        for await (const chunk of s.chunks('SELECT len(list(range)) FROM range(10000000) GROUP BY range % 3'))
+          assert.ok(chunk);
+      }, ResourceError);
       // the connection stays usable
       assert.deepEqual(await s.one('SELECT 1 AS x'), { x: 1 });
     } finally {
