@@ -329,7 +329,6 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   step('policy inputs');
   // the order (round-robin) and hash (random) only where a policy needs them: the order is a sort
   const selected = requestsSql(options, { winSeconds: windowSeconds, seed: options.seed });
-  const order = policies.some((p) => p.needsOrder) ? await textValues(store) : undefined;
   const cachedTokens = !!(await store.one<{ n: number | null }>('SELECT sum(cached) AS n FROM sim_selected'))?.n;
   // the mode changes what choices cost: not warm, and some request has cached tokens
   const priced = cache.mode !== 'warm' && cachedTokens;
@@ -337,6 +336,10 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   // the columns their chains are found by (cache.chainColumnsSql)
   const stickyChains = policies.some((p) => p.perChain);
   const chained = priced && cache.mode === 'chain';
+  // the text's values, for the sorts that carry it as enum codes (round-robin's turns, the chain window)
+  const ordered = policies.some((p) => p.needsOrder);
+  const values = ordered || chained ? await textValues(store) : undefined;
+  const order = ordered ? values : undefined;
   const toReplay = (every?: number) =>
     requestsSql(options, {
       winSeconds: windowSeconds,
@@ -366,7 +369,7 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
     replaySql(
       policies,
       options.baseline,
-      { requests, staticBest, taskObjectives, stickyChains, ids },
+      { requests, staticBest, taskObjectives, stickyChains, ids, tasks: values?.task },
       {
         ...shape,
         named,

@@ -145,7 +145,7 @@ export async function aggregateOutcomes(
     : 'sim_agg_wide';
   await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
-     SELECT seg, model, task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
+     SELECT seg, model, task::VARCHAR AS task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
      FROM (SELECT *${columns.map((c) => `, ${c}`).join('')} FROM (${replay.sql})) GROUP BY seg, model, task, day`,
     replay.params,
     o.onProgress,
