@@ -21,6 +21,9 @@ export interface RequestSelection {
   to?: string;
 }
 
+/** The enum type of a text column's `values`: a sort carries its codes in about half the time strings take. */
+export const enumType = (values: readonly string[]) => `ENUM(${values.map(quotedString).join(', ')})`;
+
 /** The text columns of the selected requests and every value each takes (sim_selected's): see requestsSql's `order`. */
 export type TextValues = Record<'model' | 'observed' | 'task' | 'features', string[]>;
 
@@ -76,7 +79,7 @@ export function requestsSql(
   const rows = o.order
     ? recast(
         `SELECT *, rank() OVER (PARTITION BY model ORDER BY ts) - 1 AS seq
-         FROM (${recast(columns, (values) => `ENUM(${values.map(quotedString).join(', ')})`)})`,
+         FROM (${recast(columns, enumType)})`,
         () => 'VARCHAR',
       )
     : columns;

@@ -3,7 +3,6 @@
  * choice and the baseline's per request, as expressions over the request's slots,
  * in one pass; `outcomesSql` is one row per policy and compared request.
  */
-import { quotedString } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
 import type { SqlFragment, SqlParams } from '../query/selection.js';
 import type { Store } from '../store/db.js';
@@ -12,6 +11,7 @@ import {
   CLASS_BEST,
   CLASS_MAX_SLOTS,
   endToEnd,
+  enumType,
   figureOf,
   firstSlot,
   segmentFiguresSql,
@@ -670,8 +670,9 @@ function chainChoicesSql(
 ): string {
   const sources = taskAwareSources(policies);
   const slot = (c: string) => (o.slots < 256 ? `${c}::UTINYINT AS ${c}` : c);
-  // a byte rather than the text (at 10 M on the demo market, the window held 0.91-0.94 GB against 1.14-1.16 GB)
-  const task = tasks?.length ? `task::ENUM(${tasks.map(quotedString).join(', ')}) AS task` : 'task';
+  // a byte rather than the text (at 10 M on the demo market, the window held 0.91-0.94 GB against 1.14-1.16 GB);
+  // text again where the sums are stored (results.aggregateOutcomes)
+  const task = tasks?.length ? `task::${enumType(tasks)} AS task` : 'task';
   // the model is the segment's, found again with its figures; the chain's columns only for the window
   const keep = [
     ...(ids ? ['request_id'] : []),

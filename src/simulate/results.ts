@@ -143,6 +143,7 @@ export async function aggregateOutcomes(
   const wide = sources
     ? `(SELECT w.*, coalesce(t.objective, 'cost') AS objective FROM sim_agg_wide w LEFT JOIN sim_task_objective t ON t.task = w.task)`
     : 'sim_agg_wide';
+  // the task as text: the chain window carries it as an enum code (replay.chainChoicesSql)
   await store.runWithProgress(
     `CREATE OR REPLACE TEMP TABLE sim_agg_wide AS
      SELECT seg, model, task::VARCHAR AS task, day, ${[...aggregates].map(([expr, alias]) => `${expr} AS ${alias}`).join(',\n       ')}
