@@ -295,7 +295,8 @@ async function loadUnit(
   src: SourceFile,
   unit: LoadUnit,
   ingestId: number,
-  contentHash: string,
+  /** the file's content hash, still being computed while the rows load */
+  contentHash: Promise<string>,
   opts: IngestFilesOptions,
   label: string,
   /** the last ingest id before this ingest */
@@ -355,7 +356,7 @@ async function loadUnit(
   // A re-ingested file does not record its rejects twice.
   const seenBefore = (await store.one<{ n: number }>(
     'SELECT count(*) AS n FROM ingests WHERE content_hash = $1 AND kind = $2',
-    [contentHash, kind],
+    [await contentHash, kind],
   ))!.n;
   if (!seenBefore && rejected > 0) {
     const rawRow = `to_json(struct_pack(${source.columns.map((c) => `${quotedIdentifier(c.name)} := s.${quotedIdentifier(c.name)}`).join(', ')}))`;
@@ -394,7 +395,7 @@ async function loadUnit(
   await store.run('INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)', [
     ingestId,
     src.path,
-    contentHash,
+    await contentHash,
     kind,
     result.read,
     result.accepted,
@@ -457,12 +458,13 @@ export async function ingestFiles(store: Store, args: string[], opts: IngestFile
     for (const [i, f] of files.entries()) {
       const label = `[${i + 1}/${files.length}] ${path.basename(f.path)}`;
       opts.onProgress?.(label);
+      // hashed while the rows load (awaited only if the file has rows to load)
       const hash = fileHash(f.path);
-      hash.catch(() => undefined); // awaited below only if the file has rows to load
+      hash.catch(() => undefined);
       try {
         const units = await unitsOf(store, f, { ...opts, onSkip });
         for (const unit of units) {
-          const counts = await loadUnit(store, f, unit, base + results.length + 1, await hash, opts, label, base);
+          const counts = await loadUnit(store, f, unit, base + results.length + 1, hash, opts, label, base);
           if (opts.strict && counts.rejected > 0) {
             const first = counts.rejects[0];
             throw new InputError(
