@@ -70,14 +70,14 @@ try {
     await makeParquet(parquet, n, def);
     process.stderr.write(`  ${(statSync(parquet).size / 1e6).toFixed(0)} MB\n`);
 
-    // Alternate the two sides and take medians, so a busy moment hurts neither alone.
+    // Alternate the sides and take medians, so a busy moment hurts none alone.
     const plainRuns: Measured[] = [];
-    const wideRuns: Measured[] = [];
+    const intoRuns: Measured[] = [];
     const oursRuns: Measured[] = [];
     for (let run = 0; run < runs; run++) {
       for (const f of readdirSync(dir)) if (f.endsWith('.duckdb') || f.endsWith('.wal')) rmSync(path.join(dir, f));
       plainRuns.push(measure([path.join(here, 'plain-ctas.js'), path.join(dir, 'plain.duckdb'), parquet]));
-      wideRuns.push(measure([path.join(here, 'plain-ctas.js'), path.join(dir, 'wide.duckdb'), parquet, 'requests']));
+      intoRuns.push(measure([path.join(here, 'plain-ctas.js'), path.join(dir, 'into.duckdb'), parquet, 'requests']));
       oursRuns.push(
         measure([
           cli,
@@ -92,24 +92,24 @@ try {
         ]),
       );
       process.stderr.write(
-        `  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, into requests ${wideRuns[run].seconds.toFixed(2)} s, ` +
+        `  run ${run + 1}: plain ${plainRuns[run].seconds.toFixed(2)} s, into requests ${intoRuns[run].seconds.toFixed(2)} s, ` +
           `ai-ping ${oursRuns[run].seconds.toFixed(2)} s\n`,
       );
     }
     rmSync(parquet);
     const plain = median(plainRuns);
-    const wide = median(wideRuns);
+    const into = median(intoRuns);
     const ours = median(oursRuns);
     console.log(
       `ingest benchmark: ${n.toLocaleString('en-US')} requests from Parquet, ${shape} (${def.columns.length} columns), ` +
         `${os.cpus().length} cores, median of ${runs} runs`,
     );
     console.log(resultLine('plain DuckDB CTAS', plain, 28));
-    console.log(resultLine('plain INSERT into requests', wide, 28));
+    console.log(resultLine('plain INSERT into requests', into, 28));
     console.log(resultLine('ai-ping ingest', ours, 28));
     console.log(
       `  ratio ${(ours.seconds / plain.seconds).toFixed(2)}x (target <= 1.30x); ` +
-        `the table's ${TABLES.requests.columns.length + 1} columns alone ${(wide.seconds / plain.seconds).toFixed(2)}x`,
+        `the table's ${TABLES.requests.columns.length + 1} columns alone ${(into.seconds / plain.seconds).toFixed(2)}x`,
     );
   }
 } finally {

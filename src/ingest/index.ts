@@ -354,9 +354,10 @@ async function loadUnit(
   );
   samples.sort((a, b) => a.row - b.row).splice(SAMPLE_REJECTS);
   // A re-ingested file does not record its rejects twice.
+  const hash = await contentHash;
   const seenBefore = (await store.one<{ n: number }>(
     'SELECT count(*) AS n FROM ingests WHERE content_hash = $1 AND kind = $2',
-    [await contentHash, kind],
+    [hash, kind],
   ))!.n;
   if (!seenBefore && rejected > 0) {
     const rawRow = `to_json(struct_pack(${source.columns.map((c) => `${quotedIdentifier(c.name)} := s.${quotedIdentifier(c.name)}`).join(', ')}))`;
@@ -395,7 +396,7 @@ async function loadUnit(
   await store.run('INSERT INTO ingests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()::TIMESTAMP)', [
     ingestId,
     src.path,
-    await contentHash,
+    hash,
     kind,
     result.read,
     result.accepted,
@@ -458,7 +459,7 @@ export async function ingestFiles(store: Store, args: string[], opts: IngestFile
     for (const [i, f] of files.entries()) {
       const label = `[${i + 1}/${files.length}] ${path.basename(f.path)}`;
       opts.onProgress?.(label);
-      // hashed while the rows load (awaited only if the file has rows to load)
+      // hashed while its rows load; a file skipped (no table's columns) never awaits it
       const hash = fileHash(f.path);
       hash.catch(() => undefined);
       try {
