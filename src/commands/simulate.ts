@@ -12,6 +12,7 @@ import { EXCLUSION_REASONS, type ExclusionReason } from '../simulate/feasibility
 import { StageProgress } from '../report/progress.js';
 import { openInput } from './input.js';
 import { fileCountsJson } from '../ingest/messages.js';
+import { ResourceError } from '../errors.js';
 
 export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
   /** request logs and market tables analysed in memory, instead of a database */
@@ -48,6 +49,11 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<Simula
     }
     progress?.done();
     return files ? { ...done.result, input: { files: files.map(fileCountsJson) } } : done.result;
+  } catch (e) {
+    // every policy adds its choices and sums to the replay's main pass: fewer at once need less memory
+    if (e instanceof ResourceError && o.policies.length > 1)
+      throw new ResourceError(`${e.message} or fewer policies at once`);
+    throw e;
   } finally {
     progress?.stop();
     store.close();

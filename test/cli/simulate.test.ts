@@ -39,6 +39,20 @@ describe('ai-ping simulate', () => {
     };
   };
 
+  test('out of memory under its ceiling: one line, exit 2; with several policies, that fewer at once need less', () => {
+    const oom = (policy: string) => {
+      const r = runCli(['--memory-limit', '1MB', 'simulate', '--db', db, '--policy', policy, '--format', 'json']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /^ai-ping: DuckDB ran out of memory \(.*\); raise its ceiling with --memory-limit[^\n]*\n$/,
+      );
+      return r.stderr;
+    };
+    assert.match(oom('cost,throughput'), /or run on fewer requests or fewer policies at once\n$/);
+    assert.match(oom('cost'), /or run on fewer requests\n$/);
+  });
+
   test("the study's counterfactuals on the calibrated demo market, in hindsight against official access", () => {
     // the study's accounting keeps every logged cache hit: --cache warm
     const study = ['--info', 'hindsight', '--cache', 'warm'];
