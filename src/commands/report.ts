@@ -6,6 +6,7 @@
 import type { Report, Section } from '../report/index.js';
 import {
   DEFAULT_SIMULATE_OPTIONS,
+  fewerPolicies,
   simulate,
   type Policy,
   type SimulateOptions,
@@ -109,6 +110,8 @@ async function measure(o: ReportOptions): Promise<{
       bootstrap: o.bootstrap ?? DEFAULT_SIMULATE_OPTIONS.bootstrap,
       seed: o.seed ?? DEFAULT_SIMULATE_OPTIONS.seed,
       onProgress: progress?.message,
+    }).catch((e: unknown) => {
+      throw fewerPolicies(e, o.policies);
     });
     progress?.message('reconcile: billed vs list cost');
     const reconciliation = await reconcile(store, { from: o.from, to: o.to, model: analysis.selection.model });

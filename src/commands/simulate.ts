@@ -6,13 +6,12 @@ import { resolveName } from '../catalog/index.js';
 import { resolveProvider } from '../catalog/providers.js';
 import { prepareNames } from '../query/model-map.js';
 import { percentCell, type Report, type Section } from '../report/index.js';
-import { replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
+import { fewerPolicies, replay, type SimulateOptions, type SimulateResult } from '../simulate/index.js';
 import type { PolicyResult } from '../simulate/results.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from '../simulate/feasibility.js';
 import { StageProgress } from '../report/progress.js';
 import { openInput } from './input.js';
 import { fileCountsJson } from '../ingest/messages.js';
-import { ResourceError } from '../errors.js';
 
 export interface SimulateCommandOptions extends Omit<SimulateOptions, 'model'> {
   /** request logs and market tables analysed in memory, instead of a database */
@@ -50,10 +49,7 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<Simula
     progress?.done();
     return files ? { ...done.result, input: { files: files.map(fileCountsJson) } } : done.result;
   } catch (e) {
-    // every policy adds its choices and sums to the replay's main pass: fewer at once need less memory
-    if (e instanceof ResourceError && o.policies.length > 1)
-      throw new ResourceError(`${e.message} or fewer policies at once`);
-    throw e;
+    throw fewerPolicies(e, o.policies);
   } finally {
     progress?.stop();
     store.close();

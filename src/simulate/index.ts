@@ -24,7 +24,7 @@
  * 7. results — per policy (and per model or task) from `sim_agg`, `sim_routing` and `sim_agg_wide`:
  *    results.policyResults, percentiles.latencyPercentiles
  */
-import { UsageError } from '../errors.js';
+import { ResourceError, UsageError } from '../errors.js';
 import { outcomeFit, type OutcomeFit } from './fit.js';
 import { paretoFront } from './pareto.js';
 import { checkModel, checkProvider } from '../query/names.js';
@@ -450,6 +450,16 @@ export async function replay(store: Store, given: SimulateOptions): Promise<Repl
   };
   const outcomes = withProviderNames(outcomesSql(policies, wideOf(toReplay(), priced, true)));
   return { result, outcomes, feasibility: feasibilitySql(candidates, shape.slots) };
+}
+
+/**
+ * DuckDB out of memory in a replay of several policies: each adds its choices and sums to the main pass, so
+ * the one line (store/db.ts) also says that fewer at once need less. Any other error as it is.
+ */
+export function fewerPolicies(e: unknown, policies: readonly Policy[]): unknown {
+  return e instanceof ResourceError && policies.length > 1
+    ? new ResourceError(`${e.message} or fewer policies at once`)
+    : e;
 }
 
 export async function simulate(store: Store, options: SimulateOptions): Promise<SimulateResult> {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ResourceError, UsageError } from '../../src/errors.js';
+import { fewerPolicies } from '../../src/simulate/index.js';
 import { parsePolicies, parsePolicy, POLICY_NAMES } from '../../src/simulate/policy.js';
 
 test('parsePolicies: all in its order, named ones added once, fixed kept with its provider', () => {
@@ -57,4 +59,14 @@ test('cost-sticky chooses per chain and may have no choice for a request', () =>
   const p = parsePolicy('cost-sticky');
   assert.deepEqual([p.kind, p.objective ?? null, p.alwaysChooses, p.perChain], ['cost-sticky', null, false, true]);
   assert.ok(parsePolicies('all').some((x) => x.perChain));
+});
+
+test('fewerPolicies: out of memory with several policies says that fewer at once need less; anything else as it is', () => {
+  const oom = new ResourceError('DuckDB ran out of memory (x); … or run on fewer requests');
+  const several = fewerPolicies(oom, parsePolicies('cost,throughput'));
+  assert.ok(several instanceof ResourceError);
+  assert.equal(several.message, 'DuckDB ran out of memory (x); … or run on fewer requests or fewer policies at once');
+  assert.equal(fewerPolicies(oom, parsePolicies('cost')), oom);
+  const other = new UsageError('unknown policy');
+  assert.equal(fewerPolicies(other, parsePolicies('cost,throughput')), other);
 });
